@@ -1,0 +1,1 @@
+"""COE Platform central service."""

@@ -1,0 +1,5 @@
+"""`python -m coe` is the `coe` command."""
+
+from coe.cli import main
+
+main()

@@ -1,0 +1,177 @@
+"""The central service: `create_app()` and the lifespan that owns its long-lived resources."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware
+from litestar.response import Response
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy import text
+from strawberry.litestar import make_graphql_controller
+
+from coe import telemetry
+from coe.auth.tokens import TokenVerifier
+from coe.config import Settings, load_settings
+from coe.db import create_engine, create_sessions
+from coe.errors import CoeError, UnauthenticatedError
+from coe.graphql.context import CoeContext, Services
+from coe.graphql.schema import build_schema
+from coe.secrets import audit_key
+from coe.stack.postgres import resolve_database_url
+
+log = logging.getLogger("coe.app")
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware(ASGIMiddleware):
+    """Every request gets an id (the caller's X-Request-ID if sane), echoed in the response,
+    attached to the trace, and written to each audit record the request causes."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        telemetry.tag_request(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders.from_message(message)["x-request-id"] = request_id
+            await send(message)
+
+        await next_app(scope, receive, send_with_id)
+
+
+def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def graphql_context(scope: Scope) -> CoeContext:
+    """Authenticate once per request; resolvers decide what the caller may do."""
+    connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+    services: Services = connection.app.state.services
+    context = CoeContext(services=services, request_id=scope["state"]["request_id"])
+    token = bearer_token(connection)
+    if token is None:
+        context.auth_error = UnauthenticatedError("missing bearer token")
+        return context
+    try:
+        context.principal = await services.verifier.verify(token)
+    except CoeError as error:
+        context.auth_error = error
+    return context
+
+
+@get("/health", sync_to_thread=False, include_in_schema=False)
+def health() -> dict[str, str]:
+    """Liveness: the process serves HTTP. Carries no data, so it needs no token."""
+    return {"status": "ok"}
+
+
+@get("/ready", include_in_schema=False)
+async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """Readiness: the database answers and Temporal is reachable."""
+    services: Services = request.app.state.services
+    checks = {"database": await _database_ok(services), "temporal": await _temporal_ok(services)}
+    ok = all(checks.values())
+    return Response(
+        {"status": "ready" if ok else "not ready", "checks": checks},
+        status_code=HTTP_200_OK if ok else HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
+async def _database_ok(services: Services) -> bool:
+    try:
+        async with services.sessions() as session:
+            await asyncio.wait_for(session.execute(text("SELECT 1")), timeout=2)
+    except Exception:
+        log.warning("readiness: database check failed", exc_info=True)
+        return False
+    return True
+
+
+async def _temporal_ok(services: Services) -> bool:
+    if services.temporal is None:
+        services.temporal = await connect_temporal(services.settings)
+    if services.temporal is None:
+        return False
+    try:
+        await asyncio.wait_for(services.temporal.service_client.check_health(), timeout=2)
+    except Exception:
+        return False
+    return True
+
+
+async def connect_temporal(settings: Settings) -> Any:
+    """A Temporal client, or None while Temporal is unreachable (the API still serves)."""
+    from temporalio.client import Client
+
+    try:
+        return await asyncio.wait_for(
+            Client.connect(
+                settings.temporal_target,
+                namespace=settings.temporal_namespace,
+                interceptors=telemetry.temporal_interceptors(),
+            ),
+            timeout=5,
+        )
+    except Exception as error:
+        log.warning("Temporal at %s is not reachable: %s", settings.temporal_target, error)
+        return None
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the API. Resources (engine, Temporal client) live as long as the app does."""
+    settings = settings or load_settings()
+    schema = build_schema(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        tel = telemetry.setup_telemetry(settings, "api")
+        database_url, embedded = resolve_database_url(settings)
+        engine = create_engine(database_url, pool_size=settings.db_pool_size)
+        telemetry.instrument_engine(tel, engine)
+        app.state.services = Services(
+            settings=settings,
+            sessions=create_sessions(engine),
+            verifier=TokenVerifier.from_settings(settings),
+            audit_key=audit_key(settings),
+            temporal=await connect_temporal(settings),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+            tel.shutdown()
+            if embedded is not None:
+                embedded.cleanup()
+
+    graphql = make_graphql_controller(
+        schema,
+        path="/graphql",
+        graphql_ide=None if settings.is_production else "graphiql",
+        allow_queries_via_get=False,
+        context_getter=graphql_context,
+    )
+    return Litestar(
+        route_handlers=[graphql, health, ready],
+        lifespan=[lifespan],
+        middleware=[telemetry.http_middleware(), RequestIdMiddleware()],
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Authentication (bearer JWT: dev issuer or OIDC) and role/site authorization."""

@@ -1,0 +1,28 @@
+"""The `coe` command: run the platform, administer it, and use every capability."""
+
+from __future__ import annotations
+
+import typer
+
+from coe.cli import admin, audit, server, sites
+
+app = typer.Typer(
+    name="coe",
+    help="COE Platform: global process templates, site overlays, rollouts and KPIs.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+app.command()(server.up)
+app.command()(server.api)
+app.command("graphql-schema")(server.graphql_schema)
+app.command()(admin.init)
+app.add_typer(admin.db_app, name="db")
+app.add_typer(admin.user_app, name="user")
+app.add_typer(admin.token_app, name="token")
+app.add_typer(sites.app, name="site")
+app.add_typer(audit.app, name="audit")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,221 @@
+"""`coe init`, `coe db`, `coe user`, `coe token`: administering this installation."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import typer
+
+from coe.auth import repository as user_repository
+from coe.auth import service as users
+from coe.auth.principal import Role
+from coe.auth.tokens import issue_dev_token, load_or_create_signing_key, parse_duration
+from coe.cli.local import local_database, run_as_admin
+from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.config import load_settings
+from coe.db import read_only
+from coe.errors import CoeError
+from coe.models import Enterprise
+from coe.sites import repository as site_repository
+from coe.work import UnitOfWork
+
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Users of the local identity store (development).", no_args_is_help=True
+)
+token_app = typer.Typer(
+    help="Dev bearer tokens, signed by this installation's key.", no_args_is_help=True
+)
+
+
+def init(
+    key: str = typer.Option(..., help="Enterprise key, e.g. acme-medical."),
+    name: str = typer.Option(..., help="Enterprise display name."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Create the enterprise (the root of the site hierarchy) in an empty database."""
+
+    async def create(work: UnitOfWork) -> dict[str, Any]:
+        existing = await site_repository.enterprise(work.session)
+        if existing is not None:
+            return {"created": False, "key": existing.key, "name": existing.name}
+        enterprise = await site_repository.add(work.session, Enterprise(key=key, name=name))
+        await work.audit("enterprise.created", "enterprise", key, after={"key": key, "name": name})
+        return {"created": True, "key": enterprise.key, "name": enterprise.name}
+
+    result = _admin(create)
+    emit(
+        result,
+        as_json,
+        lambda: console.print(
+            f"enterprise [bold]{result['key']}[/] ({result['name']})"
+            + (" created" if result["created"] else " already exists: nothing changed")
+        ),
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (DATABASE_URL, or the embedded database)."""
+    settings = load_settings()
+
+    async def run() -> None:
+        async with local_database(settings):
+            pass
+
+    asyncio.run(run())
+    console.print("database schema is up to date")
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="User id, e.g. jdoe."),
+    name: str = typer.Option(..., "--name", help="Printed name, shown on signatures."),
+    role: list[Role] = typer.Option(..., "--role", help="Role(s) the user holds."),
+    site: list[str] = typer.Option([], "--site", help="Site(s) that site-scoped roles cover."),
+    password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Add a user; the password is stored only as an argon2id hash."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def add(work: UnitOfWork) -> dict[str, Any]:
+        user = await users.add_user(
+            work, username=username, display_name=name, password=password, roles=role, sites=site
+        )
+        return {
+            "username": user.username,
+            "name": user.display_name,
+            "roles": user.roles,
+            "sites": user.sites,
+        }
+
+    result = _admin(add)
+    emit(
+        result,
+        as_json,
+        lambda: console.print(
+            f"user [bold]{result['username']}[/] added with roles {', '.join(result['roles'])}"
+        ),
+    )
+
+
+@user_app.command("list")
+def user_list(as_json: bool = JsonOption) -> None:
+    """List the users of the local identity store."""
+    settings = load_settings()
+
+    async def fetch() -> list[dict[str, Any]]:
+        async with local_database(settings) as sessions, read_only(sessions) as session:
+            return [
+                {
+                    "username": u.username,
+                    "name": u.display_name,
+                    "roles": u.roles,
+                    "sites": u.sites,
+                    "active": u.active,
+                }
+                for u in await user_repository.all_users(session)
+            ]
+
+    rows = asyncio.run(fetch())
+    emit(
+        rows,
+        as_json,
+        lambda: table(
+            "Users",
+            ["user", "name", "roles", "sites", "active"],
+            [
+                (
+                    r["username"],
+                    r["name"],
+                    ", ".join(r["roles"]),
+                    ", ".join(r["sites"]),
+                    r["active"],
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+@token_app.command("issue")
+def token_issue(
+    role: list[Role] = typer.Option(..., "--role", help="Role(s) the token grants."),
+    site: list[str] = typer.Option([], "--site", help="Site(s) for site-scoped roles."),
+    user: str | None = typer.Option(
+        None, "--user", help="Subject; a local user must hold the roles (needed to e-sign)."
+    ),
+    ttl: str = typer.Option("8h", help="Lifetime, e.g. 15m, 8h, 7d."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Print a signed dev token (plants: --role plant --site KEY)."""
+    settings = load_settings()
+    if not settings.dev_issuer:
+        fail(
+            "the dev issuer is disabled (COE_ENV=production): tokens come from your OIDC provider",
+            code="DEV_ISSUER_DISABLED",
+        )
+    try:
+        lifetime = parse_duration(ttl)
+    except ValueError as error:
+        fail(str(error), code="BAD_USER_INPUT")
+    subject, name = f"dev-{role[0]}", f"Dev {role[0]}"
+    if user is not None:
+        subject = user
+        name, held_sites = _user_identity(user, role, site)
+        site = site or held_sites
+    key = load_or_create_signing_key(settings.signing_key_path)
+    try:
+        token = issue_dev_token(
+            key, subject=subject, name=name, roles=role, sites=site, ttl=lifetime
+        )
+    except ValueError as error:
+        fail(str(error), code="BAD_USER_INPUT")
+    expires = (datetime.now(UTC) + lifetime).isoformat(timespec="seconds")
+    emit(
+        {
+            "token": token,
+            "subject": subject,
+            "roles": sorted(role),
+            "sites": sorted(site),
+            "expiresAt": expires,
+        },
+        as_json,
+        lambda: print(token),
+    )
+
+
+def _user_identity(username: str, roles: list[Role], sites: list[str]) -> tuple[str, list[str]]:
+    """The user's printed name and sites, after checking they hold what the token grants."""
+    settings = load_settings()
+
+    async def fetch() -> tuple[str, list[str], list[str]] | None:
+        async with local_database(settings) as sessions, read_only(sessions) as session:
+            found = await user_repository.by_username(session, username)
+            return (found.display_name, found.roles, found.sites) if found else None
+
+    found = asyncio.run(fetch())
+    if found is None:
+        fail(f"no local user {username!r}: add one with `coe user add`", code="NOT_FOUND")
+    display_name, held_roles, held_sites = found
+    missing = sorted(set(roles) - set(held_roles))
+    if missing:
+        fail(f"user {username!r} does not hold role(s) {', '.join(missing)}", code="FORBIDDEN")
+    outside = sorted(set(sites) - set(held_sites)) if held_sites else []
+    if outside:
+        fail(f"user {username!r} is not scoped to site(s) {', '.join(outside)}", code="FORBIDDEN")
+    return display_name, held_sites
+
+
+def _admin(action: Any) -> Any:
+    try:
+        return run_as_admin(load_settings(), action)
+    except CoeError as error:
+        fail(error.message, code=error.code, details=error.extensions)

@@ -1,0 +1,46 @@
+"""`coe up`, `coe api`, `coe graphql-schema`: running the platform."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from coe.config import load_settings
+
+
+def up(
+    demo: bool = typer.Option(True, "--demo/--no-demo", help="Seed the demo enterprise."),
+    verbose: bool = typer.Option(False, help="Show every child's output here, not in logs."),
+) -> None:
+    """Run the whole platform: PostgreSQL, Temporal, worker, API (Ctrl-C stops it all)."""
+    from coe.stack.supervisor import run_stack
+
+    raise typer.Exit(run_stack(load_settings(), demo=demo, verbose=verbose))
+
+
+def api() -> None:
+    """Serve the API alone (GraphQL at /graphql) on COE_HOST:COE_PORT."""
+    import uvicorn
+
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        "coe.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+def graphql_schema() -> None:
+    """Print the GraphQL schema (SDL); `make schema` writes it to schema.graphql."""
+    from coe.graphql.schema import schema_sdl
+
+    sys.stdout.write(schema_sdl())

@@ -1,0 +1,246 @@
+"""`coe site …`: the enterprise's plants and their equipment hierarchy, through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.tree import Tree
+
+from coe.cli.api import ApiUrlOption, TokenOption, client
+from coe.cli.output import JsonOption, console, emit, fail, table
+
+app = typer.Typer(help="Sites and their areas, work centers and work units.", no_args_is_help=True)
+
+SITE_FIELDS = """
+key name region country timeZone regulatoryScope plantEndpoint labels { key value }
+createdAt updatedAt
+"""
+HIERARCHY = """
+areas { key name workCenters { key name equipmentClasses workUnits { key name equipmentClass } } }
+"""
+
+
+@app.command("list")
+def site_list(
+    region: str | None = typer.Option(None, help="Only sites of this region."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """List the sites you may see (all pages)."""
+    api, sites, after = client(api_url, token), [], None
+    while True:
+        data = api.execute(
+            "query($region: String, $after: String) { sites(region: $region, first: 100, "
+            f"after: $after) {{ nodes {{ {SITE_FIELDS} }} "
+            "pageInfo { hasNextPage endCursor } } }",
+            {"region": region, "after": after},
+        )["sites"]
+        sites += data["nodes"]
+        if not data["pageInfo"]["hasNextPage"]:
+            break
+        after = data["pageInfo"]["endCursor"]
+    emit(
+        sites,
+        as_json,
+        lambda: table(
+            f"Sites ({len(sites)})",
+            ["key", "name", "region", "time zone", "regulatory scope", "plant endpoint"],
+            [
+                (
+                    s["key"],
+                    s["name"],
+                    s["region"],
+                    s["timeZone"],
+                    ", ".join(s["regulatoryScope"]),
+                    s["plantEndpoint"],
+                )
+                for s in sites
+            ],
+        ),
+    )
+
+
+@app.command("show")
+def site_show(
+    key: str = typer.Argument(..., help="Site key."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Show one site with its area → work center → work unit hierarchy."""
+    site = client(api_url, token).execute(
+        f"query($key: String!) {{ site(key: $key) {{ {SITE_FIELDS} {HIERARCHY} }} }}",
+        {"key": key},
+    )["site"]
+    emit(site, as_json, lambda: _render_site(site))
+
+
+def _render_site(site: dict[str, Any]) -> None:
+    labels = ", ".join(f"{label['key']}={label['value']}" for label in site["labels"])
+    console.print(
+        f"[bold]{site['name']}[/] ([cyan]{site['key']}[/]) — region {site['region']}, "
+        f"{site['country'] or '?'}, {site['timeZone']}"
+    )
+    console.print(f"regulatory scope: {', '.join(site['regulatoryScope']) or '—'}")
+    console.print(f"plant endpoint:   {site['plantEndpoint'] or '—'}")
+    console.print(f"labels:           {labels or '—'}")
+    tree = Tree(f"[bold]{site['key']}[/]")
+    for area in site["areas"]:
+        branch = tree.add(f"area [bold]{area['key']}[/] — {area['name']}")
+        for center in area["workCenters"]:
+            classes = ", ".join(center["equipmentClasses"])
+            line = branch.add(
+                f"work center [bold]{center['key']}[/] — {center['name']} [dim]({classes})[/]"
+            )
+            for unit in center["workUnits"]:
+                line.add(f"{unit['key']} — {unit['name']} [dim]({unit['equipmentClass']})[/]")
+    console.print(tree)
+
+
+def _labels(values: list[str]) -> list[dict[str, str]]:
+    labels = []
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep:
+            fail(f"--label {value!r}: use KEY=VALUE", code="BAD_USER_INPUT")
+        labels.append({"key": key, "value": text})
+    return labels
+
+
+@app.command("add")
+def site_add(
+    key: str = typer.Argument(..., help="Site key, e.g. cork."),
+    name: str = typer.Option(..., help="Display name."),
+    region: str = typer.Option(..., help="Region key, e.g. emea."),
+    time_zone: str = typer.Option(..., "--time-zone", help="IANA time zone, e.g. Europe/Dublin."),
+    country: str | None = typer.Option(None, help="ISO 3166-1 alpha-2 code, e.g. IE."),
+    regulatory_scope: list[str] = typer.Option(
+        [], "--regulatory-scope", help="Regulation the site works under."
+    ),
+    label: list[str] = typer.Option([], "--label", help="KEY=VALUE label."),
+    plant_endpoint: str | None = typer.Option(None, help="Base URL of the plant instance."),
+    reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Register a site (coe_architect)."""
+    site_input = {
+        "key": key,
+        "name": name,
+        "region": region,
+        "timeZone": time_zone,
+        "country": country,
+        "regulatoryScope": regulatory_scope,
+        "labels": _labels(label),
+        "plantEndpoint": plant_endpoint,
+    }
+    site = client(api_url, token).execute(
+        "mutation($input: SiteInput!, $reason: String) { addSite(input: $input, reason: $reason)"
+        f" {{ {SITE_FIELDS} }} }}",
+        {"input": site_input, "reason": reason},
+    )["addSite"]
+    emit(site, as_json, lambda: console.print(f"site [bold]{site['key']}[/] added"))
+
+
+@app.command("update")
+def site_update(
+    key: str = typer.Argument(..., help="Site key."),
+    name: str | None = typer.Option(None, help="New display name."),
+    region: str | None = typer.Option(None, help="New region key."),
+    time_zone: str | None = typer.Option(None, "--time-zone", help="New IANA time zone."),
+    plant_endpoint: str | None = typer.Option(None, help="New plant instance URL."),
+    reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Change a site's master data (coe_architect); only the options given change."""
+    patch = {
+        name_: value
+        for name_, value in (
+            ("name", name),
+            ("region", region),
+            ("timeZone", time_zone),
+            ("plantEndpoint", plant_endpoint),
+        )
+        if value is not None
+    }
+    if not patch:
+        fail(
+            "nothing to change: give at least one of --name, --region, --time-zone, "
+            "--plant-endpoint",
+            code="BAD_USER_INPUT",
+        )
+    site = client(api_url, token).execute(
+        "mutation($key: String!, $patch: SitePatch!, $reason: String) { updateSite(key: $key, "
+        f"patch: $patch, reason: $reason) {{ {SITE_FIELDS} }} }}",
+        {"key": key, "patch": patch, "reason": reason},
+    )["updateSite"]
+    emit(site, as_json, lambda: console.print(f"site [bold]{site['key']}[/] updated"))
+
+
+@app.command("add-area")
+def add_area(
+    site: str = typer.Argument(..., help="Site key."),
+    key: str = typer.Argument(..., help="Area key."),
+    name: str = typer.Option(..., help="Display name."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Add an area to a site (coe_architect, or site_admin of the site)."""
+    area = client(api_url, token).execute(
+        "mutation($site: String!, $key: String!, $name: String!) "
+        "{ addArea(site: $site, key: $key, name: $name) { key name } }",
+        {"site": site, "key": key, "name": name},
+    )["addArea"]
+    emit(area, as_json, lambda: console.print(f"area [bold]{site}/{area['key']}[/] added"))
+
+
+@app.command("add-work-center")
+def add_work_center(
+    site: str = typer.Argument(..., help="Site key."),
+    area: str = typer.Argument(..., help="Area key."),
+    key: str = typer.Argument(..., help="Work center key."),
+    name: str = typer.Option(..., help="Display name."),
+    equipment_class: list[str] = typer.Option(
+        [], "--equipment-class", help="Equipment class the line provides."
+    ),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Add a work center (line) to an area."""
+    center = client(api_url, token).execute(
+        "mutation($site: String!, $area: String!, $key: String!, $name: String!, "
+        "$classes: [String!]) { addWorkCenter(site: $site, area: $area, key: $key, name: $name, "
+        "equipmentClasses: $classes) { key name equipmentClasses } }",
+        {"site": site, "area": area, "key": key, "name": name, "classes": equipment_class},
+    )["addWorkCenter"]
+    emit(
+        center, as_json, lambda: console.print(f"work center [bold]{site}/{center['key']}[/] added")
+    )
+
+
+@app.command("add-work-unit")
+def add_work_unit(
+    site: str = typer.Argument(..., help="Site key."),
+    work_center: str = typer.Argument(..., help="Work center key."),
+    key: str = typer.Argument(..., help="Work unit key."),
+    name: str = typer.Option(..., help="Display name."),
+    equipment_class: str | None = typer.Option(None, help="Equipment class of the unit."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Add a work unit (machine, station) to a work center."""
+    unit = client(api_url, token).execute(
+        "mutation($site: String!, $center: String!, $key: String!, $name: String!, "
+        "$class: String) { addWorkUnit(site: $site, workCenter: $center, key: $key, "
+        "name: $name, equipmentClass: $class) { key name equipmentClass } }",
+        {"site": site, "center": work_center, "key": key, "name": name, "class": equipment_class},
+    )["addWorkUnit"]
+    emit(unit, as_json, lambda: console.print(f"work unit [bold]{site}/{unit['key']}[/] added"))

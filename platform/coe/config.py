@@ -1,0 +1,131 @@
+"""One typed settings object, read from the environment once and passed down."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform. README.md lists each variable and its default."""
+
+    model_config = SettingsConfigDict(env_prefix="COE_", extra="ignore", frozen=True)
+
+    env: Environment = Environment.DEVELOPMENT
+    home: Path = Field(default=Path(".coe"), description="State folder of the embedded servers")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "COE_DATABASE_URL")
+    )
+    db_pool_size: int = 10
+
+    temporal_address: str | None = Field(
+        default=None, validation_alias=AliasChoices("TEMPORAL_ADDRESS", "COE_TEMPORAL_ADDRESS")
+    )
+    temporal_namespace: str = Field(
+        default="default",
+        validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "COE_TEMPORAL_NAMESPACE"),
+    )
+    temporal_task_queue: str = "coe"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    temporal_ui_url: str | None = None
+
+    # Authentication. The dev issuer signs tokens with a key kept under COE_HOME;
+    # OIDC verifies tokens of an external identity provider against its JWKS.
+    dev_issuer_enabled: bool | None = None
+    dev_signing_key_file: Path | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str = "coe"
+    oidc_jwks_url: str | None = None
+    oidc_roles_claim: str = "coe_roles"
+    oidc_sites_claim: str = "coe_sites"
+    oidc_name_claim: str = "name"
+    reauth_max_age_seconds: int = 300
+    token_leeway_seconds: int = 30
+
+    # GraphQL and HTTP hardening.
+    graphql_max_depth: int = 10
+    graphql_max_tokens: int = 2000
+    graphql_max_aliases: int = 15
+    max_page_size: int = 100
+    max_body_bytes: int = 1_048_576
+
+    # Key of the audit trail's HMAC chain: COE_AUDIT_KEY (hex), else a file under COE_HOME.
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
+
+    api_url: str = "http://127.0.0.1:8000"
+    audit_check_interval_seconds: int = 3600
+
+    otel_service_name: str = Field(
+        default="coe-platform", validation_alias=AliasChoices("OTEL_SERVICE_NAME")
+    )
+    otel_traces_exporter: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_TRACES_EXPORTER")
+    )
+    otel_metrics_exporter: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_METRICS_EXPORTER")
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @cached_property
+    def state_dir(self) -> Path:
+        return self.home.resolve()
+
+    @property
+    def embedded_postgres(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def embedded_temporal(self) -> bool:
+        return self.temporal_address is None
+
+    @property
+    def pgdata(self) -> Path:
+        return self.state_dir / "pgdata"
+
+    @property
+    def temporal_target(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def temporal_web_url(self) -> str:
+        return self.temporal_ui_url or f"http://127.0.0.1:{self.temporal_ui_port}"
+
+    @property
+    def dev_issuer(self) -> bool:
+        if self.dev_issuer_enabled is not None:
+            return self.dev_issuer_enabled
+        return not self.is_production
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.dev_signing_key_file or self.state_dir / "dev-signing-key.pem"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.state_dir / "audit-key"
+
+
+def load_settings() -> Settings:
+    """Read the environment once; callers pass the result down."""
+    return Settings()

@@ -1,0 +1,249 @@
+"""The demo enterprise `coe up` seeds: plants in three regions, their lines, and one user per
+role. Seeded through the services, so every record is validated and audited like real input."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coe.auth import service as users
+from coe.auth.principal import Role
+from coe.models import Enterprise
+from coe.sites import repository as site_repository
+from coe.sites import service as sites
+from coe.sites.validation import SiteFields
+from coe.work import UnitOfWork
+
+ENTERPRISE_KEY = "acme-medical"
+ENTERPRISE_NAME = "Acme Medical Devices"
+PLANT_AGENT_BASE_PORT = 9100
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    name: str
+    equipment_classes: tuple[str, ...]
+    units: tuple[tuple[str, str, str], ...] = ()  # (key, name, equipment class)
+
+
+@dataclass(frozen=True)
+class DemoArea:
+    key: str
+    name: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    key: str
+    name: str
+    region: str
+    country: str
+    time_zone: str
+    regulatory_scope: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+    areas: tuple[DemoArea, ...] = ()
+
+
+PACKAGING = DemoArea(
+    "packaging",
+    "Sterile packaging",
+    (
+        Line(
+            "pkg-line-1",
+            "Pouch sealing line 1",
+            ("heat-sealer", "label-printer", "vision-inspection"),
+            (
+                ("sealer-01", "Heat sealer 01", "heat-sealer"),
+                ("printer-01", "UDI label printer 01", "label-printer"),
+                ("camera-01", "Seal vision camera 01", "vision-inspection"),
+            ),
+        ),
+    ),
+)
+ASSEMBLY = DemoArea(
+    "assembly",
+    "Catheter assembly",
+    (
+        Line(
+            "asm-cell-1",
+            "Catheter assembly cell 1",
+            ("bonding-station", "leak-tester"),
+            (
+                ("bonder-01", "UV bonding station 01", "bonding-station"),
+                ("leak-01", "Leak tester 01", "leak-tester"),
+            ),
+        ),
+    ),
+)
+DISPENSING = DemoArea(
+    "dispensing",
+    "Dispensing and weighing",
+    (
+        Line(
+            "disp-booth-1",
+            "Dispensing booth 1",
+            ("balance", "dispensing-booth"),
+            (("balance-01", "Precision balance 01", "balance"),),
+        ),
+    ),
+)
+
+DEMO_SITES: tuple[DemoSite, ...] = (
+    DemoSite(
+        "cork",
+        "Cork, Ireland",
+        "emea",
+        "IE",
+        "Europe/Dublin",
+        ("EU MDR", "ISO 13485", "21 CFR 820"),
+        {"business-unit": "vascular"},
+        (PACKAGING, ASSEMBLY),
+    ),
+    DemoSite(
+        "galway",
+        "Galway, Ireland",
+        "emea",
+        "IE",
+        "Europe/Dublin",
+        ("EU MDR", "ISO 13485"),
+        {"business-unit": "vascular"},
+        (ASSEMBLY,),
+    ),
+    DemoSite(
+        "penang",
+        "Penang, Malaysia",
+        "apac",
+        "MY",
+        "Asia/Kuala_Lumpur",
+        ("ISO 13485", "21 CFR 820"),
+        {"business-unit": "surgical"},
+        (PACKAGING, DISPENSING),
+    ),
+    DemoSite(
+        "suzhou",
+        "Suzhou, China",
+        "apac",
+        "CN",
+        "Asia/Shanghai",
+        ("NMPA", "ISO 13485"),
+        {"business-unit": "surgical"},
+        (PACKAGING,),
+    ),
+    DemoSite(
+        "minneapolis",
+        "Minneapolis, USA",
+        "americas",
+        "US",
+        "America/Chicago",
+        ("21 CFR 820", "21 CFR Part 11"),
+        {"business-unit": "cardio"},
+        (PACKAGING, ASSEMBLY, DISPENSING),
+    ),
+    DemoSite(
+        "tijuana",
+        "Tijuana, Mexico",
+        "americas",
+        "MX",
+        "America/Tijuana",
+        ("COFEPRIS", "21 CFR 820"),
+        {"business-unit": "cardio"},
+        (ASSEMBLY, PACKAGING),
+    ),
+    DemoSite(
+        "juncos",
+        "Juncos, Puerto Rico",
+        "americas",
+        "US",
+        "America/Puerto_Rico",
+        ("21 CFR 820", "21 CFR Part 11"),
+        {"business-unit": "diabetes"},
+        (DISPENSING,),
+    ),
+)
+
+DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
+    ("ada", "Ada Lovelace", Role.COE_ARCHITECT, ()),
+    ("sam", "Samira Tan", Role.SITE_ADMIN, ("penang",)),
+    ("eve", "Evelyn Brooks", Role.EXECUTIVE, ()),
+    ("nina", "Nina Okafor", Role.NPI_ENGINEER, ()),
+    ("quinn", "Quinn Murphy", Role.QA_APPROVER, ()),
+    ("audrey", "Audrey Klein", Role.AUDITOR, ()),
+)
+DEMO_PLANT_SITE = "cork"
+
+
+def plant_endpoint(index: int) -> str:
+    return f"http://127.0.0.1:{PLANT_AGENT_BASE_PORT + index}"
+
+
+async def seed(work: UnitOfWork, credentials_file: Path) -> bool:
+    """Create the demo enterprise once; returns False when it was already there."""
+    if await site_repository.enterprise(work.session) is not None:
+        return False
+    enterprise = await site_repository.add(
+        work.session, Enterprise(key=ENTERPRISE_KEY, name=ENTERPRISE_NAME)
+    )
+    await work.audit(
+        "enterprise.created",
+        "enterprise",
+        enterprise.key,
+        after={"key": enterprise.key, "name": enterprise.name},
+        reason="demo enterprise seeded by coe up",
+    )
+    for index, spec in enumerate(DEMO_SITES):
+        await _seed_site(work, spec, plant_endpoint(index))
+    passwords = {username: secrets.token_urlsafe(12) for username, *_ in DEMO_USERS}
+    for username, display_name, role, site_keys in DEMO_USERS:
+        await users.add_user(
+            work,
+            username=username,
+            display_name=display_name,
+            password=passwords[username],
+            roles=[role],
+            sites=site_keys,
+        )
+    write_credentials(credentials_file, passwords)
+    return True
+
+
+async def _seed_site(work: UnitOfWork, spec: DemoSite, endpoint: str) -> None:
+    fields = SiteFields(
+        name=spec.name,
+        region=spec.region,
+        country=spec.country,
+        time_zone=spec.time_zone,
+        regulatory_scope=spec.regulatory_scope,
+        labels=spec.labels,
+        plant_endpoint=endpoint,
+    )
+    await sites.add_site(work, spec.key, fields, reason="demo enterprise seeded by coe up")
+    for area in spec.areas:
+        await sites.add_area(work, spec.key, area.key, area.name)
+        for line in area.lines:
+            await sites.add_work_center(
+                work, spec.key, area.key, line.key, line.name, line.equipment_classes
+            )
+            for unit_key, unit_name, equipment_class in line.units:
+                await sites.add_work_unit(
+                    work, spec.key, line.key, unit_key, unit_name, equipment_class
+                )
+
+
+def write_credentials(path: Path, passwords: dict[str, str]) -> None:
+    """Demo passwords live only in COE_HOME (mode 0600), never in the repository."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(passwords, handle, indent=2)
+
+
+def read_credentials(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    passwords: dict[str, str] = json.loads(path.read_text())
+    return passwords

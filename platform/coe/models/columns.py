@@ -1,0 +1,33 @@
+"""Column helpers shared by the tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, String, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlmodel import Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(*, nullable: bool = False) -> Any:
+    """A timezone-aware timestamp set by the database when not given."""
+    return Field(
+        default=None,
+        sa_column=Column(DateTime(timezone=True), nullable=nullable, server_default=func.now()),
+    )
+
+
+def text_array() -> Any:
+    return Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(String), nullable=False, server_default="{}"),
+    )
+
+
+def json_object() -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}"))

@@ -1,0 +1,73 @@
+"""ISA-95 equipment hierarchy: Enterprise → Site → Area → WorkCenter → WorkUnit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from coe.models.columns import json_object, text_array, timestamp
+
+
+class Enterprise(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    created_at: datetime | None = timestamp()
+
+
+class Site(SQLModel, table=True):
+    """A plant. Carries what the rollout and KPI machinery need to know about it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    key: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    region: str = Field(max_length=64, index=True)
+    country: str | None = Field(default=None, max_length=2)
+    time_zone: str = Field(max_length=64)
+    regulatory_scope: list[str] = text_array()
+    labels: dict[str, Any] = json_object()
+    plant_endpoint: str | None = Field(default=None, max_length=500)
+    created_at: datetime | None = timestamp()
+    updated_at: datetime | None = timestamp()
+
+
+class Area(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    created_at: datetime | None = timestamp()
+
+
+class WorkCenter(SQLModel, table=True):
+    """A line or cell; `equipment_classes` says what processes it can run."""
+
+    __tablename__ = "work_center"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    equipment_classes: list[str] = text_array()
+    created_at: datetime | None = timestamp()
+
+
+class WorkUnit(SQLModel, table=True):
+    __tablename__ = "work_unit"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    work_center_id: int = Field(foreign_key="work_center.id", index=True)
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    equipment_class: str | None = Field(default=None, max_length=64)
+    created_at: datetime | None = timestamp()

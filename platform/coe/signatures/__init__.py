@@ -1,0 +1,1 @@
+"""Electronic signatures: a reusable mechanism that approvals elsewhere call."""

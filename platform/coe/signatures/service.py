@@ -1,0 +1,68 @@
+"""Signing: re-authenticate, apply the four-eyes rule, bind to the content hash, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coe.auth.service import Credentials, reauthenticate
+from coe.auth.tokens import TokenVerifier
+from coe.canonical import content_hash
+from coe.errors import SignatureError, ValidationFailedError
+from coe.models import Signature
+from coe.signatures import repository
+from coe.signatures.manifest import Meaning, manifest, now, seal
+from coe.work import UnitOfWork
+
+MAX_REASON = 2000
+
+
+async def sign(
+    work: UnitOfWork,
+    verifier: TokenVerifier,
+    *,
+    credentials: Credentials,
+    meaning: Meaning,
+    reason: str,
+    entity_type: str,
+    entity_id: str,
+    content: Any,
+    author: str | None = None,
+    reauth_max_age_seconds: int = 300,
+) -> Signature:
+    """Sign `content` for the caller. With `author`, the signer must be someone else."""
+    if not reason.strip() or len(reason) > MAX_REASON:
+        raise ValidationFailedError(
+            "a signature needs a reason",
+            [{"path": "/reason", "reason": f"required, at most {MAX_REASON} characters"}],
+        )
+    signer = await reauthenticate(
+        work.session,
+        work.principal,
+        credentials,
+        verifier,
+        max_age_seconds=reauth_max_age_seconds,
+    )
+    if author is not None and signer.id == author:
+        raise SignatureError("four-eyes rule: the author cannot sign this")
+    signature = Signature(
+        signer_id=signer.id,
+        printed_name=signer.printed_name,
+        signed_at=now(),
+        meaning=meaning.value,
+        reason=reason.strip(),
+        entity_type=entity_type,
+        entity_id=entity_id,
+        content_sha256=content_hash(content),
+        manifest_sha256="",
+    )
+    seal(signature)
+    await repository.add(work.session, signature)
+    await work.audit(
+        f"signature.{meaning.value}",
+        entity_type,
+        entity_id,
+        after=manifest(signature),
+        reason=signature.reason,
+        signature_id=signature.id,
+    )
+    return signature

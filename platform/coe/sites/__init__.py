@@ -1,0 +1,1 @@
+"""Common data model, first part: the ISA-95 equipment hierarchy of the enterprise."""

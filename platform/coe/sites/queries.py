@@ -1,0 +1,64 @@
+"""Read side of the equipment hierarchy. Thin: the service decides what the caller may see."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from coe.graphql.context import CoeContext
+from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
+from coe.graphql.permissions import ANY_ROLE, allow
+from coe.sites import repository, service
+from coe.sites.types import SiteType
+
+
+@strawberry.type(description="The enterprise: the root of the equipment hierarchy.")
+class EnterpriseType:
+    key: str = strawberry.field(description="Enterprise key.")
+    name: str = strawberry.field(description="Display name.")
+
+
+@strawberry.type
+class SiteQueries:
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="The enterprise this platform serves.",
+    )
+    async def enterprise(self, info: Info[CoeContext, None]) -> EnterpriseType | None:
+        async with info.context.read() as session:
+            row = await repository.enterprise(session)
+        return EnterpriseType(key=row.key, name=row.name) if row else None
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="Sites the caller may see, ordered by key. Site-scoped roles see only their "
+        "own sites.",
+    )
+    async def sites(
+        self,
+        info: Info[CoeContext, None],
+        region: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[SiteType]:
+        limit = page_size(first, info.context.settings.max_page_size)
+        async with info.context.read() as session:
+            rows, total = await service.list_sites(
+                session,
+                info.context.caller(),
+                region=region,
+                after_key=decode_cursor(after),
+                limit=limit + 1,
+            )
+        return connection(
+            [SiteType.from_model(row) for row in rows], total, limit, lambda site: site.key
+        )
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="One site by key, with its hierarchy. FORBIDDEN outside the caller's sites.",
+    )
+    async def site(self, info: Info[CoeContext, None], key: str) -> SiteType:
+        async with info.context.read() as session:
+            row = await service.get_site(session, info.context.caller(), key)
+        return SiteType.from_model(row)

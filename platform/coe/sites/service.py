@@ -1,0 +1,243 @@
+"""Business logic of the equipment hierarchy. Takes a unit of work; never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coe.auth.principal import Principal, Role
+from coe.errors import ConflictError, NotFoundError, ValidationFailedError
+from coe.models import Area, Site, WorkCenter, WorkUnit
+from coe.sites import repository
+from coe.sites.validation import (
+    SiteFields,
+    equipment_class_violations,
+    key_violations,
+    name_violations,
+    site_violations,
+)
+from coe.work import UnitOfWork
+
+HIERARCHY_EDITORS = (Role.COE_ARCHITECT, Role.SITE_ADMIN)
+
+
+def site_snapshot(site: Site) -> dict[str, Any]:
+    return {
+        "key": site.key,
+        "name": site.name,
+        "region": site.region,
+        "country": site.country,
+        "timeZone": site.time_zone,
+        "regulatoryScope": list(site.regulatory_scope),
+        "labels": dict(site.labels),
+        "plantEndpoint": site.plant_endpoint,
+    }
+
+
+async def list_sites(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    region: str | None = None,
+    after_key: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Site], int]:
+    """The sites the caller may read, in key order."""
+    return await repository.sites_page(
+        session,
+        keys=principal.readable_sites(),
+        region=region,
+        after_key=after_key,
+        limit=limit,
+    )
+
+
+async def get_site(session: AsyncSession, principal: Principal, key: str) -> Site:
+    """One site; scoped callers are refused other sites whether or not they exist."""
+    principal.require_site(key)
+    site = await repository.site_by_key(session, key)
+    if site is None:
+        raise NotFoundError(f"site {key!r} does not exist", site=key)
+    return site
+
+
+async def add_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str | None) -> Site:
+    """Register a plant in the enterprise."""
+    work.principal.require_roles(Role.COE_ARCHITECT)
+    violations = key_violations(key) + site_violations(fields, creating=True)
+    if violations:
+        raise ValidationFailedError(f"site {key!r} is not valid", violations)
+    enterprise = await repository.enterprise(work.session)
+    if enterprise is None or enterprise.id is None:
+        raise NotFoundError("no enterprise yet: run `coe init` (or `coe up`, which seeds a demo)")
+    if await repository.site_by_key(work.session, key):
+        raise ConflictError(f"site {key!r} already exists", site=key)
+    assert fields.name
+    assert fields.region
+    assert fields.time_zone
+    site = Site(
+        enterprise_id=enterprise.id,
+        key=key,
+        name=fields.name.strip(),
+        region=fields.region,
+        country=fields.country,
+        time_zone=fields.time_zone,
+        regulatory_scope=list(fields.regulatory_scope or []),
+        labels=dict(fields.labels or {}),
+        plant_endpoint=fields.plant_endpoint,
+    )
+    site = await repository.add(work.session, site)
+    await work.audit(
+        "site.created", "site", key, site=key, after=site_snapshot(site), reason=reason
+    )
+    return site
+
+
+async def update_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str | None) -> Site:
+    """Change a site's master data; fields not given stay as they are."""
+    work.principal.require_roles(Role.COE_ARCHITECT)
+    violations = site_violations(fields, creating=False)
+    if violations:
+        raise ValidationFailedError(f"site {key!r} update is not valid", violations)
+    site = await get_site(work.session, work.principal, key)
+    before = site_snapshot(site)
+    for name in ("name", "region", "country", "time_zone", "plant_endpoint"):
+        value = getattr(fields, name)
+        if value is not None:
+            setattr(site, name, value.strip() if name == "name" else value)
+        elif name in fields.clear:
+            setattr(site, name, None)
+    if fields.regulatory_scope is not None:
+        site.regulatory_scope = list(fields.regulatory_scope)
+    if fields.labels is not None:
+        site.labels = dict(fields.labels)
+    after = site_snapshot(site)
+    if after == before:
+        return site
+    site.updated_at = datetime.now(UTC)
+    site = await repository.add(work.session, site)
+    await work.audit(
+        "site.updated", "site", key, site=key, before=before, after=after, reason=reason
+    )
+    return site
+
+
+async def add_area(work: UnitOfWork, site_key: str, key: str, name: str) -> Area:
+    """Add an area (e.g. Packaging, Assembly) to a site."""
+    site = await _editable_site(work, site_key)
+    _require_valid(key_violations(key) + name_violations(name))
+    assert site.id is not None
+    if await repository.area_by_key(work.session, site.id, key):
+        raise ConflictError(f"area {key!r} already exists at site {site_key!r}")
+    area = await repository.add(work.session, Area(site_id=site.id, key=key, name=name.strip()))
+    await work.audit(
+        "area.created",
+        "area",
+        f"{site_key}/{key}",
+        site=site_key,
+        after={"site": site_key, "key": key, "name": area.name},
+    )
+    return area
+
+
+async def add_work_center(
+    work: UnitOfWork,
+    site_key: str,
+    area_key: str,
+    key: str,
+    name: str,
+    equipment_classes: Sequence[str],
+) -> WorkCenter:
+    """Add a work center (line or cell) to an area; its equipment classes say what it can run."""
+    site = await _editable_site(work, site_key)
+    _require_valid(
+        key_violations(key)
+        + name_violations(name)
+        + equipment_class_violations(equipment_classes, "/equipmentClasses")
+    )
+    assert site.id is not None
+    area = await repository.area_by_key(work.session, site.id, area_key)
+    if area is None or area.id is None:
+        raise NotFoundError(f"area {area_key!r} does not exist at site {site_key!r}")
+    if await repository.work_center_by_key(work.session, site.id, key):
+        raise ConflictError(f"work center {key!r} already exists at site {site_key!r}")
+    center = WorkCenter(
+        site_id=site.id,
+        area_id=area.id,
+        key=key,
+        name=name.strip(),
+        equipment_classes=sorted(set(equipment_classes)),
+    )
+    center = await repository.add(work.session, center)
+    await work.audit(
+        "work_center.created",
+        "work_center",
+        f"{site_key}/{key}",
+        site=site_key,
+        after={
+            "site": site_key,
+            "area": area_key,
+            "key": key,
+            "name": center.name,
+            "equipmentClasses": center.equipment_classes,
+        },
+    )
+    return center
+
+
+async def add_work_unit(
+    work: UnitOfWork,
+    site_key: str,
+    work_center_key: str,
+    key: str,
+    name: str,
+    equipment_class: str | None,
+) -> WorkUnit:
+    """Add a work unit (a machine or station) to a work center."""
+    site = await _editable_site(work, site_key)
+    violations = key_violations(key) + name_violations(name)
+    if equipment_class is not None:
+        violations += key_violations(equipment_class, "/equipmentClass")
+    _require_valid(violations)
+    assert site.id is not None
+    center = await repository.work_center_by_key(work.session, site.id, work_center_key)
+    if center is None or center.id is None:
+        raise NotFoundError(f"work center {work_center_key!r} does not exist at site {site_key!r}")
+    if await repository.work_unit_by_key(work.session, site.id, key):
+        raise ConflictError(f"work unit {key!r} already exists at site {site_key!r}")
+    unit = WorkUnit(
+        site_id=site.id,
+        work_center_id=center.id,
+        key=key,
+        name=name.strip(),
+        equipment_class=equipment_class,
+    )
+    unit = await repository.add(work.session, unit)
+    await work.audit(
+        "work_unit.created",
+        "work_unit",
+        f"{site_key}/{key}",
+        site=site_key,
+        after={
+            "site": site_key,
+            "workCenter": work_center_key,
+            "key": key,
+            "name": unit.name,
+            "equipmentClass": equipment_class,
+        },
+    )
+    return unit
+
+
+async def _editable_site(work: UnitOfWork, site_key: str) -> Site:
+    work.principal.require_roles(*HIERARCHY_EDITORS)
+    work.principal.require_site(site_key, *HIERARCHY_EDITORS)
+    return await get_site(work.session, work.principal, site_key)
+
+
+def _require_valid(violations: list[dict[str, str]]) -> None:
+    if violations:
+        raise ValidationFailedError("input is not valid", violations)

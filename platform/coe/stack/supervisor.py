@@ -1,0 +1,327 @@
+"""`coe up`: start the whole platform in order, watch it, and stop it cleanly.
+
+Order: PostgreSQL (embedded unless DATABASE_URL) → migrations → demo seed → Temporal (embedded
+unless TEMPORAL_ADDRESS) → worker → API. Ctrl-C or SIGTERM stops them in reverse order; each
+child runs in its own process group and dies with this process, so nothing is orphaned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from coe import demo
+from coe.auth.principal import Principal, Role
+from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
+from coe.config import Settings
+from coe.db import create_engine, create_sessions, transaction
+from coe.migrations import upgrade
+from coe.secrets import audit_key
+from coe.stack import postgres
+from coe.stack.processes import Child, port_in_use, wait_for_port
+from coe.stack.temporal import dev_server_argv
+from coe.work import UnitOfWork
+
+console = Console()
+TOKEN_TTL = timedelta(hours=12)
+
+
+class Shutdown(BaseException):
+    """Raised by the first SIGINT/SIGTERM to unwind startup or the watch loop."""
+
+
+class StackError(Exception):
+    """A start-up problem with a message for the person at the terminal."""
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """One `coe up` per data directory; a second one gets a clear message, not a traceback."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle: IO[str] = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise StackError(
+            f"another `coe up` (pid {holder}) is using the data directory {path.parent}; stop it "
+            "first, or give this one its own COE_HOME"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Shutdown(signal.Signals(signum).name)
+
+
+def run_stack(settings: Settings, *, demo: bool = True, verbose: bool = False) -> int:
+    """Run until interrupted; returns the process exit code."""
+    state = settings.state_dir
+    try:
+        with exclusive_lock(state / "up.lock"):
+            _check_ports(settings)
+            signal.signal(signal.SIGINT, _on_signal)
+            signal.signal(signal.SIGTERM, _on_signal)
+            return Stack(settings, seed_demo=demo, verbose=verbose).run()
+    except StackError as error:
+        console.print(f"[bold red]error[/]: {error}", highlight=False)
+        return 1
+
+
+def _check_ports(settings: Settings) -> None:
+    wanted = [("API (COE_PORT)", settings.port)]
+    if settings.embedded_temporal:
+        wanted += [
+            ("Temporal (COE_TEMPORAL_PORT)", settings.temporal_port),
+            ("Temporal UI (COE_TEMPORAL_UI_PORT)", settings.temporal_ui_port),
+        ]
+    busy = [f"{name} port {port}" for name, port in wanted if port_in_use("127.0.0.1", port)]
+    if busy:
+        raise StackError(
+            f"{', '.join(busy)} already in use on 127.0.0.1 (another `coe up`, or another "
+            "program); stop it or choose other ports with the variables named"
+        )
+
+
+class Stack:
+    def __init__(self, settings: Settings, *, seed_demo: bool, verbose: bool) -> None:
+        self.settings = settings
+        self.seed_demo = seed_demo
+        self.verbose = verbose
+        self.logs = settings.state_dir / "logs"
+        self.children: list[Child] = []
+        self.pg: Any = None
+
+    def run(self) -> int:
+        code = 0
+        try:
+            database_url = self._database()
+            tokens = self._identities(database_url)
+            temporal = self._temporal()
+            env = self._child_env(database_url, temporal)
+            self._start("worker", [sys.executable, "-m", "coe_workflows.worker"], env)
+            api = self._start("api", [sys.executable, "-m", "coe", "api"], env)
+            self._wait_ready(api)
+            self._banner(database_url, temporal, tokens)
+            code = self._watch()
+        except Shutdown as reason:
+            console.print(f"\n[bold]{reason}[/] received: stopping the platform…")
+        except StackError as error:
+            console.print(f"[bold red]error[/]: {error}", highlight=False)
+            code = 1
+        finally:
+            self._stop_all()
+        return code
+
+    def _database(self) -> str:
+        if not self.settings.embedded_postgres:
+            assert self.settings.database_url
+            url = self.settings.database_url
+            console.print("PostgreSQL: external (DATABASE_URL)")
+        else:
+            with console.status("starting embedded PostgreSQL…"):
+                self.pg = postgres.start(self.settings.pgdata)
+                url = postgres.ensure_database(self.pg)
+            console.print(f"PostgreSQL: embedded, data in {self.settings.pgdata}")
+        with console.status("applying database migrations…"):
+            try:
+                upgrade(url)
+            except Exception as error:
+                raise StackError(f"database migrations failed: {error}") from error
+        return url
+
+    def _identities(self, database_url: str) -> dict[str, tuple[str, str | None, str]]:
+        """Seed the demo (first run) and mint one dev token per role."""
+        key = load_or_create_signing_key(self.settings.signing_key_path)
+        credentials_file = self.settings.state_dir / "demo-users.json"
+        if self.seed_demo:
+            created = asyncio.run(_seed(self.settings, database_url, credentials_file))
+            console.print("demo enterprise: " + ("seeded" if created else "already present"))
+        if not self.settings.dev_issuer:
+            return {}
+        passwords = demo.read_credentials(credentials_file)
+        tokens: dict[str, tuple[str, str | None, str]] = {}
+        for username, display_name, role, sites in demo.DEMO_USERS:
+            token = issue_dev_token(
+                key, subject=username, name=display_name, roles=[role], sites=sites, ttl=TOKEN_TTL
+            )
+            tokens[role] = (username, passwords.get(username), token)
+        plant = demo.DEMO_PLANT_SITE
+        tokens[Role.PLANT] = (
+            f"plant-{plant}",
+            None,
+            issue_dev_token(
+                key,
+                subject=f"plant-{plant}",
+                name=f"Plant {plant}",
+                roles=[Role.PLANT],
+                sites=[plant],
+                ttl=TOKEN_TTL,
+            ),
+        )
+        _write_tokens(self.settings.state_dir / "tokens", tokens)
+        return tokens
+
+    def _temporal(self) -> str:
+        if not self.settings.embedded_temporal:
+            return self.settings.temporal_target
+        port, ui_port = self.settings.temporal_port, self.settings.temporal_ui_port
+        child = self._start(
+            "temporal", dev_server_argv(self.settings.state_dir, port, ui_port), os.environ
+        )
+        with console.status("starting the Temporal dev server…"):
+            if not wait_for_port("127.0.0.1", port, timeout=90, child=child):
+                raise StackError(f"the Temporal dev server did not start:\n{child.tail()}")
+        console.print(f"Temporal: embedded dev server, data in {self.settings.state_dir}/temporal")
+        return f"127.0.0.1:{port}"
+
+    def _child_env(self, database_url: str, temporal: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DATABASE_URL": database_url,
+                "TEMPORAL_ADDRESS": temporal,
+                "COE_HOME": str(self.settings.state_dir),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        return env
+
+    def _start(self, name: str, argv: list[str], env: Any) -> Child:
+        log_path = None if self.verbose else self.logs / f"{name}.log"
+        child = Child(name=name, argv=argv, env=env, log_path=log_path)
+        child.start()
+        self.children.append(child)
+        return child
+
+    def _wait_ready(self, api: Child) -> None:
+        url = f"http://{self.settings.host}:{self.settings.port}/ready"
+        deadline = time.monotonic() + 120
+        with console.status("waiting for the API to be ready…"):
+            while time.monotonic() < deadline:
+                if not api.running:
+                    raise StackError(f"the API exited during start-up:\n{api.tail()}")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.3)
+        raise StackError(f"the API was not ready within 120 s; see {self.logs}/api.log")
+
+    def _watch(self) -> int:
+        while True:
+            for child in self.children:
+                if not child.running:
+                    code = child.process.returncode if child.process else None
+                    console.print(
+                        f"[bold red]{child.name} exited unexpectedly[/] (code {code}); "
+                        f"stopping the platform. Last lines:\n{child.tail()}",
+                        highlight=False,
+                    )
+                    return 1
+            time.sleep(0.5)
+
+    def _stop_all(self) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for child in reversed(self.children):
+            if child.running:
+                console.print(f"stopping {child.name}…")
+            child.stop()
+        if self.pg is not None:
+            console.print("stopping PostgreSQL…")
+            postgres.stop(self.pg)
+        console.print("stopped.")
+
+    def _banner(
+        self, database_url: str, temporal: str, tokens: dict[str, tuple[str, str | None, str]]
+    ) -> None:
+        s = self.settings
+        api = f"http://{s.host}:{s.port}"
+        console.print()
+        console.rule("[bold green]COE Platform is running")
+        console.print(
+            f"  API        {api}   GraphQL {api}/graphql"
+            f"{' (GraphiQL in the browser)' if not s.is_production else ''}"
+        )
+        console.print(f"             health {api}/health   ready {api}/ready")
+        console.print(f"  Temporal   {temporal}   UI {s.temporal_web_url}")
+        console.print(
+            "  Database   "
+            + ("embedded PostgreSQL" if s.embedded_postgres else "external (DATABASE_URL)")
+        )
+        if not self.verbose:
+            console.print(f"  Logs       {self.logs}/")
+        if tokens:
+            grid = Table(
+                title=f"Dev tokens (12 h) — also in {s.state_dir}/tokens/<role>",
+                title_justify="left",
+            )
+            for column in ("role", "user", "password (for e-signatures)"):
+                grid.add_column(column)
+            for role, (username, password, _token) in tokens.items():
+                grid.add_row(role, username, password or "—")
+            console.print(grid)
+            console.print(
+                f"  export COE_TOKEN=$(cat {s.state_dir}/tokens/coe_architect)", highlight=False
+            )
+            console.print(
+                f'  coe site list        # or: curl -H "Authorization: Bearer '
+                f'$COE_TOKEN" {api}/graphql -d \'{{"query":"{{sites{{nodes{{key}}}}}}"}}\'',
+                highlight=False,
+            )
+            for role, (_username, _password, token) in tokens.items():
+                console.print(f"[bold]{role}[/]: {token}", highlight=False, soft_wrap=True)
+        console.rule("Ctrl-C stops everything")
+
+
+def _write_tokens(folder: Path, tokens: dict[str, tuple[str, str | None, str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for role, (_username, _password, token) in tokens.items():
+        path = folder / role
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(token + "\n")
+
+
+async def _seed(settings: Settings, database_url: str, credentials_file: Path) -> bool:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with transaction(create_sessions(engine)) as session:
+            work = UnitOfWork(
+                session=session,
+                principal=Principal(
+                    subject="system:demo-seed", name="Demo seed", roles=frozenset(Role)
+                ),
+                audit_key=audit_key(settings),
+            )
+            return await demo.seed(work, credentials_file)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""Continuous verification of the audit chain, anchored in Temporal's history."""
