@@ -98,7 +98,8 @@ async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
 async def _database_ok(services: Services) -> bool:
     try:
         async with services.sessions() as session:
-            await asyncio.wait_for(session.execute(text("SELECT 1")), timeout=2)
+            connection = await session.connection()
+            await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=2)
     except Exception:
         log.warning("readiness: database check failed", exc_info=True)
         return False

@@ -7,6 +7,7 @@ nothing is exported otherwise (so tests and a plain `make run` stay quiet).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 from dataclasses import dataclass, field
@@ -76,10 +77,12 @@ class Telemetry:
     instrumented: list[Any] = field(default_factory=list)
 
     def shutdown(self) -> None:
+        """Flush what is buffered; the providers themselves shut down at process exit (they are
+        process-wide, and a process may build more than one app, as the tests do)."""
         for instrumentor in self.instrumented:
             instrumentor.uninstrument()
-        self.tracer_provider.shutdown()
-        self.meter_provider.shutdown()
+        self.tracer_provider.force_flush()
+        self.meter_provider.force_flush()
 
 
 def setup_telemetry(settings: Settings, component: str) -> Telemetry:
@@ -101,6 +104,7 @@ def setup_telemetry(settings: Settings, component: str) -> Telemetry:
         if processor is not None:
             tracer_provider.add_span_processor(processor)
         trace.set_tracer_provider(tracer_provider)
+        atexit.register(tracer_provider.shutdown)
     current_meters = metrics.get_meter_provider()
     if isinstance(current_meters, MeterProvider):
         meter_provider = current_meters
@@ -108,6 +112,7 @@ def setup_telemetry(settings: Settings, component: str) -> Telemetry:
         reader = _metric_reader(settings)
         meter_provider = MeterProvider(resource=resource, metric_readers=[reader] if reader else [])
         metrics.set_meter_provider(meter_provider)
+        atexit.register(meter_provider.shutdown)
     return Telemetry(tracer_provider=tracer_provider, meter_provider=meter_provider)
 
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from coe.auth import repository as user_repository
-from coe.auth import service as users
 from coe.auth.principal import Role
-from coe.auth.tokens import issue_dev_token, load_or_create_signing_key, parse_duration
-from coe.cli.local import local_database, run_as_admin
 from coe.cli.output import JsonOption, console, emit, fail, table
-from coe.config import load_settings
-from coe.db import read_only
-from coe.errors import CoeError
-from coe.models import Enterprise
-from coe.sites import repository as site_repository
-from coe.work import UnitOfWork
+
+if TYPE_CHECKING:
+    from coe.work import UnitOfWork
+
+# Heavy modules (SQLAlchemy, SQLModel, pydantic-settings) are imported inside the commands, so
+# `coe --help` and the API-client commands start quickly.
 
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 user_app = typer.Typer(
@@ -37,6 +33,8 @@ def init(
     as_json: bool = JsonOption,
 ) -> None:
     """Create the enterprise (the root of the site hierarchy) in an empty database."""
+    from coe.models import Enterprise
+    from coe.sites import repository as site_repository
 
     async def create(work: UnitOfWork) -> dict[str, Any]:
         existing = await site_repository.enterprise(work.session)
@@ -60,6 +58,9 @@ def init(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration (DATABASE_URL, or the embedded database)."""
+    from coe.cli.local import local_database
+    from coe.config import load_settings
+
     settings = load_settings()
 
     async def run() -> None:
@@ -80,6 +81,8 @@ def user_add(
     as_json: bool = JsonOption,
 ) -> None:
     """Add a user; the password is stored only as an argon2id hash."""
+    from coe.auth import service as users
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -109,6 +112,11 @@ def user_add(
 @user_app.command("list")
 def user_list(as_json: bool = JsonOption) -> None:
     """List the users of the local identity store."""
+    from coe.auth import repository as user_repository
+    from coe.cli.local import local_database
+    from coe.config import load_settings
+    from coe.db import read_only
+
     settings = load_settings()
 
     async def fetch() -> list[dict[str, Any]]:
@@ -156,6 +164,9 @@ def token_issue(
     as_json: bool = JsonOption,
 ) -> None:
     """Print a signed dev token (plants: --role plant --site KEY)."""
+    from coe.auth.tokens import issue_dev_token, load_or_create_signing_key, parse_duration
+    from coe.config import load_settings
+
     settings = load_settings()
     if not settings.dev_issuer:
         fail(
@@ -194,6 +205,11 @@ def token_issue(
 
 def _user_identity(username: str, roles: list[Role], sites: list[str]) -> tuple[str, list[str]]:
     """The user's printed name and sites, after checking they hold what the token grants."""
+    from coe.auth import repository as user_repository
+    from coe.cli.local import local_database
+    from coe.config import load_settings
+    from coe.db import read_only
+
     settings = load_settings()
 
     async def fetch() -> tuple[str, list[str], list[str]] | None:
@@ -215,6 +231,10 @@ def _user_identity(username: str, roles: list[Role], sites: list[str]) -> tuple[
 
 
 def _admin(action: Any) -> Any:
+    from coe.cli.local import run_as_admin
+    from coe.config import load_settings
+    from coe.errors import CoeError
+
     try:
         return run_as_admin(load_settings(), action)
     except CoeError as error:

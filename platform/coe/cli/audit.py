@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from coe.audit import service
-from coe.audit.chain import ChainReport
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.local import local_database
 from coe.cli.output import JsonOption, console, emit, fail, table
-from coe.config import load_settings
-from coe.db import read_only
-from coe.secrets import audit_key
+
+if TYPE_CHECKING:
+    from coe.audit.chain import ChainReport
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 
@@ -42,6 +39,12 @@ def verify(
     Reads the database directly (DATABASE_URL or the embedded one) with the audit key, so it
     does not trust the running service. Exit 0 when intact, 1 when tampering is found.
     """
+    from coe.audit import service
+    from coe.cli.local import local_database
+    from coe.config import load_settings
+    from coe.db import read_only
+    from coe.secrets import audit_key
+
     settings = load_settings()
     expected = _anchor(anchor)
 

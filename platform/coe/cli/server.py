@@ -7,14 +7,13 @@ import sys
 
 import typer
 
-from coe.config import load_settings
-
 
 def up(
     demo: bool = typer.Option(True, "--demo/--no-demo", help="Seed the demo enterprise."),
     verbose: bool = typer.Option(False, help="Show every child's output here, not in logs."),
 ) -> None:
     """Run the whole platform: PostgreSQL, Temporal, worker, API (Ctrl-C stops it all)."""
+    from coe.config import load_settings
     from coe.stack.supervisor import run_stack
 
     raise typer.Exit(run_stack(load_settings(), demo=demo, verbose=verbose))
@@ -23,6 +22,8 @@ def up(
 def api() -> None:
     """Serve the API alone (GraphQL at /graphql) on COE_HOST:COE_PORT."""
     import uvicorn
+
+    from coe.config import load_settings
 
     settings = load_settings()
     logging.basicConfig(

@@ -1,0 +1,184 @@
+"""`coe up` as a user runs it (what `make run` does): everything starts, the API answers with a
+printed token and refuses without one, Ctrl-C stops every child, and the data survives."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SITES = {"query": "{ sites { totalCount nodes { key region } } }"}
+DEMO_SITES = {"cork", "galway", "penang", "suzhou", "minneapolis", "tijuana", "juncos"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Up:
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.api_port, self.temporal_port, self.ui_port = free_port(), free_port(), free_port()
+        self.env = {
+            **{
+                k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")
+            },
+            "COE_HOME": str(home),
+            "COE_PORT": str(self.api_port),
+            "COE_TEMPORAL_PORT": str(self.temporal_port),
+            "COE_TEMPORAL_UI_PORT": str(self.ui_port),
+        }
+        self.url = f"http://127.0.0.1:{self.api_port}"
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> subprocess.Popen[str]:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coe", "up"],
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        return self.process
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"coe up exited: {self.process.stdout.read()}")  # type: ignore[union-attr]
+            if (self.home / "tokens" / "coe_architect").exists():
+                try:
+                    if httpx.get(f"{self.url}/ready", timeout=2).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+            time.sleep(0.5)
+        raise AssertionError("coe up was not ready in time")
+
+    def token(self, role: str) -> str:
+        return (self.home / "tokens" / role).read_text().strip()
+
+    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str, list[psutil.Process], set[str]]:
+        assert self.process is not None
+        children = psutil.Process(self.process.pid).children(recursive=True)
+        names = {child.name() for child in children}
+        self.process.send_signal(signum)
+        output, _ = self.process.communicate(timeout=90)
+        return self.process.returncode, output, children, names
+
+    def cli(self, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = {**self.env, "COE_API_URL": self.url, "COE_TOKEN": token or ""}
+        return subprocess.run(
+            [sys.executable, "-m", "coe", *args],
+            env=env,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+
+
+@pytest.fixture
+def up(tmp_path: Path) -> Iterator[Up]:
+    stack = Up(tmp_path / "coe-home")
+    yield stack
+    if stack.process is not None and stack.process.poll() is None:
+        stack.process.kill()
+        stack.process.wait()
+
+
+def test_coe_up_runs_the_platform_and_stops_cleanly(up: Up) -> None:
+    up.start()
+    up.wait_ready()
+
+    token = up.token("coe_architect")
+    answer = httpx.post(
+        f"{up.url}/graphql", json=SITES, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()
+    assert {site["key"] for site in answer["data"]["sites"]["nodes"]} == DEMO_SITES
+    assert {site["region"] for site in answer["data"]["sites"]["nodes"]} == {
+        "emea",
+        "apac",
+        "americas",
+    }
+    refused = httpx.post(f"{up.url}/graphql", json=SITES, timeout=10).json()
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    listed = up.cli("site", "list", "--json", token=token)
+    assert listed.returncode == 0, listed.stderr
+    assert {site["key"] for site in json.loads(listed.stdout)} == DEMO_SITES
+    shown = up.cli("site", "show", "penang", token=up.token("site_admin"))
+    assert shown.returncode == 0, shown.stderr
+    assert "heat-sealer" in shown.stdout
+    forbidden = up.cli("site", "show", "cork", token=up.token("site_admin"))
+    assert forbidden.returncode == 1
+    assert "FORBIDDEN" in forbidden.stderr
+
+    second = subprocess.run(
+        [sys.executable, "-m", "coe", "up"],
+        env=up.env,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 1
+    assert "another `coe up`" in second.stdout
+
+    code, output, children, names = up.stop(signal.SIGINT)
+    assert code == 0, output
+    assert "COE Platform is running" in output
+    assert "stopped." in output
+    assert "temporal" in names
+    time.sleep(1)
+    assert not [
+        child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    ], "no orphans"
+    assert not (up.home / "pgdata" / "postmaster.pid").exists(), "PostgreSQL stopped"
+
+    # The next run reuses the data: the demo is not seeded twice, and SIGTERM stops it too.
+    up.start()
+    up.wait_ready()
+    again = httpx.post(
+        f"{up.url}/graphql",
+        json=SITES,
+        headers={"Authorization": f"Bearer {up.token('executive')}"},
+        timeout=10,
+    ).json()
+    assert again["data"]["sites"]["totalCount"] == len(DEMO_SITES)
+    code, output, _, _ = up.stop(signal.SIGTERM)
+    assert code == 0, output
+    assert "demo enterprise: already present" in output
+
+
+def test_coe_up_refuses_a_port_in_use(up: Up) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", up.api_port))
+        busy.listen()
+        result = subprocess.run(
+            [sys.executable, "-m", "coe", "up"],
+            env=up.env,
+            text=True,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"port {up.api_port} already in use" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

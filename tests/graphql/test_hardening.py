@@ -1,0 +1,213 @@
+"""GraphQL hardening: limits, masking, body size, production switches, deny by default."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from coe.app import create_app
+from coe.auth.principal import Role
+from coe.config import Environment, Settings
+from coe.db import Sessions
+from coe.graphql.schema import Mutation
+from tests.helpers import Api, Tokens, audit_count
+from tests.sites.test_api import seed_enterprise
+
+# One valid call per mutation; a mutation missing here fails test_table_covers_every_mutation,
+# so nothing new escapes the deny-by-default checks.
+MUTATIONS: dict[str, str] = {
+    "addSite": 'mutation { addSite(input: {key: "new-site", name: "N", region: "emea", '
+    'timeZone: "UTC"}) { key } }',
+    "updateSite": 'mutation { updateSite(key: "cork", patch: {name: "C"}) { key } }',
+    "addArea": 'mutation { addArea(site: "cork", key: "pkg", name: "P") { key } }',
+    "addWorkCenter": 'mutation { addWorkCenter(site: "cork", area: "pkg", key: "l1", '
+    'name: "L") { key } }',
+    "addWorkUnit": 'mutation { addWorkUnit(site: "cork", workCenter: "l1", key: "u1", '
+    'name: "U") { key } }',
+}
+# Roles that may not call each mutation at all.
+FORBIDDEN_ROLES: dict[str, list[Role]] = {
+    "addSite": [r for r in Role if r is not Role.COE_ARCHITECT],
+    "updateSite": [r for r in Role if r is not Role.COE_ARCHITECT],
+    "addArea": [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)],
+    "addWorkCenter": [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)],
+    "addWorkUnit": [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)],
+}
+
+
+def test_table_covers_every_mutation() -> None:
+    definition = Mutation.__strawberry_definition__  # type: ignore[attr-defined]
+    fields = {field.graphql_name or _camel(field.python_name) for field in definition.fields}
+    assert set(MUTATIONS) == fields
+    assert set(FORBIDDEN_ROLES) == fields
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@pytest.fixture
+async def cork(api: Api, sessions: Sessions) -> None:
+    await seed_enterprise(sessions)
+    result = await api.as_role(
+        Role.COE_ARCHITECT,
+        'mutation { addSite(input: {key: "cork", '
+        'name: "Cork", region: "emea", timeZone: "UTC"}) { key } }',
+    )
+    result.ok()
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+async def test_every_mutation_refuses_anonymous_callers(
+    api: Api, sessions: Sessions, cork: None, mutation: str
+) -> None:
+    before = await audit_count(sessions)
+    for headers in ({}, {"Authorization": "Bearer garbage"}):
+        result = await api.gql(MUTATIONS[mutation], headers=headers)
+        assert result.codes == ["UNAUTHENTICATED"]
+        assert result.data is None
+    assert await audit_count(sessions) == before
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+async def test_every_mutation_refuses_roles_without_the_right(
+    api: Api, sessions: Sessions, cork: None, mutation: str
+) -> None:
+    before = await audit_count(sessions)
+    for role in FORBIDDEN_ROLES[mutation]:
+        result = await api.as_role(role, MUTATIONS[mutation], sites=["cork"])
+        assert result.codes == ["FORBIDDEN"], role
+    assert await audit_count(sessions) == before
+
+
+async def test_every_query_refuses_anonymous_callers(api: Api) -> None:
+    for document in (
+        "{ me { subject } }",
+        "{ enterprise { key } }",
+        "{ sites { totalCount } }",
+        '{ site(key: "cork") { key } }',
+        "{ auditRecords { totalCount } }",
+        "{ auditChain { intact } }",
+        '{ signatures(entityType: "x", entityId: "y") { id } }',
+    ):
+        assert (await api.gql(document)).codes == ["UNAUTHENTICATED"], document
+
+
+async def test_the_deepest_legitimate_query_fits_the_default_depth(api: Api) -> None:
+    deepest = "{ sites { nodes { areas { workCenters { workUnits { key } } } } } }"
+    assert (await api.as_role(Role.EXECUTIVE, deepest)).errors == []
+
+
+async def test_too_deep_queries_are_refused(settings: Settings, tmp_path: Path) -> None:
+    shallow = settings.model_copy(update={"graphql_max_depth": 3})
+    tokens = Tokens(shallow)
+    async with AsyncTestClient(app=create_app(shallow)) as client:
+        api = Api(client, tokens)
+        result = await api.as_role(
+            Role.EXECUTIVE, "{ sites { nodes { areas { workCenters { key } } } } }"
+        )
+    assert result.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "exceeds maximum operation depth" in result.errors[0]["message"]
+
+
+async def test_aliases_are_limited(api: Api) -> None:
+    many = "{ " + " ".join(f"a{i}: me {{ subject }}" for i in range(16)) + " }"
+    result = await api.as_role(Role.EXECUTIVE, many)
+    assert result.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "aliases" in result.errors[0]["message"]
+    few = "{ " + " ".join(f"a{i}: me {{ subject }}" for i in range(3)) + " }"
+    assert (await api.as_role(Role.EXECUTIVE, few)).errors == []
+
+
+async def test_tokens_are_limited(api: Api) -> None:
+    huge = "{ me { " + " ".join(["subject"] * 2500) + " } }"
+    result = await api.as_role(Role.EXECUTIVE, huge)
+    assert result.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "token" in result.errors[0]["message"].lower()
+
+
+async def test_oversized_bodies_are_refused(api: Api) -> None:
+    token = api.tokens.issue(Role.EXECUTIVE)
+    body = {"query": "{ me { subject } }", "variables": {"padding": "x" * 1_100_000}}
+    response = await api.client.post(
+        "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 413
+
+
+async def test_malformed_requests_get_a_clear_error(api: Api) -> None:
+    token = api.tokens.issue(Role.EXECUTIVE)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    response = await api.client.post("/graphql", content=b"{not json", headers=headers)
+    assert response.status_code == 400
+    result = await api.gql("{ me { subject ", token=token)
+    assert result.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "Syntax Error" in result.errors[0]["message"]
+
+
+async def test_internal_errors_are_masked_and_logged_with_the_request_id(
+    api: Api,
+    sessions: Sessions,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from coe.sites import service
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(service, "list_sites", broken)
+    token = api.tokens.issue(Role.EXECUTIVE)
+    with caplog.at_level(logging.ERROR, logger="coe.graphql"):
+        result = await api.gql(
+            "{ sites { totalCount } }", token=token, headers={"X-Request-ID": "trace-me"}
+        )
+    assert result.codes == ["INTERNAL_SERVER_ERROR"]
+    assert "hunter2" not in str(result.body)
+    assert "trace-me" in result.errors[0]["message"]
+    assert any("trace-me" in record.getMessage() for record in caplog.records)
+
+
+async def test_responses_carry_the_request_id(api: Api) -> None:
+    response = await api.client.get("/health", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+    response = await api.client.get("/health", headers={"X-Request-ID": "bad id\x01"})
+    assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_health_and_readiness(api: Api) -> None:
+    assert (await api.client.get("/health")).json() == {"status": "ok"}
+    ready = await api.client.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": True, "temporal": True}
+
+
+async def test_readiness_fails_when_temporal_is_unreachable(settings: Settings) -> None:
+    broken = settings.model_copy(update={"temporal_address": "127.0.0.1:9"})
+    async with AsyncTestClient(app=create_app(broken)) as client:
+        ready = await client.get("/ready")
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"database": True, "temporal": False}
+
+
+async def test_production_turns_off_introspection_and_graphiql(settings: Settings) -> None:
+    production = settings.model_copy(
+        update={"env": Environment.PRODUCTION, "dev_issuer_enabled": True}
+    )
+    tokens = Tokens(production)
+    async with AsyncTestClient(app=create_app(production)) as client:
+        api = Api(client, tokens)
+        result = await api.as_role(Role.EXECUTIVE, "{ __schema { types { name } } }")
+        assert result.errors
+        assert "introspection" in result.errors[0]["message"].lower()
+        ide = await client.get("/graphql", headers={"Accept": "text/html"})
+        assert ide.status_code in (404, 405, 400)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        ide = await client.get("/graphql", headers={"Accept": "text/html"})
+        assert ide.status_code == 200
+        assert "graphiql" in ide.text.lower()
