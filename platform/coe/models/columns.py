@@ -15,10 +15,14 @@ def utcnow() -> datetime:
 
 
 def timestamp(*, nullable: bool = False) -> Any:
-    """A timezone-aware timestamp set by the database when not given."""
+    """A timezone-aware timestamp; required ones default to the database's `now()`."""
     return Field(
         default=None,
-        sa_column=Column(DateTime(timezone=True), nullable=nullable, server_default=func.now()),
+        sa_column=Column(
+            DateTime(timezone=True),
+            nullable=nullable,
+            server_default=None if nullable else func.now(),
+        ),
     )
 
 

@@ -1,0 +1,1 @@
+"""Effective definitions: template version ⊕ site overlay, what each plant runs."""

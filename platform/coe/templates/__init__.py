@@ -1,0 +1,1 @@
+"""Global process templates: documents, validation, diff, and the versioned registry."""
