@@ -57,11 +57,11 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise DocumentError(
                     f"more than {MAX_ALIASES} YAML aliases (line {mark.line + 1}): refused"
                 )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _measure(node: Node, path: tuple[str | int, ...], budget: list[int]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from coe.cli import admin, audit, server, sites
+from coe.cli import admin, audit, definitions, overlays, server, sites, templates
+from coe.cli.sync import sync
 
 app = typer.Typer(
     name="coe",
@@ -21,6 +22,10 @@ app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.token_app, name="token")
 app.add_typer(sites.app, name="site")
+app.add_typer(templates.app, name="template")
+app.add_typer(overlays.app, name="overlay")
+app.add_typer(definitions.app, name="definition")
+app.command()(sync)
 app.add_typer(audit.app, name="audit")
 
 

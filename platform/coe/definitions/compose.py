@@ -70,19 +70,31 @@ def compose(
             raise CompositionError(check.violations)
         site_values, migrations = check.values, tuple(check.migrations)
     values = {name: site_values.get(name, p["default"]) for name, p in parameters.items()}
-    numeric = {name: value for name, value in values.items()
-               if isinstance(value, int | float) and not isinstance(value, bool)}
+    numeric = {
+        name: value
+        for name, value in values.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
     extend = (overlay or {}).get("spec", {}).get("extend") or {}
     document = {
         "apiVersion": "coe.dev/v1",
         "kind": "EffectiveDefinition",
         "site": site,
-        "template": {"key": template.key, "version": template.version,
-                     "title": template.document["metadata"]["title"], "sha256": template.sha256},
+        "template": {
+            "key": template.key,
+            "version": template.version,
+            "title": template.document["metadata"]["title"],
+            "sha256": template.sha256,
+        },
         "overlay": _overlay_summary(overlay),
         "parameters": {
-            name: _drop_none({"value": values[name], "unit": p.get("unit"),
-                              "source": "site" if name in site_values else "template"})
+            name: _drop_none(
+                {
+                    "value": values[name],
+                    "unit": p.get("unit"),
+                    "source": "site" if name in site_values else "template",
+                }
+            )
             for name, p in sorted(parameters.items())
         },
         "operations": _operations(spec, extend, numeric),
@@ -90,16 +102,20 @@ def compose(
         "kpis": list(spec.get("kpis") or []),
     }
     canonical = canonical_json(document)
-    return EffectiveDefinition(document=document, canonical=canonical,
-                               sha256=sha256_hex(canonical), migrations=migrations)
+    return EffectiveDefinition(
+        document=document, canonical=canonical, sha256=sha256_hex(canonical), migrations=migrations
+    )
 
 
 def _overlay_summary(overlay: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if overlay is None:
         return None
     metadata = overlay["metadata"]
-    return {"version": metadata["version"], "templateVersions": metadata["templateVersions"],
-            "sha256": content_hash(overlay)}
+    return {
+        "version": metadata["version"],
+        "templateVersions": metadata["templateVersions"],
+        "sha256": content_hash(overlay),
+    }
 
 
 def _operations(
@@ -125,9 +141,14 @@ def _resolved(
     result = _drop_none(dict(operation))
     if operation.get("dataCollection"):
         result["dataCollection"] = [
-            _drop_none({key: expressions.resolve(value, numeric)
-                        if key in LIMIT_FIELDS and value is not None else value
-                        for key, value in point.items()})
+            _drop_none(
+                {
+                    key: expressions.resolve(value, numeric)
+                    if key in LIMIT_FIELDS and value is not None
+                    else value
+                    for key, value in point.items()
+                }
+            )
             for point in operation["dataCollection"]
         ]
     return {**result, **extra}

@@ -33,24 +33,33 @@ async def effective_definition(
     await sites.get_site(session, principal, site)
     row = await templates.get_version(session, template, version)
     if row.status not in RUNNABLE:
-        raise ConflictError(f"{template}@{row.version} is {row.status}: only published versions "
-                            "have effective definitions", status=row.status)
+        raise ConflictError(
+            f"{template}@{row.version} is {row.status}: only published versions "
+            "have effective definitions",
+            status=row.status,
+        )
     overlay = await overlays.approved_for(session, site, template)
     if overlay is not None and not parse_range(overlay.template_versions).contains(row.version):
         raise ValidationFailedError(
             f"{site}'s overlay (revision {overlay.version}, {overlay.template_versions!r}) does "
             f"not cover {template}@{row.version}: the overlay needs a change first",
-            [{"path": "/metadata/templateVersions",
-              "reason": f"template version {row.version} is outside "
-                        f"{overlay.template_versions!r}"}],
+            [
+                {
+                    "path": "/metadata/templateVersions",
+                    "reason": f"template version {row.version} is outside "
+                    f"{overlay.template_versions!r}",
+                }
+            ],
         )
     try:
-        definition = compose(PreparedTemplate(document=row.document, sha256=row.content_sha256),
-                             site, overlay.document if overlay else None)
+        definition = compose(
+            PreparedTemplate(document=row.document, sha256=row.content_sha256),
+            site,
+            overlay.document if overlay else None,
+        )
     except CompositionError as error:
         raise ValidationFailedError(
             f"{site}'s overlay does not fit {template}@{row.version}",
             [violation.as_dict() for violation in error.violations],
         ) from None
     return SiteDefinition(definition=definition, template=row, overlay=overlay)
-

@@ -20,20 +20,33 @@ from strawberry.schema.config import StrawberryConfig
 from coe.audit.types import AuditQueries
 from coe.auth.types import IdentityQueries
 from coe.config import Settings
+from coe.definitions.types import DefinitionQueries
 from coe.graphql.extensions import ErrorPolicy
 from coe.graphql.permissions import assert_guarded
+from coe.overlays.mutations import OverlayMutations
+from coe.overlays.queries import OverlayQueries
 from coe.signatures.types import SignatureQueries
 from coe.sites.mutations import SiteMutations
 from coe.sites.queries import SiteQueries
+from coe.templates.mutations import TemplateMutations
+from coe.templates.queries import TemplateQueries
 
 
 @strawberry.type(description="Everything a caller may read, each field checked for role and site.")
-class Query(IdentityQueries, SiteQueries, AuditQueries, SignatureQueries):
+class Query(
+    IdentityQueries,
+    SiteQueries,
+    TemplateQueries,
+    OverlayQueries,
+    DefinitionQueries,
+    AuditQueries,
+    SignatureQueries,
+):
     pass
 
 
 @strawberry.type(description="Every change; each mutation is one audited transaction.")
-class Mutation(SiteMutations):
+class Mutation(SiteMutations, TemplateMutations, OverlayMutations):
     pass
 
 

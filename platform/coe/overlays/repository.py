@@ -29,7 +29,9 @@ async def revisions(
     if statuses is not None:
         statement = statement.where(col(OverlayRevision.status).in_(list(statuses)))
     statement = statement.order_by(
-        col(OverlayRevision.template), col(OverlayRevision.site), col(OverlayRevision.version).desc()
+        col(OverlayRevision.template),
+        col(OverlayRevision.site),
+        col(OverlayRevision.version).desc(),
     )
     return list((await session.exec(statement)).all())
 
@@ -67,8 +69,7 @@ async def approved(session: AsyncSession, template: str) -> list[OverlayRevision
 
 
 async def approved_for(session: AsyncSession, site: str, template: str) -> OverlayRevision | None:
-    rows = await revisions(session, site=site, template=template,
-                           statuses=[OverlayStatus.APPROVED])
+    rows = await revisions(session, site=site, template=template, statuses=[OverlayStatus.APPROVED])
     return rows[0] if rows else None
 
 

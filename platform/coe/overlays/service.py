@@ -22,8 +22,8 @@ from coe.signatures.manifest import Meaning
 from coe.signatures.service import sign
 from coe.sites import repository as sites
 from coe.templates import repository as templates
-from coe.templates.schemas import structural_violations
 from coe.templates.models import SiteOverlay
+from coe.templates.schemas import structural_violations
 from coe.templates.versions import VersionError, parse_range
 from coe.work import UnitOfWork
 
@@ -32,9 +32,14 @@ APPROVERS = (Role.QA_APPROVER, Role.COE_ARCHITECT)
 
 
 def snapshot(row: OverlayRevision) -> dict[str, Any]:
-    return {"site": row.site, "template": row.template, "version": row.version,
-            "templateVersions": row.template_versions, "status": row.status,
-            "sha256": row.content_sha256}
+    return {
+        "site": row.site,
+        "template": row.template,
+        "version": row.version,
+        "templateVersions": row.template_versions,
+        "status": row.status,
+        "sha256": row.content_sha256,
+    }
 
 
 async def versions_in_range(
@@ -62,8 +67,9 @@ async def overlay_violations(
         return [Violation("/metadata/site", f"unknown site {site!r}")], []
     published = await templates.latest_published(session, template)
     if published is None:
-        return [Violation("/metadata/template",
-                          f"unknown template {template!r} (no published version)")], []
+        return [
+            Violation("/metadata/template", f"unknown template {template!r} (no published version)")
+        ], []
     targets = await versions_in_range(session, template, metadata["templateVersions"])
     violations: list[Violation] = []
     migrations: list[str] = []
@@ -79,33 +85,50 @@ async def propose(work: UnitOfWork, document: dict[str, Any]) -> tuple[OverlayRe
     """Store a new overlay revision (status proposed). Returns the row and what happened:
     proposed, or unchanged when the latest revision has the same content."""
     work.principal.require_roles(*PROPOSERS)
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    metadata: dict[str, Any] = document.get("metadata") or {}
     site = metadata.get("site") if isinstance(metadata, dict) else None
     if isinstance(site, str):
         work.principal.require_site(site, *PROPOSERS)
     violations, _ = await overlay_violations(work.session, document)
     if violations:
-        raise ValidationFailedError("the overlay is not valid",
-                                    [violation.as_dict() for violation in violations])
+        raise ValidationFailedError(
+            "the overlay is not valid", [violation.as_dict() for violation in violations]
+        )
     site, template, version = metadata["site"], metadata["template"], metadata["version"]
     digest = content_hash(document)
     latest = await repository.latest(work.session, site, template, lock=True)
     if latest is not None and latest.content_sha256 == digest:
         return latest, "unchanged"
     if latest is not None and version <= latest.version:
-        raise ValidationFailedError("the overlay version must increase", [Violation(
-            "/metadata/version", f"revision {latest.version} exists; use {latest.version + 1} "
-            "or higher").as_dict()])
+        raise ValidationFailedError(
+            "the overlay version must increase",
+            [
+                Violation(
+                    "/metadata/version",
+                    f"revision {latest.version} exists; use {latest.version + 1} or higher",
+                ).as_dict()
+            ],
+        )
     row = OverlayRevision(
-        site=site, template=template, version=version,
-        template_versions=metadata["templateVersions"], status=OverlayStatus.PROPOSED,
-        document=document, content_sha256=digest, reason=metadata.get("reason"),
+        site=site,
+        template=template,
+        version=version,
+        template_versions=metadata["templateVersions"],
+        status=OverlayStatus.PROPOSED,
+        document=document,
+        content_sha256=digest,
+        reason=metadata.get("reason"),
         proposed_by=work.principal.subject,
     )
     row = await repository.save(work.session, row)
-    await work.audit("overlay.proposed", "overlay", f"{site}/{template}#{version}", site=site,
-                     after={**snapshot(row), "set": document.get("spec", {}).get("set")},
-                     reason=row.reason)
+    await work.audit(
+        "overlay.proposed",
+        "overlay",
+        f"{site}/{template}#{version}",
+        site=site,
+        after={**snapshot(row), "set": document.get("spec", {}).get("set")},
+        reason=row.reason,
+    )
     return row, "proposed"
 
 
@@ -114,14 +137,22 @@ async def _pending(work: UnitOfWork, site: str, template: str, version: int) -> 
     if row is None:
         raise NotFoundError(f"no overlay revision {version} for {site}/{template}")
     if row.status != OverlayStatus.PROPOSED:
-        raise ConflictError(f"overlay {site}/{template}#{version} is {row.status}, not proposed",
-                            status=row.status)
+        raise ConflictError(
+            f"overlay {site}/{template}#{version} is {row.status}, not proposed", status=row.status
+        )
     return row
 
 
 async def approve(
-    work: UnitOfWork, verifier: TokenVerifier, site: str, template: str, version: int,
-    credentials: Credentials, reason: str, *, reauth_max_age_seconds: int = 300,
+    work: UnitOfWork,
+    verifier: TokenVerifier,
+    site: str,
+    template: str,
+    version: int,
+    credentials: Credentials,
+    reason: str,
+    *,
+    reauth_max_age_seconds: int = 300,
 ) -> OverlayRevision:
     """Make a proposed revision effective, with an e-signature by an approver of the site
     other than the proposer; the previously effective revision is superseded."""
@@ -130,12 +161,21 @@ async def approve(
     row = await _pending(work, site, template, version)
     violations, _ = await overlay_violations(work.session, row.document)
     if violations:
-        raise ValidationFailedError("the overlay no longer fits the published template versions",
-                                    [violation.as_dict() for violation in violations])
+        raise ValidationFailedError(
+            "the overlay no longer fits the published template versions",
+            [violation.as_dict() for violation in violations],
+        )
     signature = await sign(
-        work, verifier, credentials=credentials, meaning=Meaning.APPROVED, reason=reason,
-        entity_type="overlay", entity_id=f"{site}/{template}#{version}", content=row.document,
-        author=row.proposed_by, reauth_max_age_seconds=reauth_max_age_seconds,
+        work,
+        verifier,
+        credentials=credentials,
+        meaning=Meaning.APPROVED,
+        reason=reason,
+        entity_type="overlay",
+        entity_id=f"{site}/{template}#{version}",
+        content=row.document,
+        author=row.proposed_by,
+        reauth_max_age_seconds=reauth_max_age_seconds,
     )
     previous = await repository.approved_for(work.session, site, template)
     if previous is not None:
@@ -146,9 +186,16 @@ async def approve(
     row.approval_signature_id = signature.id
     row.decided_at = datetime.now(UTC)
     row = await repository.save(work.session, row)
-    await work.audit("overlay.approved", "overlay", f"{site}/{template}#{version}", site=site,
-                     before=before, after=snapshot(row), reason=reason,
-                     signature_id=signature.id)
+    await work.audit(
+        "overlay.approved",
+        "overlay",
+        f"{site}/{template}#{version}",
+        site=site,
+        before=before,
+        after=snapshot(row),
+        reason=reason,
+        signature_id=signature.id,
+    )
     return row
 
 
@@ -163,8 +210,15 @@ async def reject(
     row.status = OverlayStatus.REJECTED
     row.decided_at = datetime.now(UTC)
     row = await repository.save(work.session, row)
-    await work.audit("overlay.rejected", "overlay", f"{site}/{template}#{version}", site=site,
-                     before=before, after=snapshot(row), reason=reason)
+    await work.audit(
+        "overlay.rejected",
+        "overlay",
+        f"{site}/{template}#{version}",
+        site=site,
+        before=before,
+        after=snapshot(row),
+        reason=reason,
+    )
     return row
 
 
@@ -173,5 +227,6 @@ async def visible_revisions(
 ) -> list[OverlayRevision]:
     if site is not None:
         principal.require_site(site)
-    return await repository.revisions(session, site=site, template=template,
-                                      sites=principal.readable_sites())
+    return await repository.revisions(
+        session, site=site, template=template, sites=principal.readable_sites()
+    )

@@ -56,15 +56,22 @@ def check_overlay(
         check.violations.append(Violation("/metadata/site", f"unknown site {site!r}"))
     if template is None:
         check.violations.append(
-            Violation("/metadata/template",
-                      f"unknown template {metadata.get('template')!r} (no such template, or "
-                      "no version of it to check against)"))
+            Violation(
+                "/metadata/template",
+                f"unknown template {metadata.get('template')!r} (no such template, or "
+                "no version of it to check against)",
+            )
+        )
         return check
     template_meta = _dict(template.get("metadata"))
     if metadata.get("template") != template_meta.get("key"):
-        check.violations.append(Violation(
-            "/metadata/template",
-            f"this overlay is for {metadata.get('template')!r}, not {template_meta.get('key')!r}"))
+        check.violations.append(
+            Violation(
+                "/metadata/template",
+                f"this overlay is for {metadata.get('template')!r}, "
+                f"not {template_meta.get('key')!r}",
+            )
+        )
         return check
     check.violations += list(_version_violations(metadata, str(template_meta.get("version"))))
     spec = _dict(template.get("spec"))
@@ -84,8 +91,9 @@ def _version_violations(metadata: Mapping[str, Any], version: str) -> Iterator[V
         yield Violation("/metadata/templateVersions", str(error))
         return
     if not versions.contains(version):
-        yield Violation("/metadata/templateVersions",
-                        f"template version {version} is outside {text!r}")
+        yield Violation(
+            "/metadata/templateVersions", f"template version {version} is outside {text!r}"
+        )
 
 
 def _check_values(check: OverlayCheck, values: dict[str, Any], spec: Mapping[str, Any]) -> None:
@@ -96,8 +104,9 @@ def _check_values(check: OverlayCheck, values: dict[str, Any], spec: Mapping[str
         target = renamed.get(name, name)
         if target != name:
             if target in values:
-                check.violations.append(Violation(
-                    at, f"renamed to {target!r}, which this overlay also sets"))
+                check.violations.append(
+                    Violation(at, f"renamed to {target!r}, which this overlay also sets")
+                )
                 continue
             check.migrations.append(f"{name} → {target} (renamed in this template version)")
         parameter = parameters.get(target)
@@ -113,9 +122,7 @@ def _check_values(check: OverlayCheck, values: dict[str, Any], spec: Mapping[str
             check.values[target] = value
 
 
-def _extension_violations(
-    extend: dict[str, Any], spec: Mapping[str, Any]
-) -> Iterator[Violation]:
+def _extension_violations(extend: dict[str, Any], spec: Mapping[str, Any]) -> Iterator[Violation]:
     points = {p.get("id"): p for p in _list(spec.get("extensionPoints")) if isinstance(p, dict)}
     operation_ids = {op.get("id") for op in _list(spec.get("operations")) if isinstance(op, dict)}
     parameters = _dict(spec.get("parameters"))
@@ -124,14 +131,14 @@ def _extension_violations(
         at = ("spec", "extend", point_id)
         point = points.get(point_id)
         if point is None:
-            yield Violation(pointer(*at), f"{point_id!r} is not an extension point of the "
-                                          "template")
+            yield Violation(pointer(*at), f"{point_id!r} is not an extension point of the template")
             continue
         steps = _list(steps)
         limit = point.get("maxSteps")
         if isinstance(limit, int) and len(steps) > limit:
-            yield Violation(pointer(*at), f"{len(steps)} steps; {point_id!r} allows at most "
-                                          f"{limit}")
+            yield Violation(
+                pointer(*at), f"{len(steps)} steps; {point_id!r} allows at most {limit}"
+            )
         allowed = [str(kind) for kind in _list(point.get("allowedKinds"))]
         for index, step in enumerate(steps):
             if not isinstance(step, dict):
@@ -149,16 +156,20 @@ def _step_violations(
 ) -> Iterator[Violation]:
     kind = step.get("kind")
     if isinstance(kind, str) and kind not in allowed:
-        yield Violation(pointer(*at, "kind"),
-                        f"kind {kind!r} is not allowed here (allowed: {', '.join(allowed)})")
+        yield Violation(
+            pointer(*at, "kind"),
+            f"kind {kind!r} is not allowed here (allowed: {', '.join(allowed)})",
+        )
     step_id = step.get("id")
     if not isinstance(step_id, str):
         return
     if step_id in operation_ids:
-        yield Violation(pointer(*at, "id"), f"{step_id!r} is already an operation id of the "
-                                            "template")
+        yield Violation(
+            pointer(*at, "id"), f"{step_id!r} is already an operation id of the template"
+        )
     elif step_id in seen_steps:
-        yield Violation(pointer(*at, "id"), f"{step_id!r} is used twice (also at "
-                                            f"{seen_steps[step_id]})")
+        yield Violation(
+            pointer(*at, "id"), f"{step_id!r} is used twice (also at {seen_steps[step_id]})"
+        )
     else:
         seen_steps[step_id] = pointer(*at)

@@ -27,3 +27,7 @@ async def for_entity(session: AsyncSession, entity_type: str, entity_id: str) ->
         .order_by(col(Signature.signed_at))
     )
     return list((await session.exec(statement)).all())
+
+
+async def by_ids(session: AsyncSession, ids: list[UUID]) -> list[Signature]:
+    return list((await session.exec(select(Signature).where(col(Signature.id).in_(ids)))).all())

@@ -6,16 +6,16 @@ from datetime import datetime
 from uuid import UUID
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from coe.auth.principal import Role
+from coe.auth.service import Credentials
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
 from coe.models import Signature
 from coe.signatures import repository
-from coe.signatures.manifest import Meaning, manifestation
-
-MeaningType = strawberry.enum(Meaning, description="What a signature means (Part 11 §11.50).")
+from coe.signatures.manifest import manifestation
 
 
 @strawberry.type(
@@ -53,10 +53,12 @@ class SignatureType:
         )
 
 
-@strawberry.input(description="Re-authentication for an electronic signature.")
-class SignatureInput:
-    meaning: MeaningType = strawberry.field(description="What the signature means.")  # type: ignore[valid-type]
-    reason: str = strawberry.field(description="Why you sign.")
+@strawberry.input(
+    description="An electronic signature: re-authenticate and say why. The meaning (approved, "
+    "released, …) follows from the mutation that takes it."
+)
+class SignerInput:
+    reason: str = strawberry.field(description="Why you sign (kept with the signature).")
     username: str | None = strawberry.field(
         default=None, description="Your user id (development identity store)."
     )
@@ -66,6 +68,31 @@ class SignatureInput:
     reauth_token: str | None = strawberry.field(
         default=None, description="A fresh ID token from the identity provider (production)."
     )
+
+    def credentials(self) -> Credentials:
+        return Credentials(
+            username=self.username, password=self.password, reauth_token=self.reauth_token
+        )
+
+
+def signature_loader(context: CoeContext) -> DataLoader[UUID, SignatureType | None]:
+    async def load(ids: list[UUID]) -> list[SignatureType | None]:
+        async with context.read() as session:
+            rows = {row.id: row for row in await repository.by_ids(session, ids)}
+        return [SignatureType.from_model(rows[i]) if i in rows else None for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+async def load_signature(
+    info: Info[CoeContext, None], signature_id: UUID | None
+) -> SignatureType | None:
+    if signature_id is None:
+        return None
+    loaded: SignatureType | None = await info.context.loader("signatures", signature_loader).load(
+        signature_id
+    )
+    return loaded
 
 
 @strawberry.type

@@ -67,10 +67,14 @@ def validate_templates(paths: Iterable[Path]) -> tuple[Report, list[LoadedTempla
         identity = (document["metadata"]["key"], document["metadata"]["version"])
         digest = content_hash(document)
         if identity in seen and seen[identity][1] != digest:
-            report.violations.append(FileViolation(
-                str(path), "/metadata/version",
-                f"{identity[0]}@{identity[1]} is also in {seen[identity][0]} with different "
-                "content; a version is immutable once published"))
+            report.violations.append(
+                FileViolation(
+                    str(path),
+                    "/metadata/version",
+                    f"{identity[0]}@{identity[1]} is also in {seen[identity][0]} with different "
+                    "content; a version is immutable once published",
+                )
+            )
             continue
         seen[identity] = (str(path), digest)
         valid.append(LoadedTemplate(str(path), document))
@@ -78,7 +82,8 @@ def validate_templates(paths: Iterable[Path]) -> tuple[Report, list[LoadedTempla
 
 
 def validate_overlays(
-    paths: Iterable[Path], templates: list[LoadedTemplate],
+    paths: Iterable[Path],
+    templates: list[LoadedTemplate],
     known_sites: Collection[str] | None = None,
 ) -> Report:
     """Check each overlay against every given version of its template in its range."""
@@ -107,11 +112,11 @@ def _check_one(
     in_range = _in_range(metadata.get("templateVersions"), candidates) or candidates[-1:]
     targets: list[LoadedTemplate | None] = [*in_range] or [None]
     for target in targets:
-        check = check_overlay(overlay, target.document if target else None,
-                              known_sites=known_sites)
+        check = check_overlay(overlay, target.document if target else None, known_sites=known_sites)
         against = f" (against {_label(target)})" if target and len(targets) > 1 else ""
-        report.violations += [FileViolation(file, v.pointer, v.reason + against)
-                              for v in check.violations]
+        report.violations += [
+            FileViolation(file, v.pointer, v.reason + against) for v in check.violations
+        ]
         report.notes += [f"{file}: migrates {note}{against}" for note in check.migrations]
 
 

@@ -41,11 +41,13 @@ def upgrade_impact(
             impacts.append(SiteImpact(site, ImpactStatus.NOT_USING))
             continue
         check = check_overlay(overlay, target)
-        impacts.append(SiteImpact(
-            site=site,
-            status=ImpactStatus.COMPATIBLE if check.ok else ImpactStatus.NEEDS_OVERLAY_CHANGE,
-            overlay_version=int(overlay["metadata"]["version"]),
-            violations=check.violations,
-            migrations=check.migrations,
-        ))
+        impacts.append(
+            SiteImpact(
+                site=site,
+                status=ImpactStatus.COMPATIBLE if check.ok else ImpactStatus.NEEDS_OVERLAY_CHANGE,
+                overlay_version=int(overlay["metadata"]["version"]),
+                violations=check.violations,
+                migrations=check.migrations,
+            )
+        )
     return impacts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,9 +12,13 @@ from coe.models import TemplateStatus, TemplateVersion
 from coe.models.registry import FROZEN_STATUSES
 
 
-def _newest_first() -> list[object]:
-    return [col(TemplateVersion.major).desc(), col(TemplateVersion.minor).desc(),
-            col(TemplateVersion.patch).desc(), col(TemplateVersion.id).desc()]
+def _newest_first() -> list[Any]:
+    return [
+        col(TemplateVersion.major).desc(),
+        col(TemplateVersion.minor).desc(),
+        col(TemplateVersion.patch).desc(),
+        col(TemplateVersion.id).desc(),
+    ]
 
 
 async def get(session: AsyncSession, key: str, version: str) -> TemplateVersion | None:

@@ -20,11 +20,14 @@ from coe.documents import DocumentError, Violation, load_mapping
 from coe.errors import ConflictError, NotFoundError, ValidationFailedError
 from coe.models import TemplateStatus, TemplateVersion
 from coe.models.registry import FROZEN_STATUSES
+from coe.overlays import repository as overlays
 from coe.signatures import repository as signatures
 from coe.signatures.manifest import Meaning, verifies
 from coe.signatures.service import sign
+from coe.sites import service as sites
 from coe.templates import repository
 from coe.templates.diff import TemplateDiff, diff_templates, version_problems
+from coe.templates.impact import SiteImpact, upgrade_impact
 from coe.templates.validation import template_violations
 from coe.templates.versions import parse_version
 from coe.work import UnitOfWork
@@ -52,8 +55,13 @@ def require_valid_template(document: dict[str, Any]) -> None:
 
 
 def snapshot(row: TemplateVersion) -> dict[str, Any]:
-    return {"key": row.key, "version": row.version, "status": row.status,
-            "sha256": row.content_sha256, "title": row.title}
+    return {
+        "key": row.key,
+        "version": row.version,
+        "status": row.status,
+        "sha256": row.content_sha256,
+        "title": row.title,
+    }
 
 
 async def save_draft(work: UnitOfWork, document: dict[str, Any]) -> tuple[TemplateVersion, str]:
@@ -69,15 +77,24 @@ async def save_draft(work: UnitOfWork, document: dict[str, Any]) -> tuple[Templa
     if row is not None and row.status in FROZEN_STATUSES:
         raise ConflictError(
             f"{key}@{version} is published and cannot change: publish a new version",
-            template=key, version=version,
+            template=key,
+            version=version,
         )
     if row is None:
         await _require_newer(work.session, key, version)
         parsed = parse_version(version)
         row = TemplateVersion(
-            key=key, version=version, major=parsed.major, minor=parsed.minor,
-            patch=parsed.patch, prerelease=parsed.prerelease, status=TemplateStatus.DRAFT,
-            title="", document={}, content_sha256="", author=work.principal.subject,
+            key=key,
+            version=version,
+            major=parsed.major,
+            minor=parsed.minor,
+            patch=parsed.patch,
+            prerelease=parsed.prerelease,
+            status=TemplateStatus.DRAFT,
+            title="",
+            document={},
+            content_sha256="",
+            author=work.principal.subject,
         )
         before, action = None, "created"
     else:
@@ -87,8 +104,13 @@ async def save_draft(work: UnitOfWork, document: dict[str, Any]) -> tuple[Templa
     row.author = work.principal.subject
     row.approval_signature_id = None
     row = await repository.save(work.session, row)
-    await work.audit(f"template.draft_{action}", "template_version", f"{key}@{version}",
-                     before=before, after=snapshot(row))
+    await work.audit(
+        f"template.draft_{action}",
+        "template_version",
+        f"{key}@{version}",
+        before=before,
+        after=snapshot(row),
+    )
     return row, action
 
 
@@ -114,8 +136,11 @@ async def _require_newer(session: AsyncSession, key: str, version: str) -> None:
 
 async def get_version(session: AsyncSession, key: str, version: str | None) -> TemplateVersion:
     """One version; without `version`, the newest published (or deprecated) one."""
-    row = (await repository.get(session, key, version) if version
-           else await repository.latest_published(session, key))
+    row = (
+        await repository.get(session, key, version)
+        if version
+        else await repository.latest_published(session, key)
+    )
     if row is None:
         what = f"{key}@{version}" if version else f"a published version of {key!r}"
         raise NotFoundError(f"no {what}", template=key)
@@ -123,45 +148,69 @@ async def get_version(session: AsyncSession, key: str, version: str | None) -> T
 
 
 async def _transition(
-    work: UnitOfWork, key: str, version: str, expected: tuple[TemplateStatus, ...],
-    target: TemplateStatus, reason: str | None = None,
+    work: UnitOfWork,
+    key: str,
+    version: str,
+    expected: tuple[TemplateStatus, ...],
+    target: TemplateStatus,
+    reason: str | None = None,
 ) -> TemplateVersion:
     row = await repository.get_for_update(work.session, key, version)
     if row is None:
         raise NotFoundError(f"no {key}@{version}", template=key)
     if row.status not in expected:
         wanted = " or ".join(expected)
-        raise ConflictError(f"{key}@{version} is {row.status}, not {wanted}",
-                            template=key, version=version, status=row.status)
+        raise ConflictError(
+            f"{key}@{version} is {row.status}, not {wanted}",
+            template=key,
+            version=version,
+            status=row.status,
+        )
     before = snapshot(row)
     row.status = target
     row.updated_at = datetime.now(UTC)
     row = await repository.save(work.session, row)
-    await work.audit(f"template.{target.value}", "template_version", f"{key}@{version}",
-                     before=before, after=snapshot(row), reason=reason)
+    await work.audit(
+        f"template.{target.value}",
+        "template_version",
+        f"{key}@{version}",
+        before=before,
+        after=snapshot(row),
+        reason=reason,
+    )
     return row
 
 
 async def submit(work: UnitOfWork, key: str, version: str) -> TemplateVersion:
     """Send a draft for review."""
     work.principal.require_roles(Role.COE_ARCHITECT)
-    return await _transition(work, key, version, (TemplateStatus.DRAFT,),
-                             TemplateStatus.IN_REVIEW)
+    return await _transition(work, key, version, (TemplateStatus.DRAFT,), TemplateStatus.IN_REVIEW)
 
 
 async def return_to_draft(work: UnitOfWork, key: str, version: str, reason: str) -> TemplateVersion:
     """Send a version under review (or approved, not yet published) back to its author."""
     work.principal.require_roles(*APPROVERS)
-    row = await _transition(work, key, version,
-                            (TemplateStatus.IN_REVIEW, TemplateStatus.APPROVED),
-                            TemplateStatus.DRAFT, reason)
+    row = await _transition(
+        work,
+        key,
+        version,
+        (TemplateStatus.IN_REVIEW, TemplateStatus.APPROVED),
+        TemplateStatus.DRAFT,
+        reason,
+    )
     row.approval_signature_id = None
     return await repository.save(work.session, row)
 
 
 async def approve(
-    work: UnitOfWork, verifier: TokenVerifier, key: str, version: str,
-    credentials: Credentials, reason: str, *, reauth_max_age_seconds: int = 300,
+    work: UnitOfWork,
+    verifier: TokenVerifier,
+    key: str,
+    version: str,
+    credentials: Credentials,
+    reason: str,
+    *,
+    reauth_max_age_seconds: int = 300,
 ) -> TemplateVersion:
     """Approve a version under review with an e-signature over its exact content; the
     approver must be a qa_approver or coe_architect other than the author."""
@@ -172,13 +221,21 @@ async def approve(
     if row.status != TemplateStatus.IN_REVIEW:
         raise ConflictError(f"{key}@{version} is {row.status}, not in_review", status=row.status)
     signature = await sign(
-        work, verifier, credentials=credentials, meaning=Meaning.APPROVED, reason=reason,
-        entity_type="template_version", entity_id=f"{key}@{version}", content=row.document,
-        author=row.author, reauth_max_age_seconds=reauth_max_age_seconds,
+        work,
+        verifier,
+        credentials=credentials,
+        meaning=Meaning.APPROVED,
+        reason=reason,
+        entity_type="template_version",
+        entity_id=f"{key}@{version}",
+        content=row.document,
+        author=row.author,
+        reauth_max_age_seconds=reauth_max_age_seconds,
     )
     row.approval_signature_id = signature.id
-    return await _transition(work, key, version, (TemplateStatus.IN_REVIEW,),
-                             TemplateStatus.APPROVED, reason)
+    return await _transition(
+        work, key, version, (TemplateStatus.IN_REVIEW,), TemplateStatus.APPROVED, reason
+    )
 
 
 async def publish(work: UnitOfWork, key: str, version: str) -> TemplateVersion:
@@ -188,17 +245,22 @@ async def publish(work: UnitOfWork, key: str, version: str) -> TemplateVersion:
     if row is None:
         raise NotFoundError(f"no {key}@{version}", template=key)
     if row.status != TemplateStatus.APPROVED or row.approval_signature_id is None:
-        raise ConflictError(f"{key}@{version} is {row.status}: only an approved version can be "
-                            "published", status=row.status)
+        raise ConflictError(
+            f"{key}@{version} is {row.status}: only an approved version can be published",
+            status=row.status,
+        )
     signature = await signatures.by_id(work.session, row.approval_signature_id)
     if signature is None or not verifies(signature, row.document):
-        raise ConflictError(f"the approval of {key}@{version} no longer verifies against its "
-                            "content: submit it for review again")
+        raise ConflictError(
+            f"the approval of {key}@{version} no longer verifies against its "
+            "content: submit it for review again"
+        )
     await _require_discipline(work.session, row)
     row.published_at = datetime.now(UTC)
     row.published_by = work.principal.subject
-    return await _transition(work, key, version, (TemplateStatus.APPROVED,),
-                             TemplateStatus.PUBLISHED)
+    return await _transition(
+        work, key, version, (TemplateStatus.APPROVED,), TemplateStatus.PUBLISHED
+    )
 
 
 async def _require_discipline(session: AsyncSession, row: TemplateVersion) -> None:
@@ -217,15 +279,17 @@ async def _require_discipline(session: AsyncSession, row: TemplateVersion) -> No
 async def deprecate(work: UnitOfWork, key: str, version: str, reason: str) -> TemplateVersion:
     """Mark a published version as not to be used for new rollouts."""
     work.principal.require_roles(Role.COE_ARCHITECT)
-    return await _transition(work, key, version, (TemplateStatus.PUBLISHED,),
-                             TemplateStatus.DEPRECATED, reason)
+    return await _transition(
+        work, key, version, (TemplateStatus.PUBLISHED,), TemplateStatus.DEPRECATED, reason
+    )
 
 
 async def retire(work: UnitOfWork, key: str, version: str, reason: str) -> TemplateVersion:
     """Retire a deprecated version: it may no longer run anywhere."""
     work.principal.require_roles(Role.COE_ARCHITECT)
-    return await _transition(work, key, version, (TemplateStatus.DEPRECATED,),
-                             TemplateStatus.RETIRED, reason)
+    return await _transition(
+        work, key, version, (TemplateStatus.DEPRECATED,), TemplateStatus.RETIRED, reason
+    )
 
 
 async def diff(session: AsyncSession, key: str, old: str, new: str) -> TemplateDiff:
@@ -236,3 +300,36 @@ async def diff(session: AsyncSession, key: str, old: str, new: str) -> TemplateD
 def may_read_drafts(principal: Principal) -> bool:
     """Drafts are the COE's work in progress: architects, approvers and auditors see them."""
     return principal.has_role(Role.COE_ARCHITECT, Role.QA_APPROVER, Role.AUDITOR)
+
+
+async def predecessor(session: AsyncSession, key: str, target: TemplateVersion) -> TemplateVersion:
+    """The newest published version older than `target`."""
+    candidate = parse_version(target.version)
+    for row in await repository.published(session, key):
+        if parse_version(row.version) < candidate:
+            return row
+    raise NotFoundError(f"no published version of {key} older than {target.version}")
+
+
+async def impact(
+    session: AsyncSession,
+    principal: Principal,
+    key: str,
+    to_version: str,
+    from_version: str | None,
+) -> tuple[TemplateDiff, list[SiteImpact]]:
+    """Upgrade impact of `to_version` for every site the caller may see."""
+    target = await get_version(session, key, to_version)
+    source = (
+        await get_version(session, key, from_version)
+        if from_version
+        else await predecessor(session, key, target)
+    )
+    site_rows, _ = await sites.list_sites(session, principal, limit=100_000)
+    approved = await overlays.approved(session, key)
+    impacts = upgrade_impact(
+        target.document,
+        [site.key for site in site_rows],
+        {row.site: row.document for row in approved},
+    )
+    return diff_templates(source.document, target.document), impacts

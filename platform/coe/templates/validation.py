@@ -7,6 +7,7 @@ structural error still gets every other problem reported in the same run.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -19,8 +20,13 @@ from coe.templates.models import DURATION_PATTERN, NAME_PATTERN, ProcessTemplate
 from coe.templates.schemas import structural_violations
 
 NUMERIC = ("number", "integer")
-DURATION_UNITS = {"ms": Fraction(1, 1000), "s": Fraction(1), "m": Fraction(60),
-                  "h": Fraction(3600), "d": Fraction(86400)}
+DURATION_UNITS = {
+    "ms": Fraction(1, 1000),
+    "s": Fraction(1),
+    "m": Fraction(60),
+    "h": Fraction(3600),
+    "d": Fraction(86400),
+}
 
 
 def template_violations(document: Any) -> list[Violation]:
@@ -65,10 +71,15 @@ def parameter_violations(name: str, parameter: dict[str, Any]) -> Iterator[Viola
     at = ("spec", "parameters", name)
     if not re.match(NAME_PATTERN, name):
         yield Violation(pointer(*at), "parameter names are lowercase letters, digits and '_'")
-    kind = parameter.get("type")
-    allowed = {"number": {"minimum", "maximum"}, "integer": {"minimum", "maximum"},
-               "duration": {"minimum", "maximum"}, "enum": {"values"},
-               "string": {"pattern", "maxLength"}, "boolean": set()}.get(kind)
+    kind = str(parameter.get("type"))
+    allowed = {
+        "number": {"minimum", "maximum"},
+        "integer": {"minimum", "maximum"},
+        "duration": {"minimum", "maximum"},
+        "enum": {"values"},
+        "string": {"pattern", "maxLength"},
+        "boolean": set(),
+    }.get(kind)
     if allowed is None:
         return
     for option in ("minimum", "maximum", "values", "pattern", "maxLength"):
@@ -88,15 +99,18 @@ def parameter_violations(name: str, parameter: dict[str, Any]) -> Iterator[Viola
             yield Violation(pointer(*at, "pattern"), f"not a valid regular expression: {error}")
             return
     if parameter.get("siteBound") and not parameter.get("siteConfigurable"):
-        yield Violation(pointer(*at, "siteBound"),
-                        "a site-bound value must be siteConfigurable (the site chooses it)")
+        yield Violation(
+            pointer(*at, "siteBound"),
+            "a site-bound value must be siteConfigurable (the site chooses it)",
+        )
     if "default" in parameter:
         for problem in value_problems(parameter, parameter["default"]):
             yield Violation(pointer(*at, "default"), f"the default {problem}")
 
 
-def _bound_violations(kind: str, parameter: dict[str, Any], at: tuple[Any, ...]) -> Iterator[
-        Violation]:
+def _bound_violations(
+    kind: str, parameter: dict[str, Any], at: tuple[Any, ...]
+) -> Iterator[Violation]:
     bounds = {}
     for option in ("minimum", "maximum"):
         bound = parameter.get(option)
@@ -148,8 +162,11 @@ def value_problems(parameter: Mapping[str, Any], value: Any) -> list[str]:
 def _ranged_problems(kind: str, parameter: Mapping[str, Any], value: Any) -> list[str]:
     magnitude = _magnitude(kind, value)
     if magnitude is None or (kind == "integer" and not isinstance(value, int)):
-        wanted = {"number": "a number", "integer": "a whole number",
-                  "duration": "a duration such as '30s', '5m' or '2h'"}[kind]
+        wanted = {
+            "number": "a number",
+            "integer": "a whole number",
+            "duration": "a duration such as '30s', '5m' or '2h'",
+        }[kind]
         return [f"must be {wanted}, not {value!r}"]
     problems = []
     low, high = parameter.get("minimum"), parameter.get("maximum")
@@ -208,15 +225,19 @@ def _limit_violations(
             yield Violation(pointer(*at, field), f"not a valid expression: {error}")
             continue
         problems = [
-            f"${{{name}}} is not a declared parameter" if name not in parameters else
-            f"${{{name}}} is a {parameters[name].get('type')} parameter; limits use numbers"
+            f"${{{name}}} is not a declared parameter"
+            if name not in parameters
+            else f"${{{name}}} is a {parameters[name].get('type')} parameter; limits use numbers"
             for name in sorted(expressions.references(node))
             if name not in parameters or _dict(parameters[name]).get("type") not in NUMERIC
         ]
         for problem in problems:
             yield Violation(pointer(*at, field), problem)
-        numeric_defaults = {k: v for k, v in defaults.items()
-                            if isinstance(v, int | float) and not isinstance(v, bool)}
+        numeric_defaults = {
+            k: v
+            for k, v in defaults.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
         if not problems and expressions.references(node) <= set(numeric_defaults):
             try:
                 resolved[field] = expressions.evaluate(node, numeric_defaults)
@@ -227,21 +248,21 @@ def _limit_violations(
 
 def _order_violations(resolved: dict[str, Fraction], at: tuple[Any, ...]) -> Iterator[Violation]:
     order = [f for f in ("lowerLimit", "target", "upperLimit") if f in resolved]
-    for low, high in zip(order, order[1:], strict=False):
+    for low, high in itertools.pairwise(order):
         if resolved[low] > resolved[high]:
             yield Violation(pointer(*at, low), f"{low} is above {high} at the default values")
 
 
-def _extension_point_violations(
-    spec: dict[str, Any], operations: list[Any]
-) -> Iterator[Violation]:
+def _extension_point_violations(spec: dict[str, Any], operations: list[Any]) -> Iterator[Violation]:
     points = _list(spec.get("extensionPoints"))
     yield from _duplicates(points, "id", ("spec", "extensionPoints"), "extension point id")
     operation_ids = {op.get("id") for op in operations if isinstance(op, dict)}
     for index, point in enumerate(points):
         if isinstance(point, dict) and point.get("after") not in operation_ids:
-            yield Violation(pointer("spec", "extensionPoints", index, "after"),
-                            f"{point.get('after')!r} is not an operation of this template")
+            yield Violation(
+                pointer("spec", "extensionPoints", index, "after"),
+                f"{point.get('after')!r} is not an operation of this template",
+            )
 
 
 def _reason_code_violations(trees: dict[str, Any]) -> Iterator[Violation]:
@@ -249,8 +270,9 @@ def _reason_code_violations(trees: dict[str, Any]) -> Iterator[Violation]:
     for tree_name, tree in trees.items():
         for path, code in _codes(_list(tree), ("spec", "reasonCodes", tree_name)):
             if code in seen:
-                yield Violation(pointer(*path, "code"),
-                                f"reason code {code!r} is already used at {seen[code]}")
+                yield Violation(
+                    pointer(*path, "code"), f"reason code {code!r} is already used at {seen[code]}"
+                )
             else:
                 seen[code] = pointer(*path)
 
@@ -289,7 +311,9 @@ def _duplicates(
             continue
         value = item[field]
         if value in first:
-            yield Violation(pointer(*at, index, field),
-                            f"duplicate {what} {value!r} (first at {pointer(*at, first[value])})")
+            yield Violation(
+                pointer(*at, index, field),
+                f"duplicate {what} {value!r} (first at {pointer(*at, first[value])})",
+            )
         else:
             first[value] = index

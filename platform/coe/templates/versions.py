@@ -50,8 +50,13 @@ def _comparators(term: str) -> list[tuple[str, semver.Version]]:
         raise VersionError(f"{term!r} is not a version comparator (e.g. >=2.0.0)")
     operator, version = match.group(1) or "=", parse_version(match.group(2))
     if operator == "^":
-        upper = (version.bump_major() if version.major else
-                 version.bump_minor() if version.minor else version.bump_patch())
+        upper = (
+            version.bump_major()
+            if version.major
+            else version.bump_minor()
+            if version.minor
+            else version.bump_patch()
+        )
         return [(">=", version), ("<", upper)]
     if operator == "~":
         return [(">=", version), ("<", version.bump_minor())]
@@ -72,7 +77,7 @@ class VersionRange:
 
 
 def parse_range(text: str) -> VersionRange:
-    alternatives = []
+    alternatives: list[tuple[tuple[str, semver.Version], ...]] = []
     for alternative in text.split("||"):
         terms = alternative.split()
         if not terms:

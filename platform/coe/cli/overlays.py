@@ -1,0 +1,174 @@
+"""`coe overlay …`: validate offline, apply (propose), approve, reject, list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from coe.cli.api import ApiUrlOption, TokenOption, client
+from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.templates import print_violations, signer
+
+app = typer.Typer(
+    help="Site overlays: each site's bounded configuration of a template.", no_args_is_help=True
+)
+
+REVISION_FIELDS = """site template version templateVersions status reason contentSha256
+proposedBy createdAt decidedAt approval { manifestation }"""
+
+
+@app.command("validate")
+def validate(
+    overlays: list[Path] = typer.Argument(..., help="Overlay files or folders (offline)."),
+    template: list[Path] = typer.Option(
+        ..., "--template", help="Template file(s) or folder(s) to check against."
+    ),
+    site: list[str] = typer.Option([], "--site", help="Known site keys (optional check)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Check overlays against every given version of their template in their range, without a
+    server; FILE:JSON_POINTER: reason per violation. Exit 1 if any."""
+    from coe.templates.files import validate_overlays, validate_templates
+
+    template_report, templates = validate_templates(template)
+    if template_report.violations:
+        print_violations(template_report.violations, [], template_report.files, as_json)
+    report = validate_overlays(overlays, templates, known_sites=site or None)
+    print_violations(report.violations, report.notes, report.files, as_json)
+
+
+@app.command("apply")
+def apply(
+    file: Path = typer.Argument(..., help="A SiteOverlay file.", exists=True, dir_okay=False),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Propose the overlay (site_admin of its site, or coe_architect); it becomes effective
+    when an approver signs it."""
+    result = client(api_url, token).execute(
+        "mutation($s: String!) { proposeOverlay(source: $s) { outcome overlay { "
+        f"{REVISION_FIELDS} }} }} }}",
+        {"s": file.read_text(encoding="utf-8")},
+    )["proposeOverlay"]
+    row = result["overlay"]
+    emit(
+        result,
+        as_json,
+        lambda: console.print(
+            f"overlay {row['site']}/{row['template']} revision {row['version']}: "
+            f"{result['outcome']} ({row['status'].lower()})"
+            + (
+                f"\nnext: coe overlay approve {row['site']} {row['template']} --version "
+                f"{row['version']} --reason …"
+                if row["status"] == "PROPOSED"
+                else ""
+            ),
+            highlight=False,
+        ),
+    )
+
+
+@app.command("approve")
+def approve(
+    site: str = typer.Argument(..., help="Site key."),
+    template: str = typer.Argument(..., help="Template key."),
+    version: int | None = typer.Option(None, help="Revision (default: the latest proposed)."),
+    reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
+    user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
+    password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Approve a proposed revision with your e-signature; it becomes the site's overlay."""
+    api = client(api_url, token)
+    version = version or _latest_proposed(api, site, template)
+    row = api.execute(
+        "mutation($site: String!, $t: String!, $v: Int!, $s: SignerInput!) { approveOverlay("
+        f"site: $site, template: $t, version: $v, signature: $s) {{ {REVISION_FIELDS} }} }}",
+        {"site": site, "t": template, "v": version, "s": signer(api, user, password_stdin, reason)},
+    )["approveOverlay"]
+    emit(
+        row,
+        as_json,
+        lambda: console.print(
+            f"overlay {site}/{template} revision {version} approved — "
+            f"{row['approval']['manifestation']}",
+            highlight=False,
+        ),
+    )
+
+
+def _latest_proposed(api: Any, site: str, template: str) -> int:
+    rows = api.execute(
+        "query($s: String, $t: String) { overlays(site: $s, template: $t) { version status } }",
+        {"s": site, "t": template},
+    )["overlays"]
+    proposed: list[int] = [row["version"] for row in rows if row["status"] == "PROPOSED"]
+    if not proposed:
+        fail(f"no proposed overlay revision for {site}/{template}", code="NOT_FOUND")
+    return max(proposed)
+
+
+@app.command("reject")
+def reject(
+    site: str = typer.Argument(..., help="Site key."),
+    template: str = typer.Argument(..., help="Template key."),
+    version: int = typer.Option(..., help="Revision to reject."),
+    reason: str = typer.Option(..., help="Why."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Reject a proposed revision (it stays in the history)."""
+    row = client(api_url, token).execute(
+        "mutation($site: String!, $t: String!, $v: Int!, $r: String!) { rejectOverlay("
+        f"site: $site, template: $t, version: $v, reason: $r) {{ {REVISION_FIELDS} }} }}",
+        {"site": site, "t": template, "v": version, "r": reason},
+    )["rejectOverlay"]
+    emit(
+        row,
+        as_json,
+        lambda: console.print(
+            f"overlay {site}/{template} revision {version} rejected", highlight=False
+        ),
+    )
+
+
+@app.command("list")
+def list_overlays(
+    site: str | None = typer.Option(None, help="Only this site."),
+    template: str | None = typer.Option(None, help="Only this template."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Overlay revisions with their history, newest first per site and template."""
+    rows = client(api_url, token).execute(
+        f"query($s: String, $t: String) {{ overlays(site: $s, template: $t) {{ "
+        f"{REVISION_FIELDS} }} }}",
+        {"s": site, "t": template},
+    )["overlays"]
+    emit(
+        rows,
+        as_json,
+        lambda: table(
+            f"Overlay revisions ({len(rows)})",
+            ["site", "template", "rev", "template versions", "status", "proposed by", "approval"],
+            [
+                (
+                    r["site"],
+                    r["template"],
+                    r["version"],
+                    r["templateVersions"],
+                    r["status"].lower(),
+                    r["proposedBy"],
+                    (r["approval"] or {}).get("manifestation", ""),
+                )
+                for r in rows
+            ],
+        ),
+    )

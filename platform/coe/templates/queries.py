@@ -1,0 +1,126 @@
+"""Read side of the template registry. Thin: the service decides."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import strawberry
+from strawberry.types import Info
+
+from coe.auth.principal import Principal
+from coe.errors import NotFoundError, ValidationFailedError
+from coe.graphql.context import CoeContext
+from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
+from coe.graphql.permissions import ANY_ROLE, allow
+from coe.models import TemplateVersion
+from coe.models.registry import FROZEN_STATUSES
+from coe.templates import repository, service
+from coe.templates.diff import diff_templates
+from coe.templates.types import (
+    SiteImpactType,
+    TemplateDiffType,
+    TemplateType,
+    TemplateVersionType,
+    UpgradeImpactType,
+    ViolationType,
+)
+from coe.templates.validation import template_violations
+
+
+def visible(principal: Principal, rows: list[TemplateVersion]) -> list[TemplateVersion]:
+    """Drafts are work in progress: only architects, approvers and auditors see them."""
+    if service.may_read_drafts(principal):
+        return rows
+    return [row for row in rows if row.status in FROZEN_STATUSES]
+
+
+def _require_visible(principal: Principal, *rows: TemplateVersion) -> None:
+    for row in rows:
+        if not visible(principal, [row]):
+            raise NotFoundError(f"no published {row.key}@{row.version}", template=row.key)
+
+
+@strawberry.type
+class TemplateQueries:
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="Templates by key, each with the versions the caller may see (drafts only "
+        "for architects, approvers and auditors), newest first.",
+    )
+    async def templates(
+        self, info: Info[CoeContext, None], first: int = 50, after: str | None = None
+    ) -> Connection[TemplateType]:
+        limit = page_size(first, info.context.settings.max_page_size)
+        async with info.context.read() as session:
+            keys, total = await repository.keys_page(session, decode_cursor(after), limit + 1)
+            rows = visible(
+                info.context.caller(), await repository.versions_of(session, keys[:limit])
+            )
+        grouped = {
+            key: [TemplateVersionType.from_model(row) for row in group]
+            for key, group in groupby(rows, key=lambda row: row.key)
+        }
+        nodes = [TemplateType(key=key, versions=grouped.get(key, [])) for key in keys]
+        return connection(nodes, total, limit, lambda template: template.key)
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="One version; without `version`, the newest published one.",
+    )
+    async def template_version(
+        self, info: Info[CoeContext, None], key: str, version: str | None = None
+    ) -> TemplateVersionType:
+        async with info.context.read() as session:
+            row = await service.get_version(session, key, version)
+        _require_visible(info.context.caller(), row)
+        return TemplateVersionType.from_model(row)
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="What changed between two versions, each change classified breaking or "
+        "compatible.",
+    )
+    async def template_diff(
+        self, info: Info[CoeContext, None], key: str, from_version: str, to_version: str
+    ) -> TemplateDiffType:
+        async with info.context.read() as session:
+            old = await service.get_version(session, key, from_version)
+            new = await service.get_version(session, key, to_version)
+        _require_visible(info.context.caller(), old, new)
+        return TemplateDiffType.of(diff_templates(old.document, new.document))
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="For every site the caller may see: compatible, needs_overlay_change (with "
+        "the exact violations its current overlay would have) or not_using. `fromVersion` "
+        "defaults to the newest published version older than `toVersion`.",
+    )
+    async def upgrade_impact(
+        self,
+        info: Info[CoeContext, None],
+        template: str,
+        to_version: str,
+        from_version: str | None = None,
+    ) -> UpgradeImpactType:
+        async with info.context.read() as session:
+            diff, impacts = await service.impact(
+                session, info.context.caller(), template, to_version, from_version
+            )
+        return UpgradeImpactType(
+            template=template,
+            from_version=diff.from_version,
+            to_version=diff.to_version,
+            diff=TemplateDiffType.of(diff),
+            sites=[SiteImpactType.of(impact) for impact in impacts],
+        )
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="Check a ProcessTemplate document (YAML or JSON text) without storing it.",
+    )
+    def validate_template(self, source: str) -> list[ViolationType]:
+        try:
+            document = service.parse_source(source)
+        except ValidationFailedError as error:
+            return [ViolationType(path=v["path"], reason=v["reason"]) for v in error.violations]
+        return [ViolationType.of(v) for v in template_violations(document)]
