@@ -32,9 +32,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -m "not e2e"
 
-# Regenerate the committed GraphQL schema after changing the API.
+# Regenerate the committed GraphQL schema and the JSON Schemas of the YAML formats.
 schema: $(STAMP)
 	$(BIN)/coe graphql-schema > schema.graphql
+	$(BIN)/coe json-schemas schemas/
 
 # Re-resolve the pinned dependencies after editing pyproject.toml.
 lock:

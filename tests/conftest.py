@@ -134,3 +134,6 @@ def tokens(settings: Settings) -> Tokens:
 @pytest.fixture
 def api(client: AsyncTestClient[Any], tokens: Tokens) -> Api:
     return Api(client, tokens)
+
+
+pytest_plugins = ["tests.world"]

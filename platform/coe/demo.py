@@ -10,12 +10,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coe.auth import service as users
-from coe.auth.principal import Role
+from coe.auth.principal import Principal, Role
+from coe.auth.service import Credentials
+from coe.auth.tokens import TokenVerifier
+from coe.documents import read_mapping, yaml_files
 from coe.models import Enterprise
+from coe.overlays import service as overlays
 from coe.sites import repository as site_repository
 from coe.sites import service as sites
 from coe.sites.validation import SiteFields
+from coe.templates import repository as template_repository
+from coe.templates import service as templates
+from coe.templates.versions import parse_version
 from coe.work import UnitOfWork
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 ENTERPRISE_KEY = "acme-medical"
 ENTERPRISE_NAME = "Acme Medical Devices"
@@ -247,3 +256,60 @@ def read_credentials(path: Path) -> dict[str, str]:
         return {}
     passwords: dict[str, str] = json.loads(path.read_text())
     return passwords
+
+
+def _as_user(work: UnitOfWork, username: str) -> UnitOfWork:
+    """The same transaction, acting as one of the demo users."""
+    display_name, role, site_keys = next(
+        (name, role, keys) for user, name, role, keys in DEMO_USERS if user == username
+    )
+    principal = Principal(
+        subject=username, name=display_name, roles=frozenset({role}), sites=frozenset(site_keys)
+    )
+    return UnitOfWork(
+        session=work.session,
+        principal=principal,
+        audit_key=work.audit_key,
+        request_id=work.request_id,
+    )
+
+
+async def seed_content(work: UnitOfWork, credentials_file: Path, root: Path) -> int:
+    """Load templates/ and site_overlays/ into an empty registry the way people would: the
+    architect publishes, the QA approver signs each approval, overlays are proposed and signed.
+    Returns the number of documents loaded (0 when the registry already has templates)."""
+    if await template_repository.keys_page(work.session, None, 1) != ([], 0):
+        return 0
+    passwords = read_credentials(credentials_file)
+    if "quinn" not in passwords or not (root / "templates").is_dir():
+        return 0
+    architect, approver = _as_user(work, "ada"), _as_user(work, "quinn")
+    signer = Credentials(username="quinn", password=passwords["quinn"])
+    verifier = TokenVerifier(dev_public_key=None, oidc=None)
+    documents = [read_mapping(path) for path in yaml_files([root / "templates"])]
+    documents.sort(key=lambda d: (d["metadata"]["key"], parse_version(d["metadata"]["version"])))
+    for document in documents:
+        key, version = document["metadata"]["key"], document["metadata"]["version"]
+        await templates.save_draft(architect, document)
+        await templates.submit(architect, key, version)
+        await templates.approve(
+            approver, verifier, key, version, signer, "Demo: validation report reviewed"
+        )
+        await templates.publish(architect, key, version)
+    overlay_files = (
+        yaml_files([root / "site_overlays"]) if (root / "site_overlays").is_dir() else []
+    )
+    for path in overlay_files:
+        document = read_mapping(path)
+        metadata = document["metadata"]
+        row, _ = await overlays.propose(architect, document)
+        await overlays.approve(
+            approver,
+            verifier,
+            metadata["site"],
+            metadata["template"],
+            row.version,
+            signer,
+            "Demo: site change request reviewed",
+        )
+    return len(documents) + len(overlay_files)

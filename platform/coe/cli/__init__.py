@@ -17,6 +17,7 @@ app = typer.Typer(
 app.command()(server.up)
 app.command()(server.api)
 app.command("graphql-schema")(server.graphql_schema)
+app.command("json-schemas")(server.json_schemas)
 app.command()(admin.init)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.user_app, name="user")

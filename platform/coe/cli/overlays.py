@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 REVISION_FIELDS = """site template version templateVersions status reason contentSha256
-proposedBy createdAt decidedAt approval { manifestation }"""
+proposedBy createdAt decidedAt approval { manifestation printedName signedAt }"""
 
 
 @app.command("validate")
@@ -157,7 +157,15 @@ def list_overlays(
         as_json,
         lambda: table(
             f"Overlay revisions ({len(rows)})",
-            ["site", "template", "rev", "template versions", "status", "proposed by", "approval"],
+            [
+                "site",
+                "template",
+                "rev",
+                "template versions",
+                "status",
+                "proposed by",
+                "approved by",
+            ],
             [
                 (
                     r["site"],
@@ -166,9 +174,15 @@ def list_overlays(
                     r["templateVersions"],
                     r["status"].lower(),
                     r["proposedBy"],
-                    (r["approval"] or {}).get("manifestation", ""),
+                    _approved_by(r["approval"]),
                 )
                 for r in rows
             ],
         ),
     )
+
+
+def _approved_by(approval: dict[str, Any] | None) -> str:
+    if not approval:
+        return ""
+    return f"{approval['printedName']} {approval['signedAt'][:10]}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import typer
 
@@ -38,6 +39,18 @@ def api() -> None:
         proxy_headers=True,
         server_header=False,
     )
+
+
+def json_schemas(
+    folder: Path = typer.Argument(Path("schemas"), help="Where to write the *.schema.json files."),
+) -> None:
+    """Write the JSON Schemas of the YAML formats (editors validate and complete with them)."""
+    from coe.templates.schemas import SCHEMA_FILES, schema_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for filename in SCHEMA_FILES:
+        (folder / filename).write_text(schema_text(filename))
+        print(folder / filename)
 
 
 def graphql_schema() -> None:

@@ -25,12 +25,13 @@ class Authorize(FieldExtension):
             allowed = ", ".join(sorted(self.roles))
             raise ForbiddenError(f"{info.field_name} requires one of the roles: {allowed}")
 
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+    # Positional-only, so a GraphQL argument may itself be named `source` or `info`.
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, /, **kwargs: Any) -> Any:
         self.check(info)
         return next_(source, info, **kwargs)
 
-    async def resolve_async(
-        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
+    async def resolve_async(  # type: ignore[override]
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, /, **kwargs: Any
     ) -> Any:
         self.check(info)
         return await next_(source, info, **kwargs)

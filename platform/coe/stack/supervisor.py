@@ -322,6 +322,13 @@ async def _seed(settings: Settings, database_url: str, credentials_file: Path) -
                 ),
                 audit_key=audit_key(settings),
             )
-            return await demo.seed(work, credentials_file)
+            created = await demo.seed(work, credentials_file)
+            loaded = await demo.seed_content(work, credentials_file, demo.REPOSITORY_ROOT)
+            if loaded:
+                console.print(
+                    f"demo content: {loaded} templates and overlays published and "
+                    "approved from templates/ and site_overlays/"
+                )
+            return created
     finally:
         await engine.dispose()

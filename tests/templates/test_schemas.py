@@ -1,0 +1,38 @@
+"""The JSON Schemas in schemas/ are generated from the code's models and must not drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from coe.templates.schemas import SCHEMA_FILES, schema_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("filename", sorted(SCHEMA_FILES))
+def test_committed_schema_matches_the_code(filename: str) -> None:
+    committed = (ROOT / "schemas" / filename).read_text()
+    assert committed == schema_text(filename), f"schemas/{filename} is stale: run `make schema`"
+
+
+@pytest.mark.parametrize(
+    ("folder", "filename"),
+    [
+        ("templates", "process-template.schema.json"),
+        ("site_overlays", "site-overlay.schema.json"),
+    ],
+)
+def test_shipped_content_validates_against_the_committed_schemas(
+    folder: str, filename: str
+) -> None:
+    validator = Draft202012Validator(json.loads((ROOT / "schemas" / filename).read_text()))
+    files = sorted((ROOT / folder).rglob("*.yaml"))
+    assert files
+    for path in files:
+        errors = list(validator.iter_errors(yaml.safe_load(path.read_text())))
+        assert errors == [], (path, errors[0].message if errors else None)
