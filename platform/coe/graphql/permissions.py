@@ -26,7 +26,9 @@ class Authorize(FieldExtension):
             raise ForbiddenError(f"{info.field_name} requires one of the roles: {allowed}")
 
     # Positional-only, so a GraphQL argument may itself be named `source` or `info`.
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, /, **kwargs: Any) -> Any:
+    def resolve(  # type: ignore[override]
+        self, next_: Callable[..., Any], source: Any, info: Info, /, **kwargs: Any
+    ) -> Any:
         self.check(info)
         return next_(source, info, **kwargs)
 
