@@ -1,6 +1,21 @@
-"""Run every benchmark (`python -m bench`)."""
+"""Run the benchmarks: `make bench` (all) or `python -m bench registry`."""
+
+from __future__ import annotations
 
 import sys
 
-print("no benchmarks yet: the foundation issue sets no performance target")
-sys.exit(0)
+from bench import registry
+
+BENCHMARKS = {"registry": registry.main}
+
+
+def main() -> None:
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    for name in chosen:
+        BENCHMARKS[name]()
+
+
+main()

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
+from decimal import Decimal
 
 import pytest
 
-from coe.templates.expressions import ExpressionError, evaluate, parse, references, resolve
+from coe.templates.expressions import (
+    ExpressionError,
+    decimals,
+    evaluate,
+    parse,
+    references,
+    resolve,
+)
 
-VALUES = {"t": 180, "w": 1.5, "n": 3}
+VALUES = decimals({"t": 180, "w": 1.5, "n": 3})
 
 
 @pytest.mark.parametrize(
@@ -29,9 +36,10 @@ def test_expressions_evaluate(text: str, expected: float) -> None:
     assert resolve(text, VALUES) == expected
 
 
-def test_arithmetic_is_exact() -> None:
-    assert evaluate(parse("0.1 + 0.2"), {}) == Fraction(3, 10)
+def test_arithmetic_is_decimal() -> None:
+    assert evaluate(parse("0.1 + 0.2"), {}) == Decimal("0.3")
     assert resolve("0.1 + 0.2", {}) == 0.3
+    assert resolve("${x} - 0.2", decimals({"x": 4.1})) == 3.9
 
 
 def test_whole_results_are_integers() -> None:

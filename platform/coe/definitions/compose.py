@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import localcontext
+from functools import cached_property
 from typing import Any
 
 from coe.canonical import canonical_json, content_hash, sha256_hex
@@ -29,8 +31,61 @@ class CompositionError(ValueError):
 
 
 @dataclass(frozen=True)
+class _Slot:
+    """One limit of one data collection point: a number, or a compiled expression."""
+
+    field: str
+    value: int | float | None
+    expression: expressions.Compiled | None
+
+
+@dataclass(frozen=True)
+class _Operation:
+    """An operation with its constant part built once; only limits vary by site."""
+
+    static: dict[str, Any]
+    points: tuple[tuple[dict[str, Any], tuple[_Slot, ...]], ...]
+
+    @classmethod
+    def of(cls, operation: Mapping[str, Any]) -> _Operation:
+        static = _drop_none({k: v for k, v in operation.items() if k != "dataCollection"})
+        points = []
+        for point in operation.get("dataCollection") or []:
+            constant = _drop_none({k: v for k, v in point.items() if k not in LIMIT_FIELDS})
+            slots = tuple(
+                _Slot(name, None, expressions.compiled(value))
+                if isinstance(value, str)
+                else _Slot(name, value, None)
+                for name in LIMIT_FIELDS
+                if (value := point.get(name)) is not None
+            )
+            points.append((constant, slots))
+        return cls(static=static, points=tuple(points))
+
+    def render(
+        self, values: Mapping[str, expressions.Exact], extra: dict[str, Any]
+    ) -> dict[str, Any]:
+        # The hot loop of composition (operations x sites): plain loops, one dict per point.
+        result = dict(self.static)
+        if self.points:
+            rendered = []
+            for constant, slots in self.points:
+                point = dict(constant)
+                for slot in slots:
+                    if slot.expression is None:
+                        point[slot.field] = slot.value
+                    else:
+                        point[slot.field] = expressions.as_number(slot.expression(values))
+                rendered.append(point)
+            result["dataCollection"] = rendered
+        result.update(extra)
+        return result
+
+
+@dataclass(frozen=True)
 class PreparedTemplate:
-    """A template version with what every composition needs computed once."""
+    """A template version with what every composition needs computed once: its hash and its
+    operations with their limits compiled."""
 
     document: Mapping[str, Any]
     sha256: str
@@ -46,6 +101,10 @@ class PreparedTemplate:
     @property
     def version(self) -> str:
         return str(self.document["metadata"]["version"])
+
+    @cached_property
+    def operations(self) -> tuple[tuple[str, _Operation], ...]:
+        return tuple((op["id"], _Operation.of(op)) for op in self.document["spec"]["operations"])
 
 
 @dataclass(frozen=True)
@@ -97,7 +156,7 @@ def compose(
             )
             for name, p in sorted(parameters.items())
         },
-        "operations": _operations(spec, extend, numeric),
+        "operations": _operations(template, extend, expressions.decimals(numeric)),
         "reasonCodes": spec.get("reasonCodes") or {},
         "kpis": list(spec.get("kpis") or []),
     }
@@ -119,39 +178,20 @@ def _overlay_summary(overlay: Mapping[str, Any] | None) -> dict[str, Any] | None
 
 
 def _operations(
-    spec: Mapping[str, Any], extend: Mapping[str, Any], numeric: Mapping[str, int | float]
+    template: PreparedTemplate, extend: Mapping[str, Any], values: Mapping[str, expressions.Exact]
 ) -> list[dict[str, Any]]:
     anchored: dict[str, list[tuple[str, Any]]] = {}
-    for point in spec.get("extensionPoints") or []:
+    for point in template.document["spec"].get("extensionPoints") or []:
         for step in extend.get(point["id"]) or []:
             anchored.setdefault(point["after"], []).append((point["id"], step))
     operations = []
-    for operation in spec["operations"]:
-        operations.append(_resolved(operation, numeric, {"origin": "template"}))
-        for point_id, step in anchored.get(operation["id"], []):
-            operations.append(
-                _resolved(step, numeric, {"origin": "site", "extensionPoint": point_id})
-            )
+    with localcontext(expressions.DECIMAL):  # once per composition, not per limit
+        for op_id, operation in template.operations:
+            operations.append(operation.render(values, {"origin": "template"}))
+            for point_id, step in anchored.get(op_id, []):
+                extra = {"origin": "site", "extensionPoint": point_id}
+                operations.append(_Operation.of(step).render(values, extra))
     return operations
-
-
-def _resolved(
-    operation: Mapping[str, Any], numeric: Mapping[str, int | float], extra: dict[str, Any]
-) -> dict[str, Any]:
-    result = _drop_none(dict(operation))
-    if operation.get("dataCollection"):
-        result["dataCollection"] = [
-            _drop_none(
-                {
-                    key: expressions.resolve(value, numeric)
-                    if key in LIMIT_FIELDS and value is not None
-                    else value
-                    for key, value in point.items()
-                }
-            )
-            for point in operation["dataCollection"]
-        ]
-    return {**result, **extra}
 
 
 def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:

@@ -6,16 +6,19 @@ Grammar (nothing else is accepted — there is no `eval`):
     term   := factor (('*' | '/') factor)*
     factor := NUMBER | '${' NAME '}' | '(' expr ')' | '-' factor
 
-Arithmetic is exact (fractions), so a composed definition is byte-identical on every machine;
-results are integers when whole, otherwise the nearest float.
+Arithmetic is decimal (what was written is what is computed: 4.1 - 0.2 is 3.9) and runs in
+software, so a composed definition is byte-identical on every machine; results are integers
+when whole, otherwise the nearest float. Expressions are compiled once and cached, since the
+same template limit is evaluated for every site.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation, localcontext
+from functools import lru_cache
 
 TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\$\{(?P<name>[a-z][a-z0-9_]*)\}"
@@ -30,7 +33,7 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Num:
-    value: Fraction
+    value: Decimal
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class _Parser:
     def factor(self) -> Node:
         kind, value = self.take()
         if kind == "number":
-            return Num(Fraction(value))
+            return Num(Decimal(value))
         if kind == "name":
             return Ref(value)
         if value == "-":
@@ -118,6 +121,7 @@ class _Parser:
         raise ExpressionError(f"unexpected {value!r}")
 
 
+@lru_cache(maxsize=65536)
 def parse(text: str) -> Node:
     tokens = _tokens(text)
     if not tokens:
@@ -139,34 +143,79 @@ def references(node: Node) -> set[str]:
     return set()
 
 
-def evaluate(node: Node, values: Mapping[str, int | float]) -> Fraction:
+# 34 significant digits (IEEE 754 decimal128): far beyond any measurement, the same everywhere.
+DECIMAL = Context(prec=34)
+# Whole numbers are Python ints (exact and fast, the common case); the rest are Decimals.
+Exact = int | Decimal
+Compiled = Callable[[Mapping[str, Exact]], Exact]
+
+
+def _exact(value: Decimal) -> Exact:
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _divide(left: Exact, right: Exact) -> Exact:
+    if isinstance(left, int) and isinstance(right, int) and right and left % right == 0:
+        return left // right
+    return Decimal(left) / Decimal(right)
+
+
+def _compile(node: Node) -> Compiled:
     if isinstance(node, Num):
-        return node.value
+        constant = _exact(node.value)
+        return lambda values: constant
     if isinstance(node, Ref):
-        return Fraction(values[node.name])
+        name = node.name
+        return lambda values: values[name]
     if isinstance(node, Neg):
-        return -evaluate(node.operand, values)
-    left, right = evaluate(node.left, values), evaluate(node.right, values)
+        operand = _compile(node.operand)
+        return lambda values: -operand(values)
+    left, right = _compile(node.left), _compile(node.right)
     if node.op == "+":
-        return left + right
+        return lambda values: left(values) + right(values)
     if node.op == "-":
-        return left - right
+        return lambda values: left(values) - right(values)
     if node.op == "*":
-        return left * right
-    if right == 0:
-        raise ExpressionError("division by zero")
-    return left / right
+        return lambda values: left(values) * right(values)
+    return lambda values: _divide(left(values), right(values))
 
 
-def as_number(value: Fraction) -> int | float:
+@lru_cache(maxsize=65536)
+def compiled(text: str) -> Compiled:
+    """Parse and compile once; evaluating is then a few closure calls."""
+    return _compile(parse(text))
+
+
+def decimals(values: Mapping[str, int | float]) -> dict[str, Exact]:
+    """Parameter values as exact numbers of what was written (repr of a float is its shortest
+    round-tripping form, so 0.1 stays 0.1)."""
+    return {name: _exact(Decimal(repr(value))) for name, value in values.items()}
+
+
+def evaluate(node: Node, values: Mapping[str, Exact]) -> Exact:
+    with localcontext(DECIMAL):
+        try:
+            return _compile(node)(values)
+        except (DivisionByZero, InvalidOperation):
+            raise ExpressionError("division by zero") from None
+
+
+def as_number(value: Exact) -> int | float:
     """Whole results stay integers; others become the nearest float (deterministic)."""
-    return int(value) if value.denominator == 1 else float(value)
+    if isinstance(value, int):
+        return value
+    integral = value.to_integral_value()
+    return int(integral) if value == integral else float(value)
 
 
-def resolve(limit: int | float | str, values: Mapping[str, int | float]) -> int | float:
+def resolve(limit: int | float | str, values: Mapping[str, Exact]) -> int | float:
     """A limit as written (number or expression) → its value for these parameter values."""
     if isinstance(limit, bool):
         raise ExpressionError("a limit cannot be true/false")
     if isinstance(limit, int | float):
         return limit
-    return as_number(evaluate(parse(limit), values))
+    with localcontext(DECIMAL):
+        try:
+            return as_number(compiled(limit)(values))
+        except (DivisionByZero, InvalidOperation):
+            raise ExpressionError("division by zero") from None

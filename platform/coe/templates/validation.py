@@ -11,6 +11,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -211,13 +212,21 @@ def operation_violations(
 def _limit_violations(
     point: dict[str, Any], parameters: Mapping[str, Any], at: tuple[Any, ...]
 ) -> Iterator[Violation]:
-    defaults = {name: p.get("default") for name, p in parameters.items() if isinstance(p, dict)}
-    resolved: dict[str, Fraction] = {}
+    defaults = expressions.decimals(
+        {
+            name: p["default"]
+            for name, p in parameters.items()
+            if isinstance(p, dict)
+            and isinstance(p.get("default"), int | float)
+            and not isinstance(p.get("default"), bool)
+        }
+    )
+    resolved: dict[str, expressions.Exact] = {}
     for field in ("lowerLimit", "target", "upperLimit"):
         limit = point.get(field)
         if not isinstance(limit, str):
             if isinstance(limit, int | float) and not isinstance(limit, bool):
-                resolved[field] = Fraction(limit)
+                resolved[field] = Decimal(repr(limit))
             continue
         try:
             node = expressions.parse(limit)
@@ -233,20 +242,17 @@ def _limit_violations(
         ]
         for problem in problems:
             yield Violation(pointer(*at, field), problem)
-        numeric_defaults = {
-            k: v
-            for k, v in defaults.items()
-            if isinstance(v, int | float) and not isinstance(v, bool)
-        }
-        if not problems and expressions.references(node) <= set(numeric_defaults):
+        if not problems and expressions.references(node) <= set(defaults):
             try:
-                resolved[field] = expressions.evaluate(node, numeric_defaults)
+                resolved[field] = expressions.evaluate(node, defaults)
             except expressions.ExpressionError as error:
                 yield Violation(pointer(*at, field), str(error))
     yield from _order_violations(resolved, at)
 
 
-def _order_violations(resolved: dict[str, Fraction], at: tuple[Any, ...]) -> Iterator[Violation]:
+def _order_violations(
+    resolved: dict[str, expressions.Exact], at: tuple[Any, ...]
+) -> Iterator[Violation]:
     order = [f for f in ("lowerLimit", "target", "upperLimit") if f in resolved]
     for low, high in itertools.pairwise(order):
         if resolved[low] > resolved[high]:
