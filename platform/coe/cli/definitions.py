@@ -34,7 +34,8 @@ def show(
         {"s": site, "k": key, "v": version},
     )["effectiveDefinition"]
     if canonical:
-        sys.stdout.write(result["canonicalJson"] + "\n")
+        # Exactly the hashed bytes (no trailing newline): `| sha256sum` prints the sha256.
+        sys.stdout.write(result["canonicalJson"])
         return
     emit(result, as_json, lambda: _render(result))
 

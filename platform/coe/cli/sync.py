@@ -151,5 +151,11 @@ def _render(rows: list[dict[str, str]], dry_run: bool) -> None:
             for r in rows
         ],
     )
-    if not changing:
+    errors = [r for r in rows if r["step"] == "error"]
+    if errors:
+        console.print(
+            f"[red]{len(errors)} error(s)[/]: fix the files named above; "
+            + ("nothing was changed" if dry_run else "the rest was applied")
+        )
+    elif not changing:
         console.print("nothing to change: the registry matches the folders")
