@@ -13,12 +13,13 @@ from coe.app import create_app
 from coe.auth.principal import Role
 from coe.config import Environment, Settings
 from coe.db import Sessions
-from coe.graphql.schema import Mutation
+from coe.graphql.schema import Mutation, Query
 from tests.helpers import Api, Tokens, audit_count
 from tests.sites.test_api import seed_enterprise
 
 # One valid call per mutation; a mutation missing here fails test_table_covers_every_mutation,
 # so nothing new escapes the deny-by-default checks.
+SIGNER = '{username: "x", password: "y", reason: "z"}'
 MUTATIONS: dict[str, str] = {
     "addSite": 'mutation { addSite(input: {key: "new-site", name: "N", region: "emea", '
     'timeZone: "UTC"}) { key } }',
@@ -28,14 +29,43 @@ MUTATIONS: dict[str, str] = {
     'name: "L") { key } }',
     "addWorkUnit": 'mutation { addWorkUnit(site: "cork", workCenter: "l1", key: "u1", '
     'name: "U") { key } }',
+    "saveTemplateDraft": 'mutation { saveTemplateDraft(source: "kind: x") { outcome } }',
+    "submitTemplate": 'mutation { submitTemplate(key: "t", version: "1.0.0") { key } }',
+    "approveTemplate": 'mutation { approveTemplate(key: "t", version: "1.0.0", '
+    f"signature: {SIGNER}) {{ key }} }}",
+    "returnTemplateToDraft": 'mutation { returnTemplateToDraft(key: "t", version: "1.0.0", '
+    'reason: "r") { key } }',
+    "publishTemplate": 'mutation { publishTemplate(key: "t", version: "1.0.0") { key } }',
+    "deprecateTemplate": 'mutation { deprecateTemplate(key: "t", version: "1.0.0", '
+    'reason: "r") { key } }',
+    "retireTemplate": 'mutation { retireTemplate(key: "t", version: "1.0.0", reason: "r") '
+    "{ key } }",
+    "proposeOverlay": 'mutation { proposeOverlay(source: "kind: x") { outcome } }',
+    "approveOverlay": 'mutation { approveOverlay(site: "cork", template: "t", version: 1, '
+    f"signature: {SIGNER}) {{ version }} }}",
+    "rejectOverlay": 'mutation { rejectOverlay(site: "cork", template: "t", version: 1, '
+    'reason: "r") { version } }',
 }
+ARCHITECT_ONLY: list[Role] = [r for r in Role if r is not Role.COE_ARCHITECT]
+HIERARCHY: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)]
+APPROVERS: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.QA_APPROVER)]
 # Roles that may not call each mutation at all.
 FORBIDDEN_ROLES: dict[str, list[Role]] = {
-    "addSite": [r for r in Role if r is not Role.COE_ARCHITECT],
-    "updateSite": [r for r in Role if r is not Role.COE_ARCHITECT],
-    "addArea": [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)],
-    "addWorkCenter": [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)],
-    "addWorkUnit": [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)],
+    "addSite": ARCHITECT_ONLY,
+    "updateSite": ARCHITECT_ONLY,
+    "addArea": HIERARCHY,
+    "addWorkCenter": HIERARCHY,
+    "addWorkUnit": HIERARCHY,
+    "saveTemplateDraft": ARCHITECT_ONLY,
+    "submitTemplate": ARCHITECT_ONLY,
+    "approveTemplate": APPROVERS,
+    "returnTemplateToDraft": APPROVERS,
+    "publishTemplate": ARCHITECT_ONLY,
+    "deprecateTemplate": ARCHITECT_ONLY,
+    "retireTemplate": ARCHITECT_ONLY,
+    "proposeOverlay": HIERARCHY,
+    "approveOverlay": APPROVERS,
+    "rejectOverlay": APPROVERS,
 }
 
 
@@ -85,17 +115,39 @@ async def test_every_mutation_refuses_roles_without_the_right(
     assert await audit_count(sessions) == before
 
 
-async def test_every_query_refuses_anonymous_callers(api: Api) -> None:
-    for document in (
-        "{ me { subject } }",
-        "{ enterprise { key } }",
-        "{ sites { totalCount } }",
-        '{ site(key: "cork") { key } }',
-        "{ auditRecords { totalCount } }",
-        "{ auditChain { intact } }",
-        '{ signatures(entityType: "x", entityId: "y") { id } }',
-    ):
-        assert (await api.gql(document)).codes == ["UNAUTHENTICATED"], document
+QUERIES: dict[str, str] = {
+    "me": "{ me { subject } }",
+    "enterprise": "{ enterprise { key } }",
+    "sites": "{ sites { totalCount } }",
+    "site": '{ site(key: "cork") { key } }',
+    "auditRecords": "{ auditRecords { totalCount } }",
+    "auditChain": "{ auditChain { intact } }",
+    "signatures": '{ signatures(entityType: "x", entityId: "y") { id } }',
+    "templates": "{ templates { totalCount } }",
+    "templateVersion": '{ templateVersion(key: "t") { key } }',
+    "templateDiff": '{ templateDiff(key: "t", fromVersion: "1.0.0", toVersion: "2.0.0") '
+    "{ breaking } }",
+    "upgradeImpact": '{ upgradeImpact(template: "t", toVersion: "2.0.0") { template } }',
+    "validateTemplate": '{ validateTemplate(source: "x: 1") { path } }',
+    "overlays": "{ overlays { site } }",
+    "validateOverlay": '{ validateOverlay(source: "x: 1") { migrations } }',
+    "effectiveDefinition": '{ effectiveDefinition(site: "cork", template: "t") { sha256 } }',
+}
+
+
+def test_query_table_covers_every_query() -> None:
+    definition = Query.__strawberry_definition__  # type: ignore[attr-defined]
+    assert set(QUERIES) == {
+        field.graphql_name or _camel(field.python_name) for field in definition.fields
+    }
+
+
+@pytest.mark.parametrize("query", sorted(QUERIES))
+async def test_every_query_refuses_anonymous_callers(api: Api, query: str) -> None:
+    for headers in ({}, {"Authorization": "Bearer garbage"}):
+        result = await api.gql(QUERIES[query], headers=headers)
+        assert result.codes == ["UNAUTHENTICATED"], query
+        assert not any((result.data or {}).values()), "nothing is returned"
 
 
 async def test_the_deepest_legitimate_query_fits_the_default_depth(api: Api) -> None:
