@@ -67,6 +67,18 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None
 
+    # Key from which every site's plant credential is derived: COE_PLANT_KEY (hex), else a file.
+    plant_key: SecretStr | None = None
+    plant_key_file: Path | None = None
+    plant_timeout_seconds: float = 10.0
+    rollout_retry_initial_seconds: float = 1.0
+    rollout_retry_maximum_seconds: float = 60.0
+    rollout_retry_attempts: int = 6
+    rollout_verify_attempts: int = 3
+    rollout_verify_interval_seconds: float = 2.0
+    plant_agent_port: int = 9100
+    drift_check_interval_seconds: int = 300
+
     api_url: str = "http://127.0.0.1:8000"
     audit_check_interval_seconds: int = 3600
 
@@ -120,6 +132,10 @@ class Settings(BaseSettings):
     @property
     def signing_key_path(self) -> Path:
         return self.dev_signing_key_file or self.state_dir / "dev-signing-key.pem"
+
+    @property
+    def plant_key_path(self) -> Path:
+        return self.plant_key_file or self.state_dir / "plant-key"
 
     @property
     def audit_key_path(self) -> Path:

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from coe.templates.schemas import SCHEMA_FILES, schema_text
+from coe.templates.schemas import schema_files, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("filename", sorted(SCHEMA_FILES))
+@pytest.mark.parametrize("filename", sorted(schema_files()))
 def test_committed_schema_matches_the_code(filename: str) -> None:
     committed = (ROOT / "schemas" / filename).read_text()
     assert committed == schema_text(filename), f"schemas/{filename} is stale: run `make schema`"

@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
@@ -16,10 +17,9 @@ from coe.config import Settings
 from coe.db import Sessions, transaction
 from coe.secrets import audit_key
 from coe.work import UnitOfWork
-from coe_workflows.audit.activities import AuditActivities
 from coe_workflows.audit.models import ChainCheck, MonitorInput
 from coe_workflows.audit.workflows import AuditChainMonitor
-from coe_workflows.worker import WORKFLOWS, build_worker
+from coe_workflows.worker import WORKFLOWS, Resources, build_worker
 from tests.audit.test_trail import tamper
 from tests.helpers import ARCHITECT
 
@@ -35,10 +35,10 @@ async def write_records(sessions: Sessions, settings: Settings, count: int) -> N
 async def worker(
     temporal_env: WorkflowEnvironment, settings: Settings, sessions: Sessions
 ) -> AsyncIterator[Worker]:
-    activities = AuditActivities(sessions, audit_key(settings))
-    running = build_worker(temporal_env.client, settings, activities)
-    async with running:
-        yield running
+    async with httpx.AsyncClient() as http:
+        resources = Resources(sessions, http, audit_key(settings), b"k" * 32)
+        async with build_worker(temporal_env.client, settings, resources) as running:
+            yield running
 
 
 async def wait_for_check(

@@ -3,26 +3,62 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from temporalio.client import Client
+import httpx
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleSpec,
+)
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
 from coe import telemetry
 from coe.config import Settings, load_settings
-from coe.db import create_engine, create_sessions
+from coe.db import Sessions, create_engine, create_sessions
+from coe.plants.credentials import plant_key
+from coe.rollouts.contract import DRIFT_SCHEDULE, DRIFT_WORKFLOW
 from coe.secrets import audit_key
 from coe.stack.postgres import resolve_database_url
 from coe_workflows.audit.activities import AuditActivities
 from coe_workflows.audit.models import MonitorInput
 from coe_workflows.audit.workflows import AuditChainMonitor
+from coe_workflows.drift.activities import DriftActivities
+from coe_workflows.drift.workflows import DriftCheck
+from coe_workflows.rollout.activities import RolloutActivities
+from coe_workflows.rollout.workflows import SiteDeployment, TemplateRollout
 
 log = logging.getLogger("coe_workflows.worker")
 
 AUDIT_MONITOR_ID = "audit-chain-monitor"
-WORKFLOWS = [AuditChainMonitor]
+WORKFLOWS = [AuditChainMonitor, TemplateRollout, SiteDeployment, DriftCheck]
+
+
+@dataclass
+class Resources:
+    """What the activities share: one engine's sessions, one HTTP client, the keys."""
+
+    sessions: Sessions
+    http: httpx.AsyncClient
+    audit_key: bytes
+    plant_key: bytes
+
+    def activities(self, settings: Settings) -> list[Any]:
+        audit = AuditActivities(self.sessions, self.audit_key)
+        rollout = RolloutActivities(self.sessions, self.audit_key, self.plant_key, self.http)
+        drift = DriftActivities(
+            self.sessions, self.audit_key, self.plant_key, self.http, settings.plant_timeout_seconds
+        )
+        return [audit.verify_audit_chain, *rollout.all(), drift.check_drift]
 
 
 async def connect(settings: Settings, attempts: int = 60) -> Client:
@@ -42,12 +78,13 @@ async def connect(settings: Settings, attempts: int = 60) -> Client:
     raise AssertionError("unreachable")
 
 
-def build_worker(client: Client, settings: Settings, activities: AuditActivities) -> Worker:
+def build_worker(client: Client, settings: Settings, resources: Resources) -> Worker:
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=[activities.verify_audit_chain],
+        activities=resources.activities(settings),
+        max_concurrent_activities=64,
     )
 
 
@@ -62,22 +99,46 @@ async def start_audit_monitor(client: Client, settings: Settings) -> None:
     )
 
 
+async def ensure_drift_schedule(client: Client, settings: Settings) -> None:
+    """A Temporal Schedule runs DriftCheck every COE_DRIFT_CHECK_INTERVAL_SECONDS."""
+    with contextlib.suppress(ScheduleAlreadyRunningError):
+        await client.create_schedule(
+            DRIFT_SCHEDULE,
+            Schedule(
+                action=ScheduleActionStartWorkflow(
+                    DRIFT_WORKFLOW, id="drift-check-run", task_queue=settings.temporal_task_queue
+                ),
+                spec=ScheduleSpec(
+                    intervals=[
+                        ScheduleIntervalSpec(
+                            every=timedelta(seconds=settings.drift_check_interval_seconds)
+                        )
+                    ]
+                ),
+            ),
+        )
+
+
 async def run(settings: Settings) -> None:
     tel = telemetry.setup_telemetry(settings, "worker")
     database_url, embedded = resolve_database_url(settings)
-    engine = create_engine(database_url, pool_size=4)
+    engine = create_engine(database_url, pool_size=8)
     telemetry.instrument_engine(tel, engine)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        client = await connect(settings)
-        activities = AuditActivities(create_sessions(engine), audit_key(settings))
-        async with build_worker(client, settings, activities):
-            await start_audit_monitor(client, settings)
-            log.info("worker polling task queue %r", settings.temporal_task_queue)
-            await stop.wait()
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=100)) as http:
+            resources = Resources(
+                create_sessions(engine), http, audit_key(settings), plant_key(settings)
+            )
+            client = await connect(settings)
+            async with build_worker(client, settings, resources):
+                await start_audit_monitor(client, settings)
+                await ensure_drift_schedule(client, settings)
+                log.info("worker polling task queue %r", settings.temporal_task_queue)
+                await stop.wait()
     finally:
         await engine.dispose()
         tel.shutdown()

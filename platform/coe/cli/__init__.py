@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from coe.cli import admin, audit, definitions, overlays, server, sites, templates
+from coe.cli import admin, audit, definitions, overlays, plants, server, sites, templates
 from coe.cli.sync import sync
 
 app = typer.Typer(
@@ -27,6 +27,9 @@ app.add_typer(templates.app, name="template")
 app.add_typer(overlays.app, name="overlay")
 app.add_typer(definitions.app, name="definition")
 app.command()(sync)
+app.command("plant-agent")(plants.plant_agent)
+app.command("plant-faults")(plants.plant_faults)
+app.command("plant-credential")(plants.plant_credential)
 app.add_typer(audit.app, name="audit")
 
 

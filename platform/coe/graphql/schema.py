@@ -25,6 +25,8 @@ from coe.graphql.extensions import ErrorPolicy
 from coe.graphql.permissions import assert_guarded
 from coe.overlays.mutations import OverlayMutations
 from coe.overlays.queries import OverlayQueries
+from coe.rollouts.mutations import RolloutMutations
+from coe.rollouts.queries import RolloutQueries
 from coe.signatures.types import SignatureQueries
 from coe.sites.mutations import SiteMutations
 from coe.sites.queries import SiteQueries
@@ -39,6 +41,7 @@ class Query(
     TemplateQueries,
     OverlayQueries,
     DefinitionQueries,
+    RolloutQueries,
     AuditQueries,
     SignatureQueries,
 ):
@@ -46,7 +49,7 @@ class Query(
 
 
 @strawberry.type(description="Every change; each mutation is one audited transaction.")
-class Mutation(SiteMutations, TemplateMutations, OverlayMutations):
+class Mutation(SiteMutations, TemplateMutations, OverlayMutations, RolloutMutations):
     pass
 
 

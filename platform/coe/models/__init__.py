@@ -4,16 +4,32 @@ from coe.models.audit import AuditRecord
 from coe.models.enterprise import Area, Enterprise, Site, WorkCenter, WorkUnit
 from coe.models.identity import User
 from coe.models.registry import OverlayRevision, OverlayStatus, TemplateStatus, TemplateVersion
+from coe.models.rollout import (
+    Deployment,
+    DriftObservation,
+    LedgerStatus,
+    Rollout,
+    RolloutSite,
+    RolloutStatus,
+    SiteState,
+)
 from coe.models.signature import Signature
 
 __all__ = [
     "Area",
     "AuditRecord",
+    "Deployment",
+    "DriftObservation",
     "Enterprise",
+    "LedgerStatus",
     "OverlayRevision",
     "OverlayStatus",
+    "Rollout",
+    "RolloutSite",
+    "RolloutStatus",
     "Signature",
     "Site",
+    "SiteState",
     "TemplateStatus",
     "TemplateVersion",
     "User",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any, cast
 
@@ -13,11 +14,19 @@ from pydantic import BaseModel
 from coe.documents import Violation, pointer
 from coe.templates.models import ProcessTemplate, SiteOverlay
 
-SCHEMA_FILES: dict[str, type[BaseModel]] = {
-    "process-template.schema.json": ProcessTemplate,
-    "site-overlay.schema.json": SiteOverlay,
-}
 BASE_ID = "https://coe.dev/schemas/v1/"
+
+
+def schema_filename(model: type[BaseModel]) -> str:
+    """ProcessTemplate → process-template.schema.json."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", model.__name__).lower() + ".schema.json"
+
+
+def schema_files() -> dict[str, type[BaseModel]]:
+    """Every document kind users write, by the file its JSON Schema ships in (schemas/)."""
+    from coe.rollouts.plan import RolloutPlan
+
+    return {schema_filename(model): model for model in (ProcessTemplate, SiteOverlay, RolloutPlan)}
 
 
 def json_schema(model: type[BaseModel], filename: str) -> dict[str, Any]:
@@ -31,13 +40,12 @@ def json_schema(model: type[BaseModel], filename: str) -> dict[str, Any]:
 
 def schema_text(filename: str) -> str:
     """The committed form of a schema file (`make schema` writes it)."""
-    return json.dumps(json_schema(SCHEMA_FILES[filename], filename), indent=2) + "\n"
+    return json.dumps(json_schema(schema_files()[filename], filename), indent=2) + "\n"
 
 
 @cache
 def _validator(model: type[BaseModel]) -> Draft202012Validator:
-    filename = next(name for name, cls in SCHEMA_FILES.items() if cls is model)
-    return Draft202012Validator(json_schema(model, filename))
+    return Draft202012Validator(json_schema(model, schema_filename(model)))
 
 
 def structural_violations(document: Any, model: type[BaseModel]) -> list[Violation]:

@@ -1,0 +1,103 @@
+"""`coe plant-agent`, `coe plant-faults`, `coe plant-credential`: the reference plant side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coe.cli.output import JsonOption, console, emit, fail
+
+StateDirOption = typer.Option(
+    None, "--state-dir", help="Where the agent keeps its state (default COE_HOME/plants)."
+)
+
+
+def _state_dir(state_dir: Path | None) -> Path:
+    from coe.config import load_settings
+
+    return state_dir or load_settings().state_dir / "plants"
+
+
+def plant_agent(
+    site: list[str] = typer.Option(..., "--site", help="Site(s) this agent serves."),
+    port: int = typer.Option(9100, help="Port; site X is served at /sites/X on it."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    state_dir: Path | None = StateDirOption,
+    credential: str | None = typer.Option(
+        None,
+        envvar="COE_PLANT_CREDENTIAL",
+        help="The site credential (one site only); default: derived from the plant key.",
+    ),
+) -> None:
+    """Run the reference plant agent (contract v1) for one or more sites."""
+    import uvicorn
+
+    from coe.config import load_settings
+    from coe.plants.agent import SiteStore, create_agent_app
+    from coe.plants.credentials import plant_key, site_credential
+
+    if credential and len(site) > 1:
+        fail(
+            "--credential is for a single site; several sites derive theirs from the plant key",
+            code="BAD_USER_INPUT",
+        )
+    folder = _state_dir(state_dir)
+    key = None if credential else plant_key(load_settings())
+    stores = {
+        name: SiteStore(folder, name, credential or site_credential(key or b"", name))
+        for name in site
+    }
+    console.print(
+        f"plant agent for {', '.join(site)} on http://{host}:{port}/sites/<site> "
+        f"(state in {folder})",
+        highlight=False,
+    )
+    uvicorn.run(create_agent_app(stores), host=host, port=port, log_level="warning")
+
+
+def plant_faults(
+    site: str = typer.Argument(..., help="Site key."),
+    slow: float | None = typer.Option(None, help="Delay every answer by this many seconds."),
+    flaky: float | None = typer.Option(None, help="Answer 503 at this rate (0..1)."),
+    wrong_hash: bool | None = typer.Option(
+        None, "--wrong-hash/--right-hash", help="Report a wrong hash for what runs."
+    ),
+    down: bool | None = typer.Option(None, "--down/--up", help="Answer 503 to everything."),
+    clear: bool = typer.Option(False, help="Remove every fault."),
+    state_dir: Path | None = StateDirOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Make a running reference agent slow, flaky, down or lying about its hash (demos)."""
+    from coe.plants.agent import Faults, write_json
+
+    path = _state_dir(state_dir) / f"{site}.faults.json"
+    faults = Faults() if clear else Faults.load(path)
+    if slow is not None:
+        faults.slow_seconds = slow
+    if flaky is not None:
+        if not 0 <= flaky <= 1:
+            fail("--flaky is a rate between 0 and 1", code="BAD_USER_INPUT")
+        faults.flaky = flaky
+    if wrong_hash is not None:
+        faults.wrong_hash = wrong_hash
+    if down is not None:
+        faults.down = down
+    write_json(path, faults.as_json())
+    emit(
+        faults.as_json(),
+        as_json,
+        lambda: console.print(f"{site}: {faults.as_json()}", highlight=False),
+    )
+
+
+def plant_credential(
+    site: str = typer.Argument(..., help="Site key."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Print a site's plant credential (give it to the site's MES integration team)."""
+    from coe.config import load_settings
+    from coe.plants.credentials import plant_key, site_credential
+
+    credential = site_credential(plant_key(load_settings()), site)
+    emit({"site": site, "credential": credential}, as_json, lambda: print(credential))

@@ -1,0 +1,1 @@
+"""Rollouts: template versions to plant instances in waves, run as Temporal workflows."""

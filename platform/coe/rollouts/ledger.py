@@ -1,0 +1,135 @@
+"""The deployment ledger and drift: what runs where, since when, deployed by which rollout;
+and where a plant disagrees. Writes come from rollout activities and the drift check."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from coe.models import Deployment, DriftObservation, LedgerStatus
+from coe.rollouts import repository
+from coe.work import UnitOfWork
+
+
+async def record_live(
+    work: UnitOfWork,
+    *,
+    rollout_id: str,
+    site: str,
+    template: str,
+    version: str,
+    sha256: str,
+    previous_sha256: str | None,
+    deployed_by: str,
+) -> Deployment:
+    """Record that `site` runs `sha256` because of `rollout_id`; idempotent (a retried
+    activity records nothing twice)."""
+    existing = await repository.ledger_row(work.session, rollout_id, site, template)
+    if existing is not None:
+        return existing
+    now = datetime.now(UTC)
+    for superseded in await repository.ledger_for(
+        work.session, site, template, [LedgerStatus.LIVE]
+    ):
+        superseded.status, superseded.ended_at = LedgerStatus.SUPERSEDED, now
+    row: Deployment = await repository.add(
+        work.session,
+        Deployment(
+            site=site,
+            template=template,
+            version=version,
+            sha256=sha256,
+            previous_sha256=previous_sha256,
+            rollout_id=rollout_id,
+            deployed_by=deployed_by,
+            status=LedgerStatus.LIVE,
+            since=now,
+        ),
+    )
+    await work.audit(
+        "deployment.live",
+        "deployment",
+        f"{site}/{template}",
+        site=site,
+        after={
+            "version": version,
+            "sha256": sha256,
+            "rollout": rollout_id,
+            "previous": previous_sha256,
+        },
+    )
+    return row
+
+
+async def record_rolled_back(
+    work: UnitOfWork, *, rollout_id: str, site: str, template: str, restored_sha256: str | None
+) -> None:
+    """The rollout's deployment at `site` was undone; what ran before runs again."""
+    row = await repository.ledger_row(work.session, rollout_id, site, template)
+    if row is None or row.status == LedgerStatus.ROLLED_BACK:
+        return
+    now = datetime.now(UTC)
+    row.status, row.ended_at = LedgerStatus.ROLLED_BACK, now
+    for older in await repository.ledger_for(
+        work.session, site, template, [LedgerStatus.SUPERSEDED]
+    ):
+        if older.sha256 == restored_sha256:
+            older.status, older.ended_at = LedgerStatus.LIVE, None
+            break
+    await work.audit(
+        "deployment.rolled_back",
+        "deployment",
+        f"{site}/{template}",
+        site=site,
+        before={"sha256": row.sha256, "rollout": rollout_id},
+        after={"sha256": restored_sha256},
+    )
+
+
+async def record_drift(
+    work: UnitOfWork, site: str, reported: Mapping[str, str], expected: Mapping[str, str]
+) -> list[DriftObservation]:
+    """Compare what a plant reports (template → sha256) with the ledger; open, refresh or
+    resolve observations. Returns the open ones for this site."""
+    now = datetime.now(UTC)
+    open_rows = {
+        row.template: row for row in await repository.open_drift(work.session, sites=[site])
+    }
+    for template in sorted(set(reported) | set(expected)):
+        want, have = expected.get(template), reported.get(template)
+        row = open_rows.get(template)
+        if want == have:
+            if row is not None:
+                row.resolved_at = now
+                await work.audit(
+                    "drift.resolved",
+                    "drift",
+                    f"{site}/{template}",
+                    site=site,
+                    after={"sha256": have},
+                )
+            continue
+        detail = f"plant runs {have or 'nothing'}, ledger expects {want or 'nothing'}"
+        if row is None:
+            open_rows[template] = await repository.add(
+                work.session,
+                DriftObservation(
+                    site=site,
+                    template=template,
+                    expected_sha256=want,
+                    reported_sha256=have,
+                    detail=detail,
+                    first_seen=now,
+                    last_seen=now,
+                ),
+            )
+            await work.audit(
+                "drift.detected",
+                "drift",
+                f"{site}/{template}",
+                site=site,
+                after={"expected": want, "reported": have},
+            )
+        else:
+            row.last_seen, row.reported_sha256, row.detail = now, have, detail
+    return [row for row in open_rows.values() if row.resolved_at is None]

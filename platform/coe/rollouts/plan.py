@@ -1,0 +1,195 @@
+"""RolloutPlan documents (FORMATS.md): the model, every rule, and wave resolution (pure).
+
+Waves are resolved once, when the rollout starts, into explicit site lists that the workflow
+keeps: a site added to the enterprise later is never silently included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from coe.auth.principal import Role
+from coe.documents import Violation, pointer
+from coe.rollouts.contract import GateSpec, WaveSpec
+from coe.templates.models import KEY_PATTERN, SEMVER_PATTERN, Strict
+from coe.templates.schemas import structural_violations
+from coe.templates.validation import duration_seconds
+
+DURATION = r"^\d+(\.\d+)?(ms|s|m|h|d)$"
+APPROVER_ROLES = [role.value for role in Role if role is not Role.PLANT]
+
+
+class ApprovalGate(Strict):
+    role: str = Field(description="Role of the approver: " + ", ".join(APPROVER_ROLES))
+    meaning: Literal["approved", "reviewed", "released"] = "approved"
+
+
+class KpiGuard(Strict):
+    metric: Literal["right_first_time", "scrap_ratio", "rework_ratio"]
+    max_drop: float = Field(alias="maxDrop", ge=0)
+    min_units: int = Field(alias="minUnits", ge=1)
+    window: str = Field(pattern=DURATION)
+
+
+class Gate(Strict):
+    """Exactly one of approval, soak or kpiGuard."""
+
+    approval: ApprovalGate | None = None
+    soak: str | None = Field(default=None, pattern=DURATION)
+    kpi_guard: KpiGuard | None = Field(default=None, alias="kpiGuard")
+
+    @model_validator(mode="after")
+    def exactly_one(self) -> Gate:
+        given = [g for g in (self.approval, self.soak, self.kpi_guard) if g is not None]
+        if len(given) != 1:
+            raise ValueError("a gate is exactly one of approval, soak or kpiGuard")
+        return self
+
+
+class Selector(Strict):
+    all: bool | None = None
+    region: str | None = None
+    country: str | None = None
+
+
+class Wave(Strict):
+    name: str = Field(pattern=KEY_PATTERN)
+    sites: list[str] | None = None
+    selector: Selector | None = None
+    max_parallel: int = Field(default=1, alias="maxParallel", ge=1, le=200)
+    failure_budget: int = Field(default=0, alias="failureBudget", ge=0)
+    gates: list[Gate] | None = None
+
+
+class PlanMetadata(Strict):
+    template: str = Field(pattern=KEY_PATTERN)
+    version: str = Field(pattern=SEMVER_PATTERN)
+    reason: str | None = None
+
+
+class PlanSpec(Strict):
+    on_incompatible_overlay: Literal["skip", "block"] = Field(
+        default="skip", alias="onIncompatibleOverlay"
+    )
+    waves: list[Wave] = Field(min_length=1)
+
+
+class RolloutPlan(Strict):
+    api_version: Literal["coe.dev/v1"] = Field(alias="apiVersion")
+    kind: Literal["RolloutPlan"]
+    metadata: PlanMetadata
+    spec: PlanSpec
+
+
+def plan_violations(document: Any) -> list[Violation]:
+    """Everything wrong with a plan that can be seen without the enterprise's sites."""
+    found = structural_violations(document, RolloutPlan)
+    if found or not isinstance(document, dict):
+        return found
+    plan = RolloutPlan.model_validate(document)
+    seen: dict[str, str] = {}
+    names: set[str] = set()
+    for index, wave in enumerate(plan.spec.waves):
+        at = ("spec", "waves", index)
+        if wave.name in names:
+            found.append(Violation(pointer(*at, "name"), f"wave {wave.name!r} appears twice"))
+        names.add(wave.name)
+        if (wave.sites is None) == (wave.selector is None):
+            found.append(Violation(pointer(*at), "a wave has either sites or a selector"))
+        for position, site in enumerate(wave.sites or []):
+            if site in seen:
+                found.append(
+                    Violation(
+                        pointer(*at, "sites", position),
+                        f"site {site!r} is already in wave {seen[site]!r}",
+                    )
+                )
+            seen[site] = wave.name
+        for position, gate in enumerate(wave.gates or []):
+            if gate.approval and gate.approval.role not in APPROVER_ROLES:
+                found.append(
+                    Violation(
+                        pointer(*at, "gates", position, "approval", "role"),
+                        f"{gate.approval.role!r} is not a role that approves",
+                    )
+                )
+    return found
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    key: str
+    region: str
+    country: str | None
+
+
+def _matches(selector: Selector, site: SiteFacts) -> bool:
+    if selector.region is not None and site.region != selector.region:
+        return False
+    return not (selector.country is not None and site.country != selector.country)
+
+
+def resolve_waves(
+    plan: RolloutPlan, sites: Sequence[SiteFacts], users: Collection[str]
+) -> tuple[list[WaveSpec], list[Violation]]:
+    """Explicit sites as listed (they must exist); selectors pick, among the sites that use
+    the template and are not listed elsewhere, those matching — in wave order."""
+    known = {site.key: site for site in sites}
+    explicit = {site for wave in plan.spec.waves for site in wave.sites or []}
+    taken: set[str] = set()
+    waves, violations = [], []
+    for index, wave in enumerate(plan.spec.waves):
+        if wave.sites is not None:
+            chosen = list(wave.sites)
+            violations += [
+                Violation(
+                    pointer("spec", "waves", index, "sites", position), f"unknown site {site!r}"
+                )
+                for position, site in enumerate(chosen)
+                if site not in known
+            ]
+        else:
+            assert wave.selector is not None
+            chosen = [
+                site.key
+                for site in sorted(sites, key=lambda s: s.key)
+                if site.key in users
+                and site.key not in explicit
+                and site.key not in taken
+                and _matches(wave.selector, site)
+            ]
+        taken.update(chosen)
+        waves.append(
+            WaveSpec(
+                name=wave.name,
+                sites=chosen,
+                max_parallel=wave.max_parallel,
+                failure_budget=wave.failure_budget,
+                gates=[_gate(gate) for gate in wave.gates or []],
+            )
+        )
+    return waves, violations
+
+
+def _gate(gate: Gate) -> GateSpec:
+    if gate.approval is not None:
+        return GateSpec(kind="approval", role=gate.approval.role, meaning=gate.approval.meaning)
+    if gate.soak is not None:
+        return GateSpec(kind="soak", soak_seconds=float(duration_seconds(gate.soak) or 0))
+    guard = gate.kpi_guard
+    assert guard is not None
+    return GateSpec(
+        kind="kpi_guard",
+        metric=guard.metric,
+        max_drop=guard.max_drop,
+        min_units=guard.min_units,
+        window_seconds=float(duration_seconds(guard.window) or 0),
+    )
+
+
+def parse_plan(document: Mapping[str, Any]) -> RolloutPlan:
+    return RolloutPlan.model_validate(document)

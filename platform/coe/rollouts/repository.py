@@ -1,0 +1,130 @@
+"""Every SQL query of rollouts, the ledger and drift."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coe.models import Deployment, DriftObservation, LedgerStatus, Rollout, RolloutSite
+
+
+async def rollout(session: AsyncSession, rollout_id: str, *, lock: bool = False) -> Rollout | None:
+    statement = select(Rollout).where(Rollout.id == rollout_id)
+    if lock:
+        statement = statement.with_for_update()
+    return (await session.exec(statement)).first()
+
+
+async def rollouts_page(
+    session: AsyncSession,
+    *,
+    template: str | None,
+    statuses: Collection[str] | None,
+    before: datetime | None,
+    limit: int,
+) -> tuple[list[Rollout], int]:
+    filters: list[Any] = []
+    if template is not None:
+        filters.append(Rollout.template == template)
+    if statuses:
+        filters.append(col(Rollout.status).in_(list(statuses)))
+    total = (await session.exec(select(func.count()).select_from(Rollout).where(*filters))).one()
+    if before is not None:
+        filters.append(col(Rollout.started_at) < before)
+    statement = select(Rollout).where(*filters).order_by(col(Rollout.started_at).desc())
+    return list((await session.exec(statement.limit(limit))).all()), total
+
+
+async def sites_of(session: AsyncSession, rollout_ids: Collection[str]) -> list[RolloutSite]:
+    statement = (
+        select(RolloutSite)
+        .where(col(RolloutSite.rollout_id).in_(list(rollout_ids)))
+        .order_by(col(RolloutSite.position))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def rollout_site(session: AsyncSession, rollout_id: str, site: str) -> RolloutSite | None:
+    statement = (
+        select(RolloutSite)
+        .where(RolloutSite.rollout_id == rollout_id, RolloutSite.site == site)
+        .with_for_update()
+    )
+    return (await session.exec(statement)).first()
+
+
+async def active_for(session: AsyncSession, template: str) -> list[Rollout]:
+    statement = select(Rollout).where(
+        Rollout.template == template,
+        col(Rollout.status).in_(["running", "paused", "awaiting_approval"]),
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def ledger_row(
+    session: AsyncSession, rollout_id: str, site: str, template: str
+) -> Deployment | None:
+    statement = (
+        select(Deployment)
+        .where(
+            Deployment.rollout_id == rollout_id,
+            Deployment.site == site,
+            Deployment.template == template,
+        )
+        .with_for_update()
+    )
+    return (await session.exec(statement)).first()
+
+
+async def ledger_for(
+    session: AsyncSession, site: str, template: str, statuses: Collection[str] | None = None
+) -> list[Deployment]:
+    statement = select(Deployment).where(Deployment.site == site, Deployment.template == template)
+    if statuses is not None:
+        statement = statement.where(col(Deployment.status).in_(list(statuses)))
+    statement = statement.order_by(col(Deployment.since).desc(), col(Deployment.id).desc())
+    return list((await session.exec(statement.with_for_update())).all())
+
+
+async def live(
+    session: AsyncSession, *, sites: Collection[str] | None = None, template: str | None = None
+) -> list[Deployment]:
+    statement = select(Deployment).where(Deployment.status == LedgerStatus.LIVE)
+    if sites is not None:
+        statement = statement.where(col(Deployment.site).in_(list(sites)))
+    if template is not None:
+        statement = statement.where(Deployment.template == template)
+    statement = statement.order_by(col(Deployment.site), col(Deployment.template))
+    return list((await session.exec(statement)).all())
+
+
+async def history(
+    session: AsyncSession, *, sites: Collection[str] | None, template: str | None, limit: int
+) -> list[Deployment]:
+    statement = select(Deployment)
+    if sites is not None:
+        statement = statement.where(col(Deployment.site).in_(list(sites)))
+    if template is not None:
+        statement = statement.where(Deployment.template == template)
+    statement = statement.order_by(col(Deployment.since).desc(), col(Deployment.id).desc())
+    return list((await session.exec(statement.limit(limit))).all())
+
+
+async def open_drift(
+    session: AsyncSession, *, sites: Collection[str] | None = None
+) -> list[DriftObservation]:
+    statement = select(DriftObservation).where(col(DriftObservation.resolved_at).is_(None))
+    if sites is not None:
+        statement = statement.where(col(DriftObservation.site).in_(list(sites)))
+    statement = statement.order_by(col(DriftObservation.site), col(DriftObservation.template))
+    return list((await session.exec(statement)).all())
+
+
+async def add(session: AsyncSession, row: Any) -> Any:
+    session.add(row)
+    await session.flush()
+    return row

@@ -1,0 +1,284 @@
+"""Starting and steering rollouts. The workflows do the work; this validates plans, snapshots
+them, starts TemplateRollout by name, and sends it validated updates. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coe.auth.principal import SYSTEM, Principal, Role
+from coe.auth.service import Credentials, reauthenticate
+from coe.auth.tokens import TokenVerifier
+from coe.config import Settings
+from coe.definitions.service import effective_definition
+from coe.documents import Violation
+from coe.errors import (
+    CoeError,
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+    ValidationFailedError,
+)
+from coe.models import Rollout, RolloutSite, RolloutStatus, SiteState, TemplateStatus
+from coe.overlays import repository as overlays
+from coe.rollouts import repository
+from coe.rollouts.contract import (
+    ABORT,
+    APPROVE,
+    PAUSE,
+    RESUME,
+    RETRY,
+    ROLLOUT_WORKFLOW,
+    SKIP_SITE,
+    ApprovalUpdate,
+    ControlUpdate,
+    RolloutInput,
+    Timings,
+    WaveSpec,
+)
+from coe.rollouts.plan import SiteFacts, parse_plan, plan_violations, resolve_waves
+from coe.sites import repository as sites_repository
+from coe.templates import repository as templates
+from coe.work import UnitOfWork
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+CONTROLLERS = (Role.COE_ARCHITECT,)
+ACTIVE = (RolloutStatus.RUNNING, RolloutStatus.PAUSED, RolloutStatus.AWAITING_APPROVAL)
+
+
+def timings(settings: Settings) -> Timings:
+    return Timings(
+        plant_timeout_seconds=settings.plant_timeout_seconds,
+        retry_initial_seconds=settings.rollout_retry_initial_seconds,
+        retry_maximum_seconds=settings.rollout_retry_maximum_seconds,
+        retry_attempts=settings.rollout_retry_attempts,
+        verify_attempts=settings.rollout_verify_attempts,
+        verify_interval_seconds=settings.rollout_verify_interval_seconds,
+    )
+
+
+def workflow_id(rollout_id: str) -> str:
+    return f"rollout-{rollout_id}"
+
+
+def _client(temporal: Client | None) -> Client:
+    if temporal is None:
+        raise ServiceUnavailableError(
+            "Temporal is not reachable: rollouts cannot be started or steered right now"
+        )
+    return temporal
+
+
+async def template_users(session: AsyncSession, template: str) -> set[str]:
+    """Sites that use a template: an effective overlay for it, or a ledger entry."""
+    using = {row.site for row in await overlays.approved(session, template)}
+    return using | {row.site for row in await repository.live(session, template=template)}
+
+
+async def start(
+    work: UnitOfWork, temporal: Client | None, settings: Settings, document: dict[str, Any]
+) -> Rollout:
+    """Validate the plan, snapshot it and the template version, start the workflow."""
+    work.principal.require_roles(*CONTROLLERS)
+    violations = plan_violations(document)
+    if violations:
+        raise ValidationFailedError(
+            "the rollout plan is not valid", [v.as_dict() for v in violations]
+        )
+    plan = parse_plan(document)
+    key, version = plan.metadata.template, plan.metadata.version
+    target = await templates.get(work.session, key, version)
+    if target is None or target.status != TemplateStatus.PUBLISHED:
+        state = target.status if target else "not in the registry"
+        raise ValidationFailedError(
+            f"{key}@{version} cannot be rolled out: it is {state}",
+            [
+                Violation(
+                    "/metadata/version", f"{key}@{version} must be published (it is {state})"
+                ).as_dict()
+            ],
+        )
+    if await repository.active_for(work.session, key):
+        raise ConflictError(f"a rollout of {key} is already under way; finish or abort it first")
+    site_rows, _ = await sites_repository.sites_page(
+        work.session, keys=None, region=None, after_key=None, limit=100_000
+    )
+    facts = [SiteFacts(s.key, s.region, s.country) for s in site_rows]
+    waves, unknown = resolve_waves(plan, facts, await template_users(work.session, key))
+    if unknown:
+        raise ValidationFailedError(
+            "the rollout plan names unknown sites", [v.as_dict() for v in unknown]
+        )
+    if plan.spec.on_incompatible_overlay == "block":
+        await _require_compatible(work.session, key, version, waves)
+    rollout_id = f"{key}-{version}-{uuid.uuid4().hex[:6]}"
+    row = Rollout(
+        id=rollout_id,
+        template=key,
+        version=version,
+        template_sha256=target.content_sha256,
+        status=RolloutStatus.RUNNING,
+        started_by=work.principal.subject,
+        workflow_id=workflow_id(rollout_id),
+        plan={
+            "document": document,
+            "waves": [asdict(wave) for wave in waves],
+            "reason": plan.metadata.reason,
+            "onIncompatibleOverlay": plan.spec.on_incompatible_overlay,
+        },
+    )
+    await repository.add(work.session, row)
+    position = 0
+    for wave in waves:
+        for site in wave.sites:
+            position += 1
+            await repository.add(
+                work.session,
+                RolloutSite(
+                    rollout_id=rollout_id,
+                    site=site,
+                    wave=wave.name,
+                    position=position,
+                    state=SiteState.PENDING,
+                    history=[],
+                ),
+            )
+    await work.audit(
+        "rollout.started",
+        "rollout",
+        rollout_id,
+        reason=plan.metadata.reason,
+        after={
+            "template": key,
+            "version": version,
+            "sha256": target.content_sha256,
+            "waves": {wave.name: wave.sites for wave in waves},
+        },
+    )
+    await _client(temporal).start_workflow(
+        ROLLOUT_WORKFLOW,
+        RolloutInput(
+            rollout_id=rollout_id,
+            template=key,
+            version=version,
+            template_sha256=target.content_sha256,
+            started_by=work.principal.subject,
+            waves=waves,
+            timings=timings(settings),
+        ),
+        id=row.workflow_id,
+        task_queue=settings.temporal_task_queue,
+    )
+    return row
+
+
+async def _require_compatible(
+    session: AsyncSession, key: str, version: str, waves: list[WaveSpec]
+) -> None:
+    problems: list[dict[str, str]] = []
+    for wave in waves:
+        for site in wave.sites:
+            try:
+                await effective_definition(session, SYSTEM, site, key, version)
+            except CoeError as error:
+                problems += [
+                    {"path": f"/sites/{site}{v.get('path', '')}", "reason": v.get("reason", "")}
+                    for v in error.details.get("violations", [])
+                ] or [{"path": f"/sites/{site}", "reason": error.message}]
+    if problems:
+        raise ValidationFailedError(
+            "onIncompatibleOverlay is block and some sites' overlays do not fit: the rollout "
+            "does not start",
+            problems,
+        )
+
+
+async def get(session: AsyncSession, rollout_id: str) -> Rollout:
+    row = await repository.rollout(session, rollout_id)
+    if row is None:
+        raise NotFoundError(f"no rollout {rollout_id!r}")
+    return row
+
+
+async def approve(
+    work: UnitOfWork,
+    temporal: Client | None,
+    verifier: TokenVerifier,
+    rollout_id: str,
+    wave: str,
+    credentials: Credentials,
+    reason: str,
+    reauth_max_age_seconds: int,
+) -> str:
+    """Re-authenticate the signer, then ask the workflow to accept the approval; its validator
+    refuses the wrong role, the wrong sites, the starter, a wave not waiting, a duplicate —
+    and nothing is recorded then."""
+    if not reason.strip():
+        raise ValidationFailedError(
+            "an approval needs a reason", [{"path": "/reason", "reason": "required"}]
+        )
+    row = await get(work.session, rollout_id)
+    signer = await reauthenticate(
+        work.session, work.principal, credentials, verifier, max_age_seconds=reauth_max_age_seconds
+    )
+    update = ApprovalUpdate(
+        wave=wave,
+        signer_id=signer.id,
+        printed_name=signer.printed_name,
+        roles=sorted(work.principal.roles),
+        sites=sorted(work.principal.sites),
+        reason=reason.strip(),
+        request_id=work.request_id,
+    )
+    return str(await _update(temporal, row, APPROVE, update))
+
+
+async def control(
+    work: UnitOfWork,
+    temporal: Client | None,
+    rollout_id: str,
+    action: str,
+    *,
+    reason: str | None = None,
+    rollback: bool = False,
+    site: str | None = None,
+) -> str:
+    """pause, resume, abort, retry or skipSite — validated by the workflow, audited there."""
+    work.principal.require_roles(*CONTROLLERS)
+    if action not in (PAUSE, RESUME, ABORT, RETRY, SKIP_SITE):
+        raise ValidationFailedError("unknown action", [{"path": "/action", "reason": action}])
+    row = await get(work.session, rollout_id)
+    update = ControlUpdate(
+        actor=work.principal.subject,
+        roles=sorted(work.principal.roles),
+        reason=reason,
+        rollback=rollback,
+        site=site,
+        request_id=work.request_id,
+    )
+    return str(await _update(temporal, row, action, update))
+
+
+async def _update(temporal: Client | None, row: Rollout, name: str, argument: Any) -> Any:
+    from temporalio.client import RPCError, WorkflowUpdateFailedError
+
+    handle = _client(temporal).get_workflow_handle(row.workflow_id)
+    try:
+        return await handle.execute_update(name, argument)
+    except WorkflowUpdateFailedError as error:
+        cause = error.cause.message if hasattr(error.cause, "message") else str(error.cause)
+        raise ConflictError(f"refused: {cause}", rollout=row.id) from None
+    except RPCError as error:
+        raise ConflictError(
+            f"rollout {row.id} cannot take {name} now: {error.message}", rollout=row.id
+        ) from None
+
+
+def visible_sites(principal: Principal, rows: list[RolloutSite]) -> list[RolloutSite]:
+    readable = principal.readable_sites()
+    return rows if readable is None else [row for row in rows if row.site in readable]

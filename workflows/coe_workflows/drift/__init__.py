@@ -1,0 +1,1 @@
+"""Drift: plants running something other than what the ledger says."""

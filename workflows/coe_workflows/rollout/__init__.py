@@ -1,0 +1,1 @@
+"""Template rollouts: waves of site deployments with gates, rollback, ledger and drift."""

@@ -1,0 +1,292 @@
+"""Activities of the rollout workflows. Each is idempotent: a retried one changes nothing twice
+(the plant takes a definition idempotently by its hash; records are upserts keyed by rollout
+and site). Plant failures are classified: transient ones are retried by the workflow's retry
+policy, refusals are non-retryable `PlantRefused` errors."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from coe.auth.principal import SYSTEM, Principal
+from coe.canonical import content_hash
+from coe.db import Sessions, read_only, transaction
+from coe.definitions import service as definitions
+from coe.errors import CoeError
+from coe.models import RolloutSite, Signature
+from coe.plants.client import PlantClient, PlantError
+from coe.plants.contract import Deployment
+from coe.plants.credentials import site_credential
+from coe.rollouts import ledger, repository
+from coe.rollouts.contract import SiteDeploymentInput
+from coe.signatures import repository as signatures
+from coe.signatures.manifest import manifest, seal
+from coe.sites import repository as sites
+from coe.work import UnitOfWork
+from coe_workflows.rollout.models import (
+    ApprovalRecord,
+    DeployRequest,
+    LedgerRecord,
+    PlantRequest,
+    PreparedSite,
+    RolloutAudit,
+    RolloutRecord,
+    SiteStateRecord,
+)
+
+log = logging.getLogger("coe_workflows.rollout")
+T = TypeVar("T")
+WORKFLOW = Principal(subject="system:rollout", name="Rollout workflow", roles=SYSTEM.roles)
+
+
+class RolloutActivities:
+    def __init__(
+        self, sessions: Sessions, audit_key: bytes, plant_key: bytes, http: httpx.AsyncClient
+    ) -> None:
+        self._sessions = sessions
+        self._audit_key = audit_key
+        self._plant_key = plant_key
+        self._http = http
+
+    def _plant(self, site: str, endpoint: str, timeout: float) -> PlantClient:
+        return PlantClient(
+            self._http, endpoint, site_credential(self._plant_key, site), timeout=timeout
+        )
+
+    async def _plant_call(self, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except PlantError as error:
+            if error.transient:
+                raise  # the workflow's retry policy tries again, with backoff
+            raise ApplicationError(str(error), type="PlantRefused", non_retryable=True) from None
+
+    def _work(self, session: Any, actor: str = WORKFLOW.subject) -> UnitOfWork:
+        principal = (
+            WORKFLOW
+            if actor == WORKFLOW.subject
+            else Principal(subject=actor, name=actor, roles=SYSTEM.roles)
+        )
+        return UnitOfWork(session=session, principal=principal, audit_key=self._audit_key)
+
+    @activity.defn(name="prepare_site")
+    async def prepare_site(self, request: SiteDeploymentInput) -> PreparedSite:
+        """Compose the site's definition; an overlay that does not fit makes it incompatible."""
+        async with read_only(self._sessions) as session:
+            site = await sites.site_by_key(session, request.site)
+            if site is None:
+                return PreparedSite(compatible=False, reason=f"site {request.site!r} is gone")
+            try:
+                result = await definitions.effective_definition(
+                    session, SYSTEM, request.site, request.template, request.version
+                )
+            except CoeError as error:
+                violations = error.details.get("violations", [])
+                return PreparedSite(
+                    compatible=False, violations=list(violations), reason=error.message
+                )
+        if not site.plant_endpoint:
+            return PreparedSite(compatible=False, reason=f"{request.site} has no plant endpoint")
+        return PreparedSite(
+            compatible=True, endpoint=site.plant_endpoint, sha256=result.definition.sha256
+        )
+
+    @activity.defn(name="plant_current")
+    async def plant_current(self, request: PlantRequest) -> str | None:
+        """Health check, then what runs now for the template (None: nothing)."""
+        plant = self._plant(request.site, request.endpoint, request.timeout_seconds)
+        await self._plant_call(plant.health)
+        running = await self._plant_call(lambda: plant.running(request.template))
+        return running.sha256 if running else None
+
+    @activity.defn(name="deploy_to_plant")
+    async def deploy_to_plant(self, request: DeployRequest) -> str:
+        """Deliver the definition (composed again here, so it never sits in workflow history;
+        its hash must be the one prepared). Idempotent at the plant by the hash."""
+        async with read_only(self._sessions) as session:
+            result = await definitions.effective_definition(
+                session, SYSTEM, request.site, request.template, request.version
+            )
+        if result.definition.sha256 != request.sha256:
+            raise ApplicationError(
+                f"the definition of {request.site} changed since validation "
+                f"({request.sha256[:12]} → {result.definition.sha256[:12]})",
+                type="DefinitionChanged",
+                non_retryable=True,
+            )
+        plant = self._plant(request.site, request.endpoint, request.timeout_seconds)
+        deployment = Deployment(
+            template=request.template,
+            version=request.version,
+            sha256=request.sha256,
+            definition=result.definition.document,
+            rolloutId=request.rollout_id,
+        )
+        running = await self._plant_call(lambda: plant.deploy(deployment))
+        return running.sha256
+
+    @activity.defn(name="plant_reported")
+    async def plant_reported(self, request: PlantRequest) -> str | None:
+        """What the plant says runs for the template, after a deployment."""
+        plant = self._plant(request.site, request.endpoint, request.timeout_seconds)
+        running = await self._plant_call(lambda: plant.running(request.template))
+        return running.sha256 if running else None
+
+    @activity.defn(name="rollback_plant")
+    async def rollback_plant(self, request: PlantRequest) -> str | None:
+        """Ask the plant to go back to its previous definition; returns what runs after."""
+        plant = self._plant(request.site, request.endpoint, request.timeout_seconds)
+        running = await self._plant_call(lambda: plant.rollback(request.template))
+        return running.sha256
+
+    @activity.defn(name="record_site_state")
+    async def record_site_state(self, record: SiteStateRecord) -> None:
+        """Mirror a site's state into PostgreSQL (GraphQL reads it from there)."""
+        status = record.status
+        async with transaction(self._sessions) as session:
+            row = await repository.rollout_site(session, record.rollout_id, status.site)
+            if row is None:
+                row = RolloutSite(
+                    rollout_id=record.rollout_id,
+                    site=status.site,
+                    wave=status.wave,
+                    position=10_000,
+                    state=status.state,
+                    history=[],
+                )
+            history = list(row.history or [])
+            if (
+                not history
+                or history[-1]["state"] != status.state
+                or history[-1].get("reason") != status.reason
+            ):
+                history.append(
+                    {
+                        "state": status.state,
+                        "reason": status.reason,
+                        "at": datetime.now(UTC).isoformat(),
+                    }
+                )
+            row.state, row.reason, row.history = status.state, status.reason, history
+            row.violations = status.violations or None
+            row.sha256, row.previous_sha256 = status.sha256, status.previous_sha256
+            row.updated_at = datetime.now(UTC)
+            await repository.add(session, row)
+
+    @activity.defn(name="record_rollout")
+    async def record_rollout(self, record: RolloutRecord) -> None:
+        async with transaction(self._sessions) as session:
+            row = await repository.rollout(session, record.rollout_id, lock=True)
+            if row is None:
+                raise ApplicationError(
+                    f"rollout {record.rollout_id} is not in the database", non_retryable=True
+                )
+            row.status, row.current_wave, row.reason = (
+                record.status,
+                record.current_wave,
+                record.reason,
+            )
+            row.updated_at = datetime.now(UTC)
+            if record.finished and row.finished_at is None:
+                row.finished_at = row.updated_at
+            await repository.add(session, row)
+
+    @activity.defn(name="record_deployment")
+    async def record_deployment(self, record: LedgerRecord) -> None:
+        async with transaction(self._sessions) as session:
+            await ledger.record_live(
+                self._work(session),
+                rollout_id=record.rollout_id,
+                site=record.site,
+                template=record.template,
+                version=record.version,
+                sha256=record.sha256,
+                previous_sha256=record.previous_sha256,
+                deployed_by=record.deployed_by,
+            )
+
+    @activity.defn(name="record_rolled_back")
+    async def record_rolled_back(self, record: LedgerRecord) -> None:
+        async with transaction(self._sessions) as session:
+            await ledger.record_rolled_back(
+                self._work(session),
+                rollout_id=record.rollout_id,
+                site=record.site,
+                template=record.template,
+                restored_sha256=record.previous_sha256,
+            )
+
+    @activity.defn(name="record_approval")
+    async def record_approval(self, record: ApprovalRecord) -> None:
+        """Store the gate's e-signature (the API re-authenticated the signer) and audit it.
+        The signature id comes from the workflow, so a retry stores nothing twice."""
+        approval = record.approval
+        signature_id = uuid.UUID(record.signature_id)
+        async with transaction(self._sessions) as session:
+            if await signatures.by_id(session, signature_id) is not None:
+                return
+            signature = Signature(
+                id=signature_id,
+                signer_id=approval.signer_id,
+                printed_name=approval.printed_name,
+                signed_at=datetime.now(UTC),
+                meaning=str(record.content.get("meaning", "approved")),
+                reason=approval.reason,
+                entity_type="rollout_gate",
+                entity_id=f"{record.rollout_id}/{approval.wave}",
+                content_sha256=content_hash(record.content),
+                manifest_sha256="",
+            )
+            seal(signature)
+            await signatures.add(session, signature)
+            work = UnitOfWork(
+                session=session,
+                audit_key=self._audit_key,
+                request_id=approval.request_id,
+                principal=Principal(
+                    subject=approval.signer_id, name=approval.printed_name, roles=SYSTEM.roles
+                ),
+            )
+            await work.audit(
+                f"signature.{signature.meaning}",
+                "rollout_gate",
+                signature.entity_id,
+                after=manifest(signature),
+                reason=approval.reason,
+                signature_id=signature.id,
+            )
+
+    @activity.defn(name="audit_rollout")
+    async def audit_rollout(self, record: RolloutAudit) -> None:
+        async with transaction(self._sessions) as session:
+            work = self._work(session, record.actor)
+            work.request_id = record.request_id
+            await work.audit(
+                f"rollout.{record.action}",
+                "rollout",
+                record.rollout_id,
+                after=record.details or None,
+                reason=record.reason,
+            )
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [
+            self.prepare_site,
+            self.plant_current,
+            self.deploy_to_plant,
+            self.plant_reported,
+            self.rollback_plant,
+            self.record_site_state,
+            self.record_rollout,
+            self.record_deployment,
+            self.record_rolled_back,
+            self.record_approval,
+            self.audit_rollout,
+        ]

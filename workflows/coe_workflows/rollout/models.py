@@ -1,0 +1,80 @@
+"""Activity inputs and outputs of the rollout workflows (plain dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coe.rollouts.contract import ApprovalUpdate, SiteStatus
+
+
+@dataclass
+class PreparedSite:
+    compatible: bool
+    endpoint: str | None = None
+    sha256: str | None = None
+    violations: list[dict[str, str]] = field(default_factory=list)
+    reason: str | None = None
+
+
+@dataclass
+class PlantRequest:
+    site: str
+    endpoint: str
+    template: str
+    timeout_seconds: float
+
+
+@dataclass
+class DeployRequest:
+    site: str
+    endpoint: str
+    template: str
+    version: str
+    sha256: str
+    rollout_id: str
+    timeout_seconds: float
+
+
+@dataclass
+class SiteStateRecord:
+    rollout_id: str
+    status: SiteStatus
+
+
+@dataclass
+class RolloutRecord:
+    rollout_id: str
+    status: str
+    current_wave: str | None
+    reason: str | None = None
+    finished: bool = False
+
+
+@dataclass
+class LedgerRecord:
+    rollout_id: str
+    site: str
+    template: str
+    version: str
+    sha256: str
+    previous_sha256: str | None
+    deployed_by: str
+
+
+@dataclass
+class ApprovalRecord:
+    rollout_id: str
+    signature_id: str
+    approval: ApprovalUpdate
+    content: dict[str, Any]
+
+
+@dataclass
+class RolloutAudit:
+    rollout_id: str
+    action: str
+    actor: str
+    reason: str | None = None
+    request_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)

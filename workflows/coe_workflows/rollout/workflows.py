@@ -1,0 +1,683 @@
+"""TemplateRollout and SiteDeployment: a template version reaches plant instances in waves.
+
+TemplateRollout runs waves in order; inside a wave at most `maxParallel` SiteDeployment child
+workflows run at once (a sliding window, so a thousand sites stay well within history limits;
+the rollout continues as new between waves when its history grows). After a wave its gates
+run: an e-signed approval (a Temporal update, validated), a soak (a durable timer), a KPI
+guard. Too many failed sites in a wave pause the rollout for a person: resume, retry the failed
+sites, or abort (optionally rolling back every site this rollout changed, newest first).
+
+SiteDeployment: prepare (overlay check and composition) → health and current hash → deploy →
+verify the plant reports the expected hash → ledger. Transient plant errors are retried with
+backoff; a refusal, exhausted retries, or a wrong hash after deploy roll the site back to its
+previous definition and mark it failed with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
+
+with workflow.unsafe.imports_passed_through():
+    from coe.models.rollout import RolloutStatus, SiteState
+    from coe.rollouts.contract import (
+        ABORT,
+        APPROVE,
+        PAUSE,
+        PROGRESS,
+        RESUME,
+        RETRY,
+        ROLLOUT_WORKFLOW,
+        SITE_WORKFLOW,
+        SKIP_SITE,
+        ApprovalUpdate,
+        ControlUpdate,
+        GateSpec,
+        RolloutInput,
+        RolloutProgress,
+        SiteDeploymentInput,
+        SiteStatus,
+        Timings,
+        WaveSpec,
+    )
+    from coe_workflows.rollout.models import (
+        ApprovalRecord,
+        DeployRequest,
+        LedgerRecord,
+        PlantRequest,
+        PreparedSite,
+        RolloutAudit,
+        RolloutRecord,
+        SiteStateRecord,
+    )
+
+RECORD_TIMEOUT = timedelta(seconds=30)
+RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+CONTINUE_AS_NEW_AFTER = 10_000  # history events; Temporal's limit is 50k
+CONTROLLERS = ("coe_architect",)
+FINAL = {SiteState.LIVE, SiteState.FAILED, SiteState.ROLLED_BACK, SiteState.SKIPPED}
+
+
+def _plant_retry(timings: Timings) -> RetryPolicy:
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=timings.retry_initial_seconds),
+        maximum_interval=timedelta(seconds=timings.retry_maximum_seconds),
+        backoff_coefficient=2.0,
+        maximum_attempts=timings.retry_attempts,
+        non_retryable_error_types=["PlantRefused", "DefinitionChanged"],
+    )
+
+
+def _cause(error: BaseException) -> str:
+    """The innermost message: what actually went wrong at the plant."""
+    while isinstance(error, ActivityError | ChildWorkflowError) and error.cause is not None:
+        error = error.cause
+    return str(error)
+
+
+async def _record(activity: str, argument: Any) -> None:
+    await workflow.execute_activity(
+        activity, argument, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRY
+    )
+
+
+@workflow.defn(name=SITE_WORKFLOW)
+class SiteDeployment:
+    @workflow.run
+    async def run(self, request: SiteDeploymentInput) -> SiteStatus:
+        self._request = request
+        status = await self._state(SiteState.VALIDATING)
+        prepared: PreparedSite = await workflow.execute_activity(
+            "prepare_site",
+            request,
+            result_type=PreparedSite,
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=RECORD_RETRY,
+        )
+        if not prepared.compatible:
+            return await self._state(SiteState.SKIPPED, prepared.reason, prepared.violations)
+        assert prepared.endpoint is not None
+        assert prepared.sha256 is not None
+        plant = PlantRequest(
+            request.site, prepared.endpoint, request.template, request.timings.plant_timeout_seconds
+        )
+        try:
+            previous = await self._plant("plant_current", plant)
+        except ActivityError as error:
+            return await self._state(SiteState.FAILED, f"plant not ready: {_cause(error)}")
+        status.previous_sha256 = previous
+        if previous == prepared.sha256:
+            await self._ledger(prepared.sha256, previous)
+            return await self._state(
+                SiteState.LIVE, "already running this definition", sha256=prepared.sha256
+            )
+        await self._state(SiteState.DEPLOYING, sha256=prepared.sha256)
+        try:
+            await self._plant(
+                "deploy_to_plant",
+                DeployRequest(
+                    request.site,
+                    prepared.endpoint,
+                    request.template,
+                    request.version,
+                    prepared.sha256,
+                    request.rollout_id,
+                    request.timings.plant_timeout_seconds,
+                ),
+            )
+        except ActivityError as error:
+            return await self._undo(plant, previous, f"deployment failed: {_cause(error)}")
+        await self._state(SiteState.VERIFYING, sha256=prepared.sha256)
+        reported = await self._verify(plant, prepared.sha256)
+        if reported != prepared.sha256:
+            return await self._undo(
+                plant,
+                previous,
+                f"after deployment the plant reports "
+                f"{(reported or 'nothing')[:12]}…, "
+                f"expected {prepared.sha256[:12]}…",
+            )
+        await self._ledger(prepared.sha256, previous)
+        return await self._state(SiteState.LIVE, sha256=prepared.sha256)
+
+    async def _plant(self, activity: str, argument: Any) -> Any:
+        timings = self._request.timings
+        return await workflow.execute_activity(
+            activity,
+            argument,
+            start_to_close_timeout=timedelta(seconds=timings.plant_timeout_seconds + 5),
+            retry_policy=_plant_retry(timings),
+        )
+
+    async def _verify(self, plant: PlantRequest, expected: str) -> str | None:
+        reported: str | None = None
+        for attempt in range(self._request.timings.verify_attempts):
+            try:
+                reported = await self._plant("plant_reported", plant)
+            except ActivityError as error:
+                reported = f"unknown ({_cause(error)})"
+            if reported == expected:
+                return reported
+            if attempt + 1 < self._request.timings.verify_attempts:
+                await workflow.sleep(
+                    timedelta(seconds=self._request.timings.verify_interval_seconds)
+                )
+        return reported
+
+    async def _undo(self, plant: PlantRequest, previous: str | None, reason: str) -> SiteStatus:
+        """Put the previous definition back, then report the site failed with the reason."""
+        if previous is None:
+            return await self._state(
+                SiteState.FAILED,
+                f"{reason}; nothing ran before, so there is nothing to roll back to",
+            )
+        try:
+            restored = await self._plant("rollback_plant", plant)
+        except ActivityError as error:
+            return await self._state(
+                SiteState.FAILED, f"{reason}; rollback failed too: {_cause(error)}"
+            )
+        return await self._state(
+            SiteState.FAILED, f"{reason}; rolled back to {(restored or '?')[:12]}…"
+        )
+
+    async def _ledger(self, sha256: str, previous: str | None) -> None:
+        request = self._request
+        await _record(
+            "record_deployment",
+            LedgerRecord(
+                request.rollout_id,
+                request.site,
+                request.template,
+                request.version,
+                sha256,
+                previous,
+                request.started_by,
+            ),
+        )
+
+    async def _state(
+        self,
+        state: SiteState,
+        reason: str | None = None,
+        violations: list[dict[str, str]] | None = None,
+        sha256: str | None = None,
+    ) -> SiteStatus:
+        previous = getattr(self, "_status", None)
+        self._status = SiteStatus(
+            site=self._request.site,
+            wave=self._request.wave,
+            state=state.value,
+            reason=reason,
+            violations=violations or [],
+            sha256=sha256 or (previous.sha256 if previous else None),
+            previous_sha256=previous.previous_sha256 if previous else None,
+        )
+        await _record("record_site_state", SiteStateRecord(self._request.rollout_id, self._status))
+        return self._status
+
+
+@dataclass
+class _Decision:
+    kind: str  # resume | retry | abort
+    actor: str
+
+
+@workflow.defn(name=ROLLOUT_WORKFLOW)
+class TemplateRollout:
+    def __init__(self) -> None:
+        self._input: RolloutInput | None = None
+        self._states: dict[str, SiteStatus] = {}
+        self._status = RolloutStatus.RUNNING
+        self._wave: WaveSpec | None = None
+        self._waiting_for: str | None = None
+        self._reason: str | None = None
+        self._approvals: dict[str, str] = {}
+        self._gate: GateSpec | None = None
+        self._paused = False
+        self._decision: _Decision | None = None
+        self._awaiting_decision = False
+        self._aborted = False
+        self._rollback = False
+        self._changed: list[str] = []
+        self._attempts: dict[str, int] = {}
+
+    @workflow.run
+    async def run(self, request: RolloutInput) -> str:
+        self._input = request
+        self._approvals = dict(request.approvals)
+        self._changed = list(request.changed)
+        self._states = dict(request.states) or {
+            site: SiteStatus(site=site, wave=wave.name, state=SiteState.PENDING.value)
+            for wave in request.waves
+            for site in wave.sites
+        }
+        await self._set_status(RolloutStatus.RUNNING)
+        for index in range(request.next_wave, len(request.waves)):
+            wave = request.waves[index]
+            self._wave = wave
+            await self._set_status(RolloutStatus.RUNNING)
+            await self._run_wave(wave)
+            await self._within_budget(wave)
+            for gate in wave.gates if wave.sites else []:
+                if self._aborted:
+                    break
+                await self._run_gate(wave, gate)
+            if self._aborted:
+                return await self._finish_abort()
+            if (
+                index + 1 < len(request.waves)
+                and workflow.info().get_current_history_length() > CONTINUE_AS_NEW_AFTER
+            ):
+                workflow.continue_as_new(self._carry_over(index + 1))
+        self._wave, self._waiting_for, self._reason = None, None, None
+        await self._set_status(RolloutStatus.COMPLETED, finished=True)
+        return RolloutStatus.COMPLETED.value
+
+    # --- waves ---------------------------------------------------------------------------
+
+    async def _run_wave(self, wave: WaveSpec, only: list[str] | None = None) -> None:
+        """A sliding window of SiteDeployment children, at most max_parallel at once."""
+        queue = [
+            site
+            for site in (only or wave.sites)
+            if self._states[site].state == SiteState.PENDING.value
+        ]
+        running: dict[asyncio.Task[SiteStatus], str] = {}
+        while queue or running:
+            while queue and len(running) < wave.max_parallel and not self._held():
+                site = queue.pop(0)
+                if self._states[site].state != SiteState.PENDING.value:
+                    continue  # skipped meanwhile
+                running[asyncio.ensure_future(self._deploy(wave, site))] = site
+            if not running:
+                if self._aborted:
+                    return
+                await workflow.wait_condition(lambda: not self._held())
+                continue
+            done, _ = await workflow.wait(list(running), return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                site = running.pop(task)
+                self._states[site] = await task
+                status = self._states[site]
+                if (
+                    status.state == SiteState.LIVE.value
+                    and status.sha256
+                    and status.sha256 != status.previous_sha256
+                    and site not in self._changed
+                ):
+                    self._changed.append(site)
+
+    def _held(self) -> bool:
+        return self._paused or self._aborted
+
+    async def _deploy(self, wave: WaveSpec, site: str) -> SiteStatus:
+        assert self._input is not None
+        attempt = self._attempts.get(site, 0) + 1
+        self._attempts[site] = attempt
+        self._states[site] = SiteStatus(site=site, wave=wave.name, state=SiteState.VALIDATING.value)
+        request = SiteDeploymentInput(
+            rollout_id=self._input.rollout_id,
+            site=site,
+            wave=wave.name,
+            template=self._input.template,
+            version=self._input.version,
+            started_by=self._input.started_by,
+            timings=self._input.timings,
+        )
+        try:
+            status: SiteStatus = await workflow.execute_child_workflow(
+                SITE_WORKFLOW,
+                request,
+                result_type=SiteStatus,
+                id=f"{workflow.info().workflow_id}--{site}--{attempt}",
+            )
+        except ChildWorkflowError as error:
+            status = SiteStatus(
+                site=site,
+                wave=wave.name,
+                state=SiteState.FAILED.value,
+                reason=f"site deployment failed: {_cause(error)}",
+            )
+        return status
+
+    def _failed(self, wave: WaveSpec) -> list[str]:
+        return [site for site in wave.sites if self._states[site].state == SiteState.FAILED.value]
+
+    async def _within_budget(self, wave: WaveSpec) -> None:
+        """More failures than the budget: pause until a person decides."""
+        while not self._aborted and len(self._failed(wave)) > wave.failure_budget:
+            failed = self._failed(wave)
+            decision = await self._decide(
+                f"{len(failed)} site(s) failed in wave {wave.name} "
+                f"({', '.join(failed)}), more than its failure budget of "
+                f"{wave.failure_budget}: resume, retry the failed sites, or abort"
+            )
+            if decision.kind == "resume":
+                return
+            if decision.kind == "retry":
+                for site in failed:
+                    self._states[site] = SiteStatus(
+                        site=site, wave=wave.name, state=SiteState.PENDING.value
+                    )
+                await self._set_status(RolloutStatus.RUNNING)
+                await self._run_wave(wave, only=failed)
+
+    async def _decide(self, reason: str) -> _Decision:
+        self._decision, self._awaiting_decision = None, True
+        self._paused, self._reason = True, reason
+        await self._set_status(RolloutStatus.PAUSED)
+        await workflow.wait_condition(lambda: self._decision is not None or self._aborted)
+        self._awaiting_decision, self._paused = False, False
+        decision = self._decision or _Decision("abort", "unknown")
+        self._reason = None
+        return decision
+
+    # --- gates ---------------------------------------------------------------------------
+
+    async def _run_gate(self, wave: WaveSpec, gate: GateSpec) -> None:
+        self._gate = gate
+        if gate.kind == "approval":
+            self._waiting_for = f"approval of wave {wave.name} by a {gate.role}"
+            await self._set_status(RolloutStatus.AWAITING_APPROVAL)
+            await workflow.wait_condition(lambda: wave.name in self._approvals or self._aborted)
+        elif gate.kind == "soak":
+            self._waiting_for = f"soak of wave {wave.name} ({gate.soak_seconds:g} s)"
+            await self._set_status(RolloutStatus.RUNNING)
+            with contextlib.suppress(TimeoutError):  # the timeout is the soak passing
+                await workflow.wait_condition(
+                    lambda: self._aborted, timeout=timedelta(seconds=gate.soak_seconds or 0)
+                )
+        else:
+            await self._decide(
+                f"kpiGuard after wave {wave.name} is inconclusive: no KPI data (the KPI "
+                f"service is not available yet to compare {gate.metric} before and after); "
+                "resume to continue, or abort"
+            )
+        self._gate, self._waiting_for = None, None
+
+    # --- abort and compensation ----------------------------------------------------------
+
+    async def _finish_abort(self) -> str:
+        assert self._input is not None
+        if self._rollback:
+            for site in reversed(self._changed):
+                await self._compensate(site)
+        self._waiting_for = None
+        await self._set_status(RolloutStatus.ABORTED, finished=True)
+        return RolloutStatus.ABORTED.value
+
+    async def _compensate(self, site: str) -> None:
+        assert self._input is not None
+        status = self._states[site]
+        plant = await workflow.execute_activity(
+            "prepare_site",
+            SiteDeploymentInput(
+                self._input.rollout_id,
+                site,
+                status.wave,
+                self._input.template,
+                self._input.version,
+                self._input.started_by,
+                self._input.timings,
+            ),
+            result_type=PreparedSite,
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=RECORD_RETRY,
+        )
+        reason = "rolled back: the rollout was aborted"
+        try:
+            restored = await workflow.execute_activity(
+                "rollback_plant",
+                PlantRequest(
+                    site,
+                    plant.endpoint or "",
+                    self._input.template,
+                    self._input.timings.plant_timeout_seconds,
+                ),
+                start_to_close_timeout=timedelta(
+                    seconds=self._input.timings.plant_timeout_seconds + 5
+                ),
+                retry_policy=_plant_retry(self._input.timings),
+            )
+            await _record(
+                "record_rolled_back",
+                LedgerRecord(
+                    self._input.rollout_id,
+                    site,
+                    self._input.template,
+                    self._input.version,
+                    status.sha256 or "",
+                    restored,
+                    self._input.started_by,
+                ),
+            )
+            state = SiteState.ROLLED_BACK
+        except ActivityError as error:
+            reason, state = f"rollback after abort failed: {_cause(error)}", SiteState.FAILED
+        self._states[site] = SiteStatus(
+            site=site,
+            wave=status.wave,
+            state=state.value,
+            reason=reason,
+            previous_sha256=status.previous_sha256,
+        )
+        await _record(
+            "record_site_state", SiteStateRecord(self._input.rollout_id, self._states[site])
+        )
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    async def _set_status(self, status: RolloutStatus, finished: bool = False) -> None:
+        assert self._input is not None
+        self._status = status
+        reason = self._reason or self._waiting_for
+        await _record(
+            "record_rollout",
+            RolloutRecord(
+                self._input.rollout_id,
+                status.value,
+                self._wave.name if self._wave else None,
+                reason,
+                finished,
+            ),
+        )
+
+    def _carry_over(self, next_wave: int) -> RolloutInput:
+        assert self._input is not None
+        return RolloutInput(
+            rollout_id=self._input.rollout_id,
+            template=self._input.template,
+            version=self._input.version,
+            template_sha256=self._input.template_sha256,
+            started_by=self._input.started_by,
+            waves=self._input.waves,
+            timings=self._input.timings,
+            next_wave=next_wave,
+            states=self._states,
+            changed=self._changed,
+            approvals=self._approvals,
+        )
+
+    async def _audit(
+        self, action: str, actor: str, reason: str | None, request_id: str | None, **details: Any
+    ) -> None:
+        assert self._input is not None
+        await _record(
+            "audit_rollout",
+            RolloutAudit(self._input.rollout_id, action, actor, reason, request_id, details),
+        )
+
+    # --- queries and updates -------------------------------------------------------------
+
+    @workflow.query(name=PROGRESS)
+    def progress(self) -> RolloutProgress:
+        """Where the rollout stands, site by site."""
+        rollout_id = self._input.rollout_id if self._input else ""
+        return RolloutProgress(
+            rollout_id=rollout_id,
+            status=self._status.value,
+            current_wave=self._wave.name if self._wave else None,
+            reason=self._reason,
+            waiting_for=self._waiting_for,
+            sites=list(self._states.values()),
+            approvals=dict(self._approvals),
+        )
+
+    @workflow.update(name=APPROVE)
+    async def approve(self, approval: ApprovalUpdate) -> str:
+        """Approve the waiting gate of a wave with an e-signature."""
+        assert self._input is not None
+        signature_id = str(workflow.uuid4())
+        await _record(
+            "record_approval",
+            ApprovalRecord(
+                self._input.rollout_id,
+                signature_id,
+                approval,
+                gate_content(self._input, approval, self._gate),
+            ),
+        )
+        self._approvals[approval.wave] = approval.signer_id
+        return signature_id
+
+    @approve.validator
+    def _validate_approval(self, approval: ApprovalUpdate) -> None:
+        assert self._input is not None
+        gate, wave = self._gate, self._wave
+        if approval.wave in self._approvals:
+            raise ApplicationError(
+                f"wave {approval.wave} is already approved by "
+                f"{self._approvals[approval.wave]}: nothing to do"
+            )
+        if gate is None or gate.kind != "approval" or wave is None or wave.name != approval.wave:
+            raise ApplicationError(f"wave {approval.wave} is not waiting for an approval")
+        if gate.role not in approval.roles:
+            raise ApplicationError(
+                f"this gate needs a {gate.role}; you are {', '.join(approval.roles) or 'none'}"
+            )
+        if approval.signer_id == self._input.started_by:
+            raise ApplicationError("the person who started the rollout cannot approve its gates")
+        if approval.sites:
+            outside = sorted(set(wave.sites) - set(approval.sites))
+            if outside:
+                raise ApplicationError(
+                    f"your approval covers {', '.join(approval.sites)}; "
+                    f"wave {wave.name} also has {', '.join(outside)}"
+                )
+
+    @workflow.update(name=PAUSE)
+    async def pause(self, control: ControlUpdate) -> str:
+        """Stop starting new site deployments (those under way finish)."""
+        self._paused, self._reason = True, control.reason or f"paused by {control.actor}"
+        await self._set_status(RolloutStatus.PAUSED)
+        await self._audit("paused", control.actor, control.reason, control.request_id)
+        return self._status.value
+
+    @pause.validator
+    def _validate_pause(self, control: ControlUpdate) -> None:
+        self._require_controller(control)
+        if self._paused:
+            raise ApplicationError("the rollout is already paused")
+
+    @workflow.update(name=RESUME)
+    async def resume(self, control: ControlUpdate) -> str:
+        """Continue: after a pause, a failure-budget stop, or an inconclusive KPI guard."""
+        if self._awaiting_decision:
+            self._decision = _Decision("resume", control.actor)
+        else:
+            self._paused, self._reason = False, None
+            await self._set_status(RolloutStatus.RUNNING)
+        await self._audit("resumed", control.actor, control.reason, control.request_id)
+        return "resumed"
+
+    @resume.validator
+    def _validate_resume(self, control: ControlUpdate) -> None:
+        self._require_controller(control)
+        if not self._paused:
+            raise ApplicationError("the rollout is not paused")
+
+    @workflow.update(name=RETRY)
+    async def retry(self, control: ControlUpdate) -> str:
+        """Deploy the failed sites of the current wave again."""
+        self._decision = _Decision("retry", control.actor)
+        await self._audit("retried", control.actor, control.reason, control.request_id)
+        return "retrying"
+
+    @retry.validator
+    def _validate_retry(self, control: ControlUpdate) -> None:
+        self._require_controller(control)
+        if not self._awaiting_decision or self._wave is None or not self._failed(self._wave):
+            raise ApplicationError("there are no failed sites waiting for a decision")
+
+    @workflow.update(name=ABORT)
+    async def abort(self, control: ControlUpdate) -> str:
+        """Stop; with rollback, undo every site this rollout changed, newest first."""
+        self._aborted, self._rollback = True, control.rollback
+        self._decision = _Decision("abort", control.actor)
+        await self._audit(
+            "aborted", control.actor, control.reason, control.request_id, rollback=control.rollback
+        )
+        return "aborting"
+
+    @abort.validator
+    def _validate_abort(self, control: ControlUpdate) -> None:
+        self._require_controller(control)
+        if self._aborted or self._status in (RolloutStatus.COMPLETED, RolloutStatus.ABORTED):
+            raise ApplicationError(f"the rollout is already {self._status.value}")
+
+    @workflow.update(name=SKIP_SITE)
+    async def skip_site(self, control: ControlUpdate) -> str:
+        """Leave a site that has not started out of this rollout."""
+        assert self._input is not None
+        assert control.site is not None
+        status = self._states[control.site]
+        self._states[control.site] = SiteStatus(
+            site=control.site,
+            wave=status.wave,
+            state=SiteState.SKIPPED.value,
+            reason=f"skipped by {control.actor}: {control.reason or 'no reason given'}",
+        )
+        await _record(
+            "record_site_state", SiteStateRecord(self._input.rollout_id, self._states[control.site])
+        )
+        await self._audit(
+            "site_skipped", control.actor, control.reason, control.request_id, site=control.site
+        )
+        return SiteState.SKIPPED.value
+
+    @skip_site.validator
+    def _validate_skip(self, control: ControlUpdate) -> None:
+        self._require_controller(control)
+        status = self._states.get(control.site or "")
+        if status is None:
+            raise ApplicationError(f"{control.site} is not part of this rollout")
+        if status.state != SiteState.PENDING.value:
+            raise ApplicationError(
+                f"{control.site} is {status.state}: only pending sites can be skipped"
+            )
+
+    def _require_controller(self, control: ControlUpdate) -> None:
+        if not set(CONTROLLERS) & set(control.roles):
+            raise ApplicationError("only a coe_architect steers a rollout")
+
+
+def gate_content(
+    request: RolloutInput, approval: ApprovalUpdate, gate: GateSpec | None
+) -> dict[str, Any]:
+    """What an approval signs: this rollout, this wave, this exact template version."""
+    return {
+        "rollout": request.rollout_id,
+        "wave": approval.wave,
+        "template": request.template,
+        "version": request.version,
+        "templateSha256": request.template_sha256,
+        "meaning": gate.meaning if gate and gate.meaning else "approved",
+    }
