@@ -132,7 +132,7 @@ def tokens(settings: Settings) -> Tokens:
 
 
 @pytest.fixture
-def api(client: AsyncTestClient[Any], tokens: Tokens) -> Api:
+def api(client: Any, tokens: Tokens) -> Api:
     return Api(client, tokens)
 
 

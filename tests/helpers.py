@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from litestar.testing import AsyncTestClient
 from sqlmodel import func, select
 
@@ -59,7 +60,7 @@ class Result:
 
 
 class Api:
-    def __init__(self, client: AsyncTestClient[Any], tokens: Tokens) -> None:
+    def __init__(self, client: AsyncTestClient[Any] | httpx.AsyncClient, tokens: Tokens) -> None:
         self.client = client
         self.tokens = tokens
 

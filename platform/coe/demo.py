@@ -28,7 +28,6 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 ENTERPRISE_KEY = "acme-medical"
 ENTERPRISE_NAME = "Acme Medical Devices"
-PLANT_AGENT_BASE_PORT = 9100
 
 
 @dataclass(frozen=True)
@@ -186,11 +185,12 @@ DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
 DEMO_PLANT_SITE = "cork"
 
 
-def plant_endpoint(index: int) -> str:
-    return f"http://127.0.0.1:{PLANT_AGENT_BASE_PORT + index}"
+def plant_endpoint(site: str, port: int) -> str:
+    """The reference agent that `coe up` starts serves every demo site on one port."""
+    return f"http://127.0.0.1:{port}/sites/{site}"
 
 
-async def seed(work: UnitOfWork, credentials_file: Path) -> bool:
+async def seed(work: UnitOfWork, credentials_file: Path, agent_port: int = 9100) -> bool:
     """Create the demo enterprise once; returns False when it was already there."""
     if await site_repository.enterprise(work.session) is not None:
         return False
@@ -204,8 +204,8 @@ async def seed(work: UnitOfWork, credentials_file: Path) -> bool:
         after={"key": enterprise.key, "name": enterprise.name},
         reason="demo enterprise seeded by coe up",
     )
-    for index, spec in enumerate(DEMO_SITES):
-        await _seed_site(work, spec, plant_endpoint(index))
+    for spec in DEMO_SITES:
+        await _seed_site(work, spec, plant_endpoint(spec.key, agent_port))
     passwords = {username: secrets.token_urlsafe(12) for username, *_ in DEMO_USERS}
     for username, display_name, role, site_keys in DEMO_USERS:
         await users.add_user(

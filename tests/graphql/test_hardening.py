@@ -45,6 +45,14 @@ MUTATIONS: dict[str, str] = {
     f"signature: {SIGNER}) {{ version }} }}",
     "rejectOverlay": 'mutation { rejectOverlay(site: "cork", template: "t", version: 1, '
     'reason: "r") { version } }',
+    "startRollout": 'mutation { startRollout(plan: "kind: x") { id } }',
+    "approveRolloutGate": 'mutation { approveRolloutGate(id: "r", wave: "w", '
+    f"signature: {SIGNER}) {{ id }} }}",
+    "pauseRollout": 'mutation { pauseRollout(id: "r") { id } }',
+    "resumeRollout": 'mutation { resumeRollout(id: "r") { id } }',
+    "abortRollout": 'mutation { abortRollout(id: "r", rollback: true) { id } }',
+    "retryRollout": 'mutation { retryRollout(id: "r") { id } }',
+    "skipRolloutSite": 'mutation { skipRolloutSite(id: "r", site: "cork", reason: "x") { id } }',
 }
 ARCHITECT_ONLY: list[Role] = [r for r in Role if r is not Role.COE_ARCHITECT]
 HIERARCHY: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)]
@@ -66,6 +74,14 @@ FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "proposeOverlay": HIERARCHY,
     "approveOverlay": APPROVERS,
     "rejectOverlay": APPROVERS,
+    "startRollout": ARCHITECT_ONLY,
+    # Any role may try; the workflow's validator checks the gate's role, sites and signer.
+    "approveRolloutGate": [],
+    "pauseRollout": ARCHITECT_ONLY,
+    "resumeRollout": ARCHITECT_ONLY,
+    "abortRollout": ARCHITECT_ONLY,
+    "retryRollout": ARCHITECT_ONLY,
+    "skipRolloutSite": ARCHITECT_ONLY,
 }
 
 
@@ -132,6 +148,10 @@ QUERIES: dict[str, str] = {
     "overlays": "{ overlays { site } }",
     "validateOverlay": '{ validateOverlay(source: "x: 1") { migrations } }',
     "effectiveDefinition": '{ effectiveDefinition(site: "cork", template: "t") { sha256 } }',
+    "rollout": '{ rollout(id: "r") { id } }',
+    "rollouts": "{ rollouts { totalCount } }",
+    "ledger": "{ ledger { site } }",
+    "drift": "{ drift { site } }",
 }
 
 

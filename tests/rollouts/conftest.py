@@ -7,7 +7,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import yaml
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from coe.app import create_app
 from coe.auth.principal import Role
 from coe.config import Settings
 from coe.db import Sessions
@@ -52,6 +53,27 @@ def settings(settings: Settings) -> Settings:
             "rollout_verify_interval_seconds": 0.2,
         }
     )
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The API as a real server in its own thread and event loop. (Litestar's test client
+    runs the app through a blocking portal, which would stall this loop — where the worker
+    runs — while a request waits for the workflow to accept an update.)"""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        await asyncio.sleep(0.05)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+        yield http
+    server.should_exit = True
+    thread.join(timeout=15)
 
 
 @dataclass
@@ -169,10 +191,16 @@ async def status(world: World, rollout_id: str) -> dict[str, Any]:
 async def wait_for(
     world: World, rollout_id: str, *statuses: str, within: float = 60
 ) -> dict[str, Any]:
+    return await wait_until(world, rollout_id, lambda r: r["status"] in statuses, within)
+
+
+async def wait_until(
+    world: World, rollout_id: str, done: Callable[[dict[str, Any]], bool], within: float = 60
+) -> dict[str, Any]:
     deadline = asyncio.get_running_loop().time() + within
     while True:
         rollout = await status(world, rollout_id)
-        if rollout["status"] in statuses:
+        if done(rollout):
             return rollout
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"rollout still {rollout['status']}: {rollout}")

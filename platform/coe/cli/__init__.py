@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from coe.cli import admin, audit, definitions, overlays, plants, server, sites, templates
+from coe.cli import (
+    admin,
+    audit,
+    definitions,
+    overlays,
+    plants,
+    rollouts,
+    server,
+    sites,
+    templates,
+)
 from coe.cli.sync import sync
 
 app = typer.Typer(
@@ -27,6 +37,9 @@ app.add_typer(templates.app, name="template")
 app.add_typer(overlays.app, name="overlay")
 app.add_typer(definitions.app, name="definition")
 app.command()(sync)
+app.add_typer(rollouts.app, name="rollout")
+app.command()(rollouts.ledger)
+app.command()(rollouts.drift)
 app.command("plant-agent")(plants.plant_agent)
 app.command("plant-faults")(plants.plant_faults)
 app.command("plant-credential")(plants.plant_credential)

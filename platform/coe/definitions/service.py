@@ -12,6 +12,7 @@ from coe.definitions.compose import CompositionError, EffectiveDefinition, Prepa
 from coe.errors import ConflictError, ValidationFailedError
 from coe.models import OverlayRevision, TemplateStatus, TemplateVersion
 from coe.overlays import repository as overlays
+from coe.overlays.validation import check_overlay
 from coe.sites import service as sites
 from coe.templates import service as templates
 from coe.templates.versions import parse_range
@@ -40,16 +41,12 @@ async def effective_definition(
         )
     overlay = await overlays.approved_for(session, site, template)
     if overlay is not None and not parse_range(overlay.template_versions).contains(row.version):
+        # Report everything the overlay would break, not only the range it declares.
+        violations = check_overlay(overlay.document, row.document).violations
         raise ValidationFailedError(
             f"{site}'s overlay (revision {overlay.version}, {overlay.template_versions!r}) does "
             f"not cover {template}@{row.version}: the overlay needs a change first",
-            [
-                {
-                    "path": "/metadata/templateVersions",
-                    "reason": f"template version {row.version} is outside "
-                    f"{overlay.template_versions!r}",
-                }
-            ],
+            [violation.as_dict() for violation in violations],
         )
     try:
         definition = compose(

@@ -95,7 +95,10 @@ def run_stack(settings: Settings, *, demo: bool = True, verbose: bool = False) -
 
 
 def _check_ports(settings: Settings) -> None:
-    wanted = [("API (COE_PORT)", settings.port)]
+    wanted = [
+        ("API (COE_PORT)", settings.port),
+        ("plant agents (COE_PLANT_AGENT_PORT)", settings.plant_agent_port),
+    ]
     if settings.embedded_temporal:
         wanted += [
             ("Temporal (COE_TEMPORAL_PORT)", settings.temporal_port),
@@ -126,6 +129,8 @@ class Stack:
             temporal = self._temporal()
             env = self._child_env(database_url, temporal)
             self._start("worker", [sys.executable, "-m", "coe_workflows.worker"], env)
+            if self.seed_demo:
+                self._start_agents(env)
             api = self._start("api", [sys.executable, "-m", "coe", "api"], env)
             self._wait_ready(api)
             self._banner(database_url, temporal, tokens)
@@ -220,6 +225,20 @@ class Stack:
         self.children.append(child)
         return child
 
+    def _start_agents(self, env: dict[str, str]) -> None:
+        """One reference plant agent process serving every demo site."""
+        argv = [
+            sys.executable,
+            "-m",
+            "coe",
+            "plant-agent",
+            "--port",
+            str(self.settings.plant_agent_port),
+        ]
+        for spec in demo.DEMO_SITES:
+            argv += ["--site", spec.key]
+        self._start("plant-agents", argv, env)
+
     def _wait_ready(self, api: Child) -> None:
         url = f"http://{self.settings.host}:{self.settings.port}/ready"
         deadline = time.monotonic() + 120
@@ -274,6 +293,10 @@ class Stack:
         console.print(f"             health {api}/health   ready {api}/ready")
         console.print(f"  Temporal   {temporal}   UI {s.temporal_web_url}")
         console.print(
+            f"  Plants     reference agent http://127.0.0.1:{s.plant_agent_port}"
+            "/sites/<site> (one per demo site)"
+        )
+        console.print(
             "  Database   "
             + ("embedded PostgreSQL" if s.embedded_postgres else "external (DATABASE_URL)")
         )
@@ -322,7 +345,7 @@ async def _seed(settings: Settings, database_url: str, credentials_file: Path) -
                 ),
                 audit_key=audit_key(settings),
             )
-            created = await demo.seed(work, credentials_file)
+            created = await demo.seed(work, credentials_file, settings.plant_agent_port)
             loaded = await demo.seed_content(work, credentials_file, demo.REPOSITORY_ROOT)
             if loaded:
                 console.print(

@@ -477,6 +477,8 @@ class TemplateRollout:
 
     async def _set_status(self, status: RolloutStatus, finished: bool = False) -> None:
         assert self._input is not None
+        if status is RolloutStatus.RUNNING and self._paused:
+            status = RolloutStatus.PAUSED  # a pause that arrived meanwhile stands
         self._status = status
         reason = self._reason or self._waiting_for
         await _record(

@@ -1,0 +1,345 @@
+"""`coe rollout …`, `coe ledger`, `coe drift`: template versions to plants, in waves."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Group
+from rich.live import Live
+from rich.table import Table
+
+from coe.cli.api import ApiUrlOption, TokenOption, client
+from coe.cli.client import ApiClient
+from coe.cli.output import JsonOption, console, emit, table
+from coe.cli.templates import signer
+
+app = typer.Typer(
+    help="Roll a template version out to plant instances in waves.", no_args_is_help=True
+)
+
+ROLLOUT = """id template version status currentWave reason startedBy startedAt finishedAt
+temporalUrl waves { name maxParallel failureBudget gates sites { site state reason sha256
+previousSha256 violations } }"""
+FINISHED = {"completed", "aborted", "failed"}
+COLOURS = {
+    "live": "green",
+    "failed": "red",
+    "rolled_back": "magenta",
+    "skipped": "yellow",
+    "pending": "dim",
+    "validating": "cyan",
+    "deploying": "cyan",
+    "verifying": "cyan",
+}
+
+
+def _rollout(api: ApiClient, rollout_id: str) -> dict[str, Any]:
+    result: dict[str, Any] = api.execute(
+        f"query($id: String!) {{ rollout(id: $id) {{ {ROLLOUT} }} }}", {"id": rollout_id}
+    )["rollout"]
+    return result
+
+
+def render(rollout: dict[str, Any]) -> Group:
+    sites = [s for wave in rollout["waves"] for s in wave["sites"]]
+    live = sum(1 for s in sites if s["state"] == "live")
+    header = (
+        f"[bold]{rollout['id']}[/] — {rollout['template']}@{rollout['version']} — "
+        f"[bold]{rollout['status']}[/]"
+        + (f" (wave {rollout['currentWave']})" if rollout["currentWave"] else "")
+        + f" — {live}/{len(sites)} live"
+    )
+    grid = Table(header_style="bold")
+    for column in ("wave", "site", "state", "reason / violations"):
+        grid.add_column(column)
+    for wave in rollout["waves"]:
+        gates = f" [dim]gates: {'; '.join(wave['gates'])}[/]" if wave["gates"] else ""
+        for index, site in enumerate(wave["sites"]):
+            why = site["reason"] or "; ".join(
+                f"{v['path']}: {v['reason']}" for v in site["violations"] or []
+            )
+            colour = COLOURS.get(site["state"], "white")
+            grid.add_row(
+                f"{wave['name']}{gates}" if index == 0 else "",
+                site["site"],
+                f"[{colour}]{site['state']}[/]",
+                why or "",
+            )
+        if not wave["sites"]:
+            grid.add_row(f"{wave['name']}{gates}", "[dim](no sites)[/]", "", "")
+    parts: list[Any] = [header, grid]
+    if rollout["reason"]:
+        parts.append(f"[yellow]{rollout['reason']}[/]")
+    parts.append(f"[dim]Temporal: {rollout['temporalUrl']}[/]")
+    return Group(*parts)
+
+
+@app.command("start")
+def start(
+    plan: Path = typer.Option(
+        ..., "--plan", help="A RolloutPlan file.", exists=True, dir_okay=False
+    ),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Start a rollout (coe_architect): sites are resolved and the plan snapshotted now."""
+    rollout = client(api_url, token).execute(
+        f"mutation($p: String!) {{ startRollout(plan: $p) {{ {ROLLOUT} }} }}",
+        {"p": plan.read_text(encoding="utf-8")},
+    )["startRollout"]
+
+    def show() -> None:
+        console.print(render(rollout))
+        console.print(f"follow it: coe rollout status {rollout['id']} --watch", highlight=False)
+
+    emit(rollout, as_json, show)
+
+
+@app.command("status")
+def status(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    watch: bool = typer.Option(False, "--watch", help="Refresh until the rollout ends."),
+    interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Waves by sites, with states and reasons; --watch follows it live."""
+    api = client(api_url, token)
+    rollout = _rollout(api, rollout_id)
+    if as_json or not watch:
+        emit(rollout, as_json, lambda: console.print(render(rollout)))
+        return
+    with Live(render(rollout), console=console, refresh_per_second=4) as view:
+        while rollout["status"] not in FINISHED:
+            time.sleep(interval)
+            rollout = _rollout(api, rollout_id)
+            view.update(render(rollout))
+
+
+@app.command("list")
+def list_rollouts(
+    template: str | None = typer.Option(None, help="Only rollouts of this template."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Rollouts, newest first."""
+    rows = client(api_url, token).execute(
+        "query($t: String) { rollouts(template: $t, first: 100) { nodes { id template version "
+        "status currentWave startedBy startedAt waves { sites { state } } } } }",
+        {"t": template},
+    )["rollouts"]["nodes"]
+    emit(
+        rows,
+        as_json,
+        lambda: table(
+            f"Rollouts ({len(rows)})",
+            ["id", "version", "status", "wave", "live", "started by", "started (UTC)"],
+            [
+                (
+                    r["id"],
+                    r["version"],
+                    r["status"],
+                    r["currentWave"],
+                    f"{sum(s['state'] == 'live' for w in r['waves'] for s in w['sites'])}/"
+                    f"{sum(len(w['sites']) for w in r['waves'])}",
+                    r["startedBy"],
+                    r["startedAt"][:19].replace("T", " "),
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+@app.command("approve")
+def approve(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    wave: str = typer.Option(..., "--wave", help="The wave whose gate you approve."),
+    reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
+    user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
+    password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Approve a wave's gate with your e-signature (re-enter your password)."""
+    api = client(api_url, token)
+    rollout = api.execute(
+        "mutation($id: String!, $w: String!, $s: SignerInput!) { approveRolloutGate(id: $id, "
+        f"wave: $w, signature: $s) {{ {ROLLOUT} }} }}",
+        {"id": rollout_id, "w": wave, "s": signer(api, user, password_stdin, reason)},
+    )["approveRolloutGate"]
+    emit(
+        rollout,
+        as_json,
+        lambda: console.print(
+            f"wave {wave} approved; rollout is {rollout['status']}", highlight=False
+        ),
+    )
+
+
+def _control(
+    mutation: str, rollout_id: str, api_url: str, token: str | None, as_json: bool, **arguments: Any
+) -> None:
+    declared = "".join(f", ${name}: {kind}" for name, (kind, _) in arguments.items())
+    passed = "".join(f", {name}: ${name}" for name in arguments)
+    rollout = client(api_url, token).execute(
+        f"mutation($id: String!{declared}) {{ {mutation}(id: $id{passed}) {{ {ROLLOUT} }} }}",
+        {"id": rollout_id, **{name: value for name, (_, value) in arguments.items()}},
+    )[mutation]
+    emit(rollout, as_json, lambda: console.print(render(rollout)))
+
+
+@app.command("pause")
+def pause(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    reason: str | None = typer.Option(None, help="Why."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Stop starting new site deployments."""
+    _control("pauseRollout", rollout_id, api_url, token, as_json, reason=("String", reason))
+
+
+@app.command("resume")
+def resume(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    reason: str | None = typer.Option(None, help="Why."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Continue after a pause, a failure-budget stop, or an inconclusive KPI guard."""
+    _control("resumeRollout", rollout_id, api_url, token, as_json, reason=("String", reason))
+
+
+@app.command("abort")
+def abort(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollback: bool = typer.Option(
+        False, "--rollback", help="Roll back every site this rollout changed."
+    ),
+    reason: str | None = typer.Option(None, help="Why."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Stop the rollout (optionally undoing it, newest sites first)."""
+    _control(
+        "abortRollout",
+        rollout_id,
+        api_url,
+        token,
+        as_json,
+        rollback=("Boolean", rollback),
+        reason=("String", reason),
+    )
+
+
+@app.command("retry")
+def retry(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    reason: str | None = typer.Option(None, help="Why."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Deploy the failed sites of the current wave again."""
+    _control("retryRollout", rollout_id, api_url, token, as_json, reason=("String", reason))
+
+
+@app.command("skip")
+def skip(
+    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    site: str = typer.Argument(..., help="A site that has not started."),
+    reason: str = typer.Option(..., help="Why."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Leave a pending site out of the rollout."""
+    _control(
+        "skipRolloutSite",
+        rollout_id,
+        api_url,
+        token,
+        as_json,
+        site=("String!", site),
+        reason=("String!", reason),
+    )
+
+
+def ledger(
+    site: str | None = typer.Option(None, help="Only this site."),
+    template: str | None = typer.Option(None, help="Only this template."),
+    history: bool = typer.Option(False, "--history", help="Also superseded and rolled back."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """What runs where, since when, deployed by which rollout."""
+    rows = client(api_url, token).execute(
+        "query($s: String, $t: String, $h: Boolean!) { ledger(site: $s, template: $t, "
+        "history: $h) { site template version sha256 rolloutId deployedBy status since } }",
+        {"s": site, "t": template, "h": history},
+    )["ledger"]
+    emit(
+        rows,
+        as_json,
+        lambda: table(
+            f"Ledger ({len(rows)})",
+            ["site", "template", "version", "sha256", "status", "since (UTC)", "rollout"],
+            [
+                (
+                    r["site"],
+                    r["template"],
+                    r["version"],
+                    r["sha256"][:12] + "…",
+                    r["status"],
+                    r["since"][:19].replace("T", " "),
+                    r["rolloutId"],
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+def drift(
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Plants running a hash the ledger does not expect (checked on a schedule)."""
+    rows = client(api_url, token).execute(
+        "{ drift { site template expectedSha256 reportedSha256 detail firstSeen lastSeen } }"
+    )["drift"]
+    emit(
+        rows,
+        as_json,
+        lambda: (
+            table(
+                f"Drift ({len(rows)} open)",
+                ["site", "template", "detail", "first seen", "last seen"],
+                [
+                    (
+                        r["site"],
+                        r["template"],
+                        r["detail"],
+                        r["firstSeen"][:19].replace("T", " "),
+                        r["lastSeen"][:19].replace("T", " "),
+                    )
+                    for r in rows
+                ],
+            )
+            if rows
+            else console.print("no drift: every plant runs what the ledger says")
+        ),
+    )
