@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import registry
+from bench import registry, rollouts
 
-BENCHMARKS = {"registry": registry.main}
+BENCHMARKS = {"registry": registry.main, "rollouts": rollouts.main}
 
 
 def main() -> None:

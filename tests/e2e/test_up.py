@@ -34,6 +34,7 @@ class Up:
     def __init__(self, home: Path) -> None:
         self.home = home
         self.api_port, self.temporal_port, self.ui_port = free_port(), free_port(), free_port()
+        self.agent_port = free_port()
         self.env = {
             **{
                 k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")
@@ -42,6 +43,7 @@ class Up:
             "COE_PORT": str(self.api_port),
             "COE_TEMPORAL_PORT": str(self.temporal_port),
             "COE_TEMPORAL_UI_PORT": str(self.ui_port),
+            "COE_PLANT_AGENT_PORT": str(self.agent_port),
         }
         self.url = f"http://127.0.0.1:{self.api_port}"
         self.process: subprocess.Popen[str] | None = None
