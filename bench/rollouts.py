@@ -134,7 +134,7 @@ async def seed(url: str, settings: Settings, sites: list[str], agent_port: int) 
 
 
 def plan(sites: list[str]) -> str:
-    quarter = len(sites) // 4
+    quarter = -(-len(sites) // 4)  # ceiling: the last wave takes what is left
     waves = [
         {
             "name": f"wave-{i + 1}",
