@@ -179,7 +179,9 @@ def approve(
         rollout,
         as_json,
         lambda: console.print(
-            f"wave {wave} approved; rollout is {rollout['status']}", highlight=False
+            f"wave {wave} approved (your e-signature is recorded); the rollout continues: "
+            f"coe rollout status {rollout_id} --watch",
+            highlight=False,
         ),
     )
 
