@@ -27,6 +27,8 @@ from coe.db import create_engine, create_sessions
 from coe.errors import CoeError, UnauthenticatedError
 from coe.graphql.context import CoeContext, Services
 from coe.graphql.schema import build_schema
+from coe.production.http import ingest_events
+from coe.production.service import IngestState
 from coe.secrets import audit_key
 from coe.stack.postgres import resolve_database_url
 
@@ -147,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         database_url, embedded = resolve_database_url(settings)
         engine = create_engine(database_url, pool_size=settings.db_pool_size)
         telemetry.instrument_engine(tel, engine)
+        app.state.ingest = IngestState()
         app.state.services = Services(
             settings=settings,
             sessions=create_sessions(engine),
@@ -170,7 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         context_getter=graphql_context,
     )
     return Litestar(
-        route_handlers=[graphql, health, ready],
+        route_handlers=[graphql, health, ready, ingest_events],
         lifespan=[lifespan],
         middleware=[telemetry.http_middleware(), RequestIdMiddleware()],
         request_max_body_size=settings.max_body_bytes,

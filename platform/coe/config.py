@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     plant_agent_port: int = 9100
     drift_check_interval_seconds: int = 300
 
+    # Production events.
+    ingest_max_body_bytes: int = 16 * 1024 * 1024
+    ingest_max_inflated_bytes: int = 64 * 1024 * 1024
+    ingest_max_events: int = 50_000
+    kpi_metrics_interval_seconds: float = 60.0
+
     api_url: str = "http://127.0.0.1:8000"
     audit_check_interval_seconds: int = 3600
 

@@ -152,6 +152,10 @@ QUERIES: dict[str, str] = {
     "rollouts": "{ rollouts { totalCount } }",
     "ledger": "{ ledger { site } }",
     "drift": "{ drift { site } }",
+    "kpis": "{ kpis(metric: RIGHT_FIRST_TIME) { rows { rank } } }",
+    "compareVersions": '{ compareVersions(template: "t", fromVersion: "1.0.0", '
+    'toVersion: "2.0.0") { template } }',
+    "adoption": "{ adoption { template } }",
 }
 
 
@@ -283,3 +287,14 @@ async def test_production_turns_off_introspection_and_graphiql(settings: Setting
         ide = await client.get("/graphql", headers={"Accept": "text/html"})
         assert ide.status_code == 200
         assert "graphiql" in ide.text.lower()
+
+
+async def test_variables_of_the_wrong_shape_are_bad_input(api: Api) -> None:
+    token = api.tokens.issue(Role.AUDITOR)
+    result = await api.gql(
+        "query($f: AuditFilter) { auditRecords(filter: $f) { totalCount } }",
+        {"f": {"nonsense": 1}},
+        token=token,
+    )
+    assert result.codes == ["BAD_USER_INPUT"]
+    assert "nonsense" in result.errors[0]["message"]

@@ -30,6 +30,8 @@ class ErrorPolicy(SchemaExtension):
         if original is None:
             extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
             return _copy(error, error.message, extensions)
+        if isinstance(original, GraphQLError):  # variables that do not fit their types
+            return _copy(error, error.message, {"code": "BAD_USER_INPUT"})
         request_id = getattr(self.execution_context.context, "request_id", None)
         log.error(
             "internal error in GraphQL operation (request %s)",

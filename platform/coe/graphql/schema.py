@@ -23,6 +23,7 @@ from coe.config import Settings
 from coe.definitions.types import DefinitionQueries
 from coe.graphql.extensions import ErrorPolicy
 from coe.graphql.permissions import assert_guarded
+from coe.kpis.queries import KpiQueries
 from coe.overlays.mutations import OverlayMutations
 from coe.overlays.queries import OverlayQueries
 from coe.rollouts.mutations import RolloutMutations
@@ -42,6 +43,7 @@ class Query(
     OverlayQueries,
     DefinitionQueries,
     RolloutQueries,
+    KpiQueries,
     AuditQueries,
     SignatureQueries,
 ):

@@ -3,6 +3,7 @@
 from coe.models.audit import AuditRecord
 from coe.models.enterprise import Area, Enterprise, Site, WorkCenter, WorkUnit
 from coe.models.identity import User
+from coe.models.production import BatchRecord, KpiDaily, ProductionEvent, UnitOutcome
 from coe.models.registry import OverlayRevision, OverlayStatus, TemplateStatus, TemplateVersion
 from coe.models.rollout import (
     Deployment,
@@ -18,12 +19,15 @@ from coe.models.signature import Signature
 __all__ = [
     "Area",
     "AuditRecord",
+    "BatchRecord",
     "Deployment",
     "DriftObservation",
     "Enterprise",
+    "KpiDaily",
     "LedgerStatus",
     "OverlayRevision",
     "OverlayStatus",
+    "ProductionEvent",
     "Rollout",
     "RolloutSite",
     "RolloutStatus",
@@ -32,6 +36,7 @@ __all__ = [
     "SiteState",
     "TemplateStatus",
     "TemplateVersion",
+    "UnitOutcome",
     "User",
     "WorkCenter",
     "WorkUnit",

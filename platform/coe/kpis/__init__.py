@@ -1,0 +1,1 @@
+"""KPIs defined once (FORMATS.md) and computed the same way for every site."""

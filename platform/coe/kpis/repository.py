@@ -1,0 +1,140 @@
+"""Every SQL query of the KPIs. They read the rollups (kpi_daily, batch_record, the ledger),
+never the raw events, so their cost follows sites x days, not the number of events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+DIMENSIONS = {
+    "site": "k.site",
+    "region": "s.region",
+    "template": "k.template",
+    "version": "k.version",
+    "product": "k.product",
+    "period": "date_trunc(:granularity, k.day)::date",
+}
+
+
+@dataclass(frozen=True)
+class Filter:
+    sites: Sequence[str] | None = None  # the caller's scope, intersected with what was asked
+    regions: Sequence[str] | None = None
+    template: str | None = None
+    version: str | None = None
+    product: str | None = None
+
+
+def _where(filters: Filter, day_column: str) -> tuple[str, dict[str, Any]]:
+    clauses = [f"{day_column} >= :start", f"{day_column} < :end"]
+    values: dict[str, Any] = {}
+    for name, column in (("sites", "k.site"), ("regions", "s.region")):
+        chosen = getattr(filters, name)
+        if chosen is not None:
+            clauses.append(f"{column} = ANY(:{name})")
+            values[name] = list(chosen)
+    for name, column in (
+        ("template", "k.template"),
+        ("version", "k.version"),
+        ("product", "k.product"),
+    ):
+        chosen = getattr(filters, name)
+        if chosen is not None:
+            clauses.append(f"{column} = :{name}")
+            values[name] = chosen
+    return " AND ".join(clauses), values
+
+
+def _dimensions(group_by: Sequence[str]) -> tuple[str, str]:
+    selected = ", ".join(f"{DIMENSIONS[d]} AS {d}" for d in group_by)
+    grouped = ", ".join(DIMENSIONS[d] for d in group_by)
+    return (selected + ", ") if selected else "", f"GROUP BY {grouped}" if grouped else ""
+
+
+async def unit_counts(
+    session: AsyncSession,
+    group_by: Sequence[str],
+    filters: Filter,
+    start: date,
+    end: date,
+    granularity: str,
+) -> list[dict[str, Any]]:
+    """units, right-first-time, reworked, scrapped per group, from the daily rollup."""
+    selected, grouped = _dimensions(group_by)
+    where, values = _where(filters, "k.day")
+    statement = (
+        f"SELECT {selected}sum(k.units) AS units, sum(k.right_first_time) AS rft, "  # noqa: S608
+        f"sum(k.reworked) AS reworked, sum(k.scrapped) AS scrapped "
+        f"FROM kpi_daily k JOIN site s ON s.key = k.site WHERE {where} {grouped}"
+    )
+    connection = await session.connection()
+    rows = await connection.execute(
+        text(statement), {**values, "start": start, "end": end, "granularity": granularity}
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+async def release_times(
+    session: AsyncSession,
+    group_by: Sequence[str],
+    filters: Filter,
+    start: date,
+    end: date,
+    granularity: str,
+) -> list[dict[str, Any]]:
+    """Median and 90th percentile of completion-to-release hours, per group; a batch counts
+    in the period of its release."""
+    selected, grouped = _dimensions(group_by)
+    where, values = _where(filters, "k.day")
+    statement = (
+        f"SELECT {selected}count(*) AS count, "  # noqa: S608
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY k.hours) AS median, "
+        "percentile_cont(0.9) WITHIN GROUP (ORDER BY k.hours) AS p90 "
+        "FROM (SELECT site, coalesce(template, '') AS template, coalesce(version, '') AS version, "
+        "coalesce(product, '') AS product, (released_at AT TIME ZONE 'UTC')::date AS day, "
+        "extract(epoch FROM released_at - completed_at) / 3600.0 AS hours FROM batch_record "
+        "WHERE completed_at IS NOT NULL AND released_at IS NOT NULL "
+        "AND released_at >= completed_at) k "
+        f"JOIN site s ON s.key = k.site WHERE {where} {grouped}"
+    )
+    connection = await session.connection()
+    rows = await connection.execute(
+        text(statement), {**values, "start": start, "end": end, "granularity": granularity}
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+async def adoption(
+    session: AsyncSession, template: str | None, sites: Sequence[str] | None
+) -> list[dict[str, Any]]:
+    """For each template: its newest published version, when it was published, and for every
+    site that runs the template, what it runs and when the newest version went live there."""
+    statement = """
+    WITH current AS (
+        SELECT DISTINCT ON (key) key, version, published_at FROM template_version
+        WHERE status IN ('published', 'deprecated') AND (:template IS NULL OR key = :template)
+        ORDER BY key, major DESC, minor DESC, patch DESC
+    ), live AS (
+        SELECT site, template, version FROM deployment WHERE status = 'live'
+    ), first_live AS (
+        SELECT site, template, version, min(since) AS since FROM deployment
+        WHERE status IN ('live', 'superseded') GROUP BY site, template, version
+    )
+    SELECT c.key AS template, c.version AS current_version, c.published_at, l.site,
+           l.version AS running_version, f.since AS live_since
+    FROM current c
+    LEFT JOIN live l ON l.template = c.key AND (CAST(:sites AS text[]) IS NULL
+                                                OR l.site = ANY(:sites))
+    LEFT JOIN first_live f ON f.template = c.key AND f.site = l.site AND f.version = c.version
+    ORDER BY c.key, l.site
+    """
+    connection = await session.connection()
+    rows = await connection.execute(
+        text(statement), {"template": template, "sites": list(sites) if sites is not None else None}
+    )
+    return [dict(row._mapping) for row in rows]

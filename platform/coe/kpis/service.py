@@ -1,0 +1,250 @@
+"""KPI reports: the same definition for every site, with the count behind every ratio, its 95 %
+interval, ranks, and which differences are too small to read anything into."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coe.auth.principal import Principal
+from coe.errors import BadUserInputError
+from coe.kpis import repository
+from coe.kpis.repository import Filter
+from coe.kpis.stats import Difference, Ratio, difference, overlapping, wilson
+
+
+class Metric(StrEnum):
+    RIGHT_FIRST_TIME = "right_first_time"
+    SCRAP_RATIO = "scrap_ratio"
+    REWORK_RATIO = "rework_ratio"
+    RELEASE_VELOCITY = "release_velocity"
+
+
+RATIO_COLUMN = {
+    Metric.RIGHT_FIRST_TIME: "rft",
+    Metric.SCRAP_RATIO: "scrapped",
+    Metric.REWORK_RATIO: "reworked",
+}
+HIGHER_IS_BETTER = {Metric.RIGHT_FIRST_TIME}
+DIMENSIONS = tuple(repository.DIMENSIONS)
+GRANULARITIES = ("day", "week", "month")
+MAX_DAYS = 3660
+
+
+@dataclass
+class Row:
+    group: dict[str, Any]
+    ratio: Ratio | None = None
+    count: int | None = None
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    rank: int | None = None
+    overlaps_with: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return "/".join(str(value) for value in self.group.values()) or "enterprise"
+
+
+@dataclass
+class Report:
+    metric: Metric
+    start: date
+    end: date
+    group_by: list[str]
+    rows: list[Row]
+    enterprise: Row
+
+
+def window(start: date | None, end: date | None) -> tuple[date, date]:
+    """[start, end) in UTC days; default: the last 30 days up to today."""
+    end = end or (datetime.now(UTC).date() + timedelta(days=1))
+    start = start or end - timedelta(days=30)
+    if start >= end:
+        raise BadUserInputError("`from` must be before `to`")
+    if (end - start).days > MAX_DAYS:
+        raise BadUserInputError(f"at most {MAX_DAYS} days per report")
+    return start, end
+
+
+def scoped(principal: Principal, asked: Sequence[str] | None) -> Sequence[str] | None:
+    """What the caller may see, narrowed to what they asked for."""
+    readable = principal.readable_sites()
+    if readable is None:
+        return asked
+    return sorted(readable if asked is None else set(asked) & readable)
+
+
+async def report(
+    session: AsyncSession,
+    principal: Principal,
+    metric: Metric,
+    group_by: Sequence[str],
+    filters: Filter,
+    start: date | None,
+    end: date | None,
+    granularity: str = "day",
+) -> Report:
+    unknown = [d for d in group_by if d not in DIMENSIONS]
+    if unknown or granularity not in GRANULARITIES:
+        raise BadUserInputError(f"unknown dimension or period: {unknown or granularity}")
+    first, last = window(start, end)
+    filters = Filter(
+        sites=scoped(principal, filters.sites),
+        regions=filters.regions,
+        template=filters.template,
+        version=filters.version,
+        product=filters.product,
+    )
+    groups = list(dict.fromkeys(group_by))
+    query = (
+        repository.release_times if metric is Metric.RELEASE_VELOCITY else repository.unit_counts
+    )
+    rows = [
+        _row(metric, groups, raw)
+        for raw in await query(session, groups, filters, first, last, granularity)
+    ]
+    totals = await query(session, [], filters, first, last, granularity)
+    enterprise = _row(metric, [], totals[0]) if totals else Row(group={})
+    _rank(metric, rows)
+    return Report(metric, first, last, groups, rows, enterprise)
+
+
+def _row(metric: Metric, groups: Sequence[str], raw: dict[str, Any]) -> Row:
+    group = {d: raw[d] for d in groups}
+    if metric is Metric.RELEASE_VELOCITY:
+        return Row(
+            group=group,
+            count=int(raw["count"] or 0),
+            median_hours=_float(raw["median"]),
+            p90_hours=_float(raw["p90"]),
+        )
+    units = int(raw["units"] or 0)
+    return Row(group=group, ratio=wilson(int(raw[RATIO_COLUMN[metric]] or 0), units))
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _rank(metric: Metric, rows: list[Row]) -> None:
+    """Best first; each row lists the rows whose 95 % intervals overlap its own."""
+    if metric is Metric.RELEASE_VELOCITY:
+        rows.sort(key=lambda r: (r.median_hours is None, r.median_hours or 0.0))
+    else:
+        rows.sort(key=lambda row: _ratio_order(metric, row))
+        overlaps = overlapping([(r.label, r.ratio.low, r.ratio.high) for r in rows if r.ratio])
+        for row in rows:
+            row.overlaps_with = overlaps.get(row.label, [])
+    for position, row in enumerate(rows, start=1):
+        row.rank = position
+
+
+def _ratio_order(metric: Metric, row: Row) -> tuple[int, float]:
+    if row.ratio is None or row.ratio.value is None:
+        return (1, 0.0)  # no units: last
+    return (0, -row.ratio.value if metric in HIGHER_IS_BETTER else row.ratio.value)
+
+
+def _ratio(metric: Metric, raw: dict[str, Any]) -> Ratio:
+    return _row(metric, [], raw).ratio or wilson(0, 0)
+
+
+@dataclass
+class Comparison:
+    site: str
+    before: Ratio
+    after: Ratio
+    change: Difference
+
+    @property
+    def significant(self) -> bool:
+        """The 95 % interval of the difference excludes zero."""
+        return (
+            self.change.low is not None
+            and self.change.high is not None
+            and (self.change.low > 0 or self.change.high < 0)
+        )
+
+
+async def compare_versions(
+    session: AsyncSession,
+    principal: Principal,
+    template: str,
+    old: str,
+    new: str,
+    metric: Metric,
+    start: date | None,
+    end: date | None,
+) -> tuple[list[Comparison], Comparison]:
+    """A version's KPI against its predecessor's, per site and for the enterprise."""
+    if metric is Metric.RELEASE_VELOCITY:
+        raise BadUserInputError(
+            "compareVersions compares ratios (right_first_time, scrap_ratio, rework_ratio)"
+        )
+    first, last = window(start, end)
+    sites = scoped(principal, None)
+    counts: dict[str, dict[str, Ratio]] = {}
+    totals: dict[str, Ratio] = {}
+    for version in (old, new):
+        filters = Filter(sites=sites, template=template, version=version)
+        for raw in await repository.unit_counts(session, ["site"], filters, first, last, "day"):
+            counts.setdefault(raw["site"], {})[version] = _ratio(metric, raw)
+        [total] = await repository.unit_counts(session, [], filters, first, last, "day")
+        totals[version] = _ratio(metric, total)
+    empty = wilson(0, 0)
+    per_site = [
+        Comparison(
+            site,
+            versions.get(old, empty),
+            versions.get(new, empty),
+            difference(versions.get(new, empty), versions.get(old, empty)),
+        )
+        for site, versions in sorted(counts.items())
+    ]
+    enterprise = Comparison(
+        "enterprise", totals[old], totals[new], difference(totals[new], totals[old])
+    )
+    return per_site, enterprise
+
+
+@dataclass
+class Adoption:
+    template: str
+    current_version: str
+    published_at: datetime | None
+    sites_using: int
+    sites_on_current: int
+    lead_times: dict[str, float | None]
+
+    @property
+    def share(self) -> float | None:
+        return self.sites_on_current / self.sites_using if self.sites_using else None
+
+
+async def adoption(
+    session: AsyncSession, principal: Principal, template: str | None
+) -> list[Adoption]:
+    """Share of sites on each template's current version, and the time from its publication
+    to going live at each site (from the deployment ledger)."""
+    result: dict[str, Adoption] = {}
+    for raw in await repository.adoption(session, template, scoped(principal, None)):
+        entry = result.setdefault(
+            raw["template"],
+            Adoption(raw["template"], raw["current_version"], raw["published_at"], 0, 0, {}),
+        )
+        if raw["site"] is None:
+            continue
+        entry.sites_using += 1
+        if raw["running_version"] == raw["current_version"]:
+            entry.sites_on_current += 1
+        lead = None
+        if raw["live_since"] is not None and raw["published_at"] is not None:
+            lead = (raw["live_since"] - raw["published_at"]).total_seconds() / 3600
+        entry.lead_times[raw["site"]] = lead
+    return list(result.values())

@@ -1,0 +1,1 @@
+"""Production telemetry: plant events ingested at line rate, rolled up for the KPIs."""

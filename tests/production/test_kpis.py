@@ -1,0 +1,189 @@
+"""KPIs from small data sets whose values are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from coe.auth.principal import Role
+from coe.kpis.stats import difference, percentile_cont, wilson
+from tests.production.conftest import DAY, batch_event, production_template, sender, unit
+from tests.world import World
+
+WINDOW = {"from": "2026-10-01", "to": "2026-12-01"}
+KPIS = """query($m: KpiMetric!, $g: [KpiDimension!], $f: KpiFilter, $from: Date, $to: Date,
+  $p: KpiPeriod!) { kpis(metric: $m, groupBy: $g, filter: $f, from: $from, to: $to, period: $p)
+  { rows { group { site region version product period } numerator denominator value low high
+  count medianHours p90Hours rank overlapsWith } enterprise { numerator denominator value
+  count medianHours p90Hours } } }"""
+
+
+async def kpis(
+    world: World,
+    metric: str,
+    group_by: list[str] | None = None,
+    role: Role = Role.EXECUTIVE,
+    period: str = "DAY",
+    **filters: Any,
+) -> Any:
+    result = await world.api.as_role(
+        role,
+        KPIS,
+        {"m": metric, "g": group_by or ["SITE"], "f": filters or None, "p": period, **WINDOW},
+        sites=["penang"] if role is Role.SITE_ADMIN else (),
+    )
+    return result.ok()["kpis"]
+
+
+@pytest.fixture
+async def penang_and_cork(production: World) -> World:
+    penang, cork = sender(production.api), sender(production.api, "cork")
+    late = DAY - timedelta(days=3)
+    events = [
+        unit(1),
+        unit(2, "reworked"),
+        unit(3, "scrapped"),
+        unit(4),
+        # u5: scrapped at 09:00, then re-completed (reworked) at 10:00: the latest counts.
+        unit(5, "scrapped", at=DAY + timedelta(hours=1)),
+        unit(5, "reworked", at=DAY + timedelta(hours=2)),
+        # u7: two events at the same time: the greatest event id ("b") counts.
+        unit(7, "scrapped", event="u7-a"),
+        unit(7, "right_first_time", event="u7-b"),
+        {**unit(8), "reasonCode": 1, "outcome": "nonsense"},  # rejected, never counted
+    ]
+    status, body = await penang(events)
+    assert (status, body["accepted"], body["rejected"]) == (200, 8, 1)
+    # A late event (three days ago) lands in its own day; the batch is then re-sent whole.
+    assert (await penang([unit(6, at=late)]))[1]["accepted"] == 1
+    assert (await penang(events))[1]["duplicates"] == 8
+    # Batches: completion to release 5 h, 2 h and 10 h; b1's release is sent twice.
+    batches = [
+        batch_event("batch.completed", "b1", DAY, units=4),
+        batch_event("batch.released", "b1", DAY + timedelta(hours=5), disposition="released"),
+        batch_event("batch.completed", "b2", DAY + timedelta(hours=1), units=2),
+        batch_event("batch.released", "b2", DAY + timedelta(hours=3), disposition="rejected"),
+        batch_event("batch.completed", "b3", DAY + timedelta(hours=2), units=1),
+        batch_event("batch.released", "b3", DAY + timedelta(hours=12), disposition="released"),
+        batch_event("batch.completed", "b4", DAY, units=1),  # not released yet: not counted
+    ]
+    assert (await penang(batches))[1]["accepted"] == 7
+    assert (await penang(batches[:2]))[1]["duplicates"] == 2
+    # cork: 10 units, 9 right first time.
+    cork_units = [unit(n, site="cork") for n in range(9)] + [unit(9, "scrapped", site="cork")]
+    assert (await cork(cork_units))[1]["accepted"] == 10
+    return production
+
+
+# penang's units, each counted once by its deciding event:
+#   u1 rft, u2 reworked, u3 scrapped, u4 rft, u5 reworked (latest), u6 rft (late), u7 rft (id b)
+#   → 7 units: 4 right first time, 2 reworked, 1 scrapped.
+
+
+async def test_right_first_time_by_site(penang_and_cork: World) -> None:
+    report = await kpis(penang_and_cork, "RIGHT_FIRST_TIME")
+    rows = {r["group"]["site"]: r for r in report["rows"]}
+    assert (rows["penang"]["numerator"], rows["penang"]["denominator"]) == (4, 7)
+    assert rows["penang"]["value"] == pytest.approx(4 / 7)
+    # Wilson 95 % for 4/7: 0.2504 .. 0.8418; for 9/10: 0.5958 .. 0.9821 (worked by hand).
+    assert rows["penang"]["low"] == pytest.approx(0.2504, abs=1e-4)
+    assert rows["penang"]["high"] == pytest.approx(0.8418, abs=1e-4)
+    assert rows["cork"]["low"] == pytest.approx(0.5958, abs=1e-4)
+    assert rows["cork"]["high"] == pytest.approx(0.9821, abs=1e-4)
+    assert [r["group"]["site"] for r in report["rows"]] == ["cork", "penang"]
+    assert [r["rank"] for r in report["rows"]] == [1, 2]
+    assert rows["cork"]["overlapsWith"] == ["penang"], "9/10 vs 4/7 is not a real difference"
+    assert (report["enterprise"]["numerator"], report["enterprise"]["denominator"]) == (13, 17)
+
+
+async def test_scrap_and_rework_ratios(penang_and_cork: World) -> None:
+    scrap = await kpis(penang_and_cork, "SCRAP_RATIO")
+    rows = {r["group"]["site"]: (r["numerator"], r["denominator"]) for r in scrap["rows"]}
+    assert rows == {"penang": (1, 7), "cork": (1, 10)}
+    rework = await kpis(penang_and_cork, "REWORK_RATIO")
+    rows = {r["group"]["site"]: (r["numerator"], r["denominator"]) for r in rework["rows"]}
+    assert rows == {"penang": (2, 7), "cork": (0, 10)}
+
+
+async def test_late_events_land_in_their_own_day(penang_and_cork: World) -> None:
+    report = await kpis(penang_and_cork, "RIGHT_FIRST_TIME", ["SITE", "PERIOD"], sites=["penang"])
+    by_day = {r["group"]["period"]: (r["numerator"], r["denominator"]) for r in report["rows"]}
+    assert by_day == {"2026-10-30": (1, 1), "2026-11-02": (3, 6)}
+    monthly = await kpis(penang_and_cork, "RIGHT_FIRST_TIME", ["PERIOD"], period="MONTH")
+    assert {r["group"]["period"]: r["denominator"] for r in monthly["rows"]} == {
+        "2026-10-01": 1,
+        "2026-11-01": 16,
+    }
+
+
+async def test_release_velocity(penang_and_cork: World) -> None:
+    report = await kpis(penang_and_cork, "RELEASE_VELOCITY")
+    [penang] = report["rows"]
+    # hours 2, 5, 10: median 5; 90th percentile (continuous) 5 + 0.8 x (10 - 5) = 9.
+    assert penang["count"] == 3
+    assert penang["medianHours"] == pytest.approx(5.0)
+    assert penang["p90Hours"] == pytest.approx(9.0)
+    assert percentile_cont([2, 5, 10], 0.9) == pytest.approx(9.0)
+
+
+async def test_grouping_by_region_version_and_product(penang_and_cork: World) -> None:
+    report = await kpis(penang_and_cork, "RIGHT_FIRST_TIME", ["REGION", "VERSION", "PRODUCT"])
+    groups = {
+        (r["group"]["region"], r["group"]["version"], r["group"]["product"]): r["denominator"]
+        for r in report["rows"]
+    }
+    assert groups == {("emea", "1.0.0", "kit-a"): 17}  # both test sites are in emea
+
+
+async def test_site_admins_see_only_their_sites(penang_and_cork: World) -> None:
+    report = await kpis(penang_and_cork, "RIGHT_FIRST_TIME", role=Role.SITE_ADMIN)
+    assert [r["group"]["site"] for r in report["rows"]] == ["penang"]
+    assert report["enterprise"]["denominator"] == 7, "their enterprise is their sites"
+    refused = await penang_and_cork.api.as_role(
+        Role.PLANT, KPIS, {"m": "RIGHT_FIRST_TIME", "p": "DAY"}, sites=["penang"]
+    )
+    assert refused.codes == ["FORBIDDEN"]
+
+
+async def test_compare_versions_with_the_difference_and_its_interval(
+    production: World,
+) -> None:
+    await production.publish(production_template("1.1.0"))
+    penang = sender(production.api)
+    before = [unit(n, "right_first_time" if n < 30 else "reworked") for n in range(40)]
+    after = [
+        unit(100 + n, "right_first_time" if n < 38 else "reworked", version="1.1.0")
+        for n in range(40)
+    ]
+    assert (await penang(before + after))[1]["accepted"] == 80
+    result = (
+        await production.api.as_role(
+            Role.EXECUTIVE,
+            'query { compareVersions(template: "pouch-sealing", fromVersion: '
+            '"1.0.0", toVersion: "1.1.0", from: "2026-10-01", to: "2026-12-01") { sites { site '
+            "before { numerator denominator } after { numerator denominator } difference low high "
+            "significant } enterprise { difference } } }",
+        )
+    ).ok()["compareVersions"]
+    [site] = result["sites"]
+    assert site["before"] == {"numerator": 30, "denominator": 40}
+    assert site["after"] == {"numerator": 38, "denominator": 40}
+    assert site["difference"] == pytest.approx(0.2)
+    expected = difference(wilson(38, 40), wilson(30, 40))
+    assert (site["low"], site["high"]) == (
+        pytest.approx(expected.low),
+        pytest.approx(expected.high),
+    )
+    assert site["significant"] is True
+    assert result["enterprise"]["difference"] == pytest.approx(0.2)
+
+
+async def test_bad_windows_are_refused(production: World) -> None:
+    result = await production.api.as_role(
+        Role.EXECUTIVE,
+        'query { kpis(metric: RIGHT_FIRST_TIME, from: "2026-11-02", '
+        'to: "2026-11-01") { rows { rank } } }',
+    )
+    assert result.codes == ["BAD_USER_INPUT"]
