@@ -27,6 +27,7 @@ from coe.db import create_engine, create_sessions
 from coe.errors import CoeError, UnauthenticatedError
 from coe.graphql.context import CoeContext, Services
 from coe.graphql.schema import build_schema
+from coe.kpis import metrics as kpi_metrics
 from coe.production.http import ingest_events
 from coe.production.service import IngestState
 from coe.secrets import audit_key
@@ -157,9 +158,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             audit_key=audit_key(settings),
             temporal=await connect_temporal(settings),
         )
+        gauges = asyncio.create_task(
+            kpi_metrics.keep_fresh(
+                app.state.services.sessions, settings.kpi_metrics_interval_seconds
+            )
+        )
         try:
             yield
         finally:
+            gauges.cancel()
             await engine.dispose()
             tel.shutdown()
             if embedded is not None:

@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
+import yaml
 
 from coe.auth import service as users
 from coe.auth.principal import Principal, Role
@@ -313,3 +317,70 @@ async def seed_content(work: UnitOfWork, credentials_file: Path, root: Path) -> 
             "Demo: site change request reviewed",
         )
     return len(documents) + len(overlay_files)
+
+
+def demo_rollouts(api_url: str, token: str, *, timeout: float = 600) -> list[dict[str, str]]:
+    """The demo plants' starting point, reached the way it would be in real life: one rollout
+    per template of its first published version to every site that uses it; then
+    sterile-barrier-sealing moves on to 2.1.0, so an upgrade shows in the KPIs."""
+    headers = {"Authorization": f"Bearer {token}"}
+    started: list[dict[str, str]] = []
+    with httpx.Client(base_url=api_url, headers=headers, timeout=60) as http:
+        templates = http.post(
+            "/graphql",
+            json={"query": "{ templates(first: 100) { nodes { key versions { version } } } }"},
+        )
+        targets = [
+            (t["key"], t["versions"][-1]["version"])
+            for t in templates.json()["data"]["templates"]["nodes"]
+            if t["versions"]
+        ]
+        # the upgrade right behind its first version, so the plants' history holds both
+        upgrade, base = ("sterile-barrier-sealing", "2.1.0"), ("sterile-barrier-sealing", "1.4.0")
+        at = targets.index(base) + 1 if base in targets else len(targets)
+        targets.insert(at, upgrade)
+        for key, version in targets:
+            plan = {
+                "apiVersion": "coe.dev/v1",
+                "kind": "RolloutPlan",
+                "metadata": {
+                    "template": key,
+                    "version": version,
+                    "reason": "demo: what the plants ran before the platform",
+                },
+                "spec": {
+                    "waves": [
+                        {
+                            "name": "all",
+                            "selector": {"all": True},
+                            "maxParallel": 7,
+                            "failureBudget": 7,
+                        }
+                    ]
+                },
+            }
+            answer = http.post(
+                "/graphql",
+                json={
+                    "query": "mutation($p: String!) { startRollout(plan: $p) { id } }",
+                    "variables": {"p": yaml.safe_dump(plan)},
+                },
+            ).json()
+            if answer.get("errors"):
+                continue  # e.g. the version is not published: nothing to roll out
+            rollout = answer["data"]["startRollout"]["id"]
+            status = "running"
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                status = http.post(
+                    "/graphql",
+                    json={
+                        "query": "query($id: String!) { rollout(id: $id) { status } }",
+                        "variables": {"id": rollout},
+                    },
+                ).json()["data"]["rollout"]["status"]
+                if status in ("completed", "aborted", "failed", "paused"):
+                    break
+                time.sleep(1)
+            started.append({"id": rollout, "template": key, "version": version, "status": status})
+    return started

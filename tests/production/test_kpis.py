@@ -8,8 +8,21 @@ from typing import Any
 import pytest
 
 from coe.auth.principal import Role
+from coe.config import Settings
+from coe.db import Sessions, transaction
 from coe.kpis.stats import difference, percentile_cont, wilson
-from tests.production.conftest import DAY, batch_event, production_template, sender, unit
+from coe.rollouts import ledger
+from coe.secrets import audit_key
+from coe.work import UnitOfWork
+from tests.helpers import ARCHITECT
+from tests.production.conftest import (
+    DAY,
+    KEY,
+    batch_event,
+    production_template,
+    sender,
+    unit,
+)
 from tests.world import World
 
 WINDOW = {"from": "2026-10-01", "to": "2026-12-01"}
@@ -158,16 +171,27 @@ async def test_compare_versions_with_the_difference_and_its_interval(
         for n in range(40)
     ]
     assert (await penang(before + after))[1]["accepted"] == 80
+    # cork only ever ran 1.1.0, and badly: 5/20. It has no "before", so it must not drag the
+    # enterprise "after" down (Simpson's paradox); its own row shows it alone.
+    cork_after = [
+        unit(n, "right_first_time" if n < 5 else "scrapped", site="cork", version="1.1.0")
+        for n in range(20)
+    ]
+    assert (await sender(production.api, "cork")(cork_after))[1]["accepted"] == 20
     result = (
         await production.api.as_role(
             Role.EXECUTIVE,
             'query { compareVersions(template: "pouch-sealing", fromVersion: '
             '"1.0.0", toVersion: "1.1.0", from: "2026-10-01", to: "2026-12-01") { sites { site '
             "before { numerator denominator } after { numerator denominator } difference low high "
-            "significant } enterprise { difference } } }",
+            "significant } enterprise { before { denominator } after { denominator } "
+            "difference } } }",
         )
     ).ok()["compareVersions"]
-    [site] = result["sites"]
+    cork, site = result["sites"]
+    assert cork["before"] == {"numerator": 0, "denominator": 0}
+    assert cork["after"] == {"numerator": 5, "denominator": 20}
+    assert cork["difference"] is None
     assert site["before"] == {"numerator": 30, "denominator": 40}
     assert site["after"] == {"numerator": 38, "denominator": 40}
     assert site["difference"] == pytest.approx(0.2)
@@ -178,6 +202,7 @@ async def test_compare_versions_with_the_difference_and_its_interval(
     )
     assert site["significant"] is True
     assert result["enterprise"]["difference"] == pytest.approx(0.2)
+    assert result["enterprise"]["after"]["denominator"] == 40, "penang only: it ran both"
 
 
 async def test_bad_windows_are_refused(production: World) -> None:
@@ -187,3 +212,37 @@ async def test_bad_windows_are_refused(production: World) -> None:
         'to: "2026-11-01") { rows { rank } } }',
     )
     assert result.codes == ["BAD_USER_INPUT"]
+
+
+ADOPTION = """query($t: String) { adoption(template: $t) { template currentVersion sitesUsing
+  sitesOnCurrent share leadTimes { site hours } } }"""
+
+
+async def test_adoption_from_the_deployment_ledger(
+    production: World, sessions: Sessions, settings: Settings
+) -> None:
+    await production.publish(production_template("1.1.0"))
+    async with transaction(sessions) as session:
+        work = UnitOfWork(session=session, principal=ARCHITECT, audit_key=audit_key(settings))
+        for site, version in (("penang", "1.0.0"), ("penang", "1.1.0"), ("cork", "1.0.0")):
+            await ledger.record_live(
+                work,
+                rollout_id=f"r-{site}-{version}",
+                site=site,
+                template=KEY,
+                version=version,
+                sha256="0" * 64,
+                previous_sha256=None,
+                deployed_by="ada",
+            )
+    everything = (await production.api.as_role(Role.EXECUTIVE, ADOPTION)).ok()["adoption"]
+    [adoption] = [a for a in everything if a["template"] == KEY]
+    assert adoption["currentVersion"] == "1.1.0"
+    assert (adoption["sitesUsing"], adoption["sitesOnCurrent"]) == (2, 1)
+    assert adoption["share"] == pytest.approx(0.5)
+    lead = {entry["site"]: entry["hours"] for entry in adoption["leadTimes"]}
+    assert lead["cork"] is None, "cork does not run the current version"
+    assert 0 <= lead["penang"] < 1, "went live right after publication"
+    mine = await production.api.as_role(Role.SITE_ADMIN, ADOPTION, {"t": KEY}, sites=["penang"])
+    [scoped] = mine.ok()["adoption"]
+    assert (scoped["sitesUsing"], scoped["sitesOnCurrent"]) == (1, 1)

@@ -8,6 +8,7 @@ from coe.cli import (
     admin,
     audit,
     definitions,
+    kpis,
     overlays,
     plants,
     rollouts,
@@ -28,6 +29,7 @@ app.command()(server.up)
 app.command()(server.api)
 app.command("graphql-schema")(server.graphql_schema)
 app.command("json-schemas")(server.json_schemas)
+app.command("demo-rollouts")(server.demo_rollouts)
 app.command()(admin.init)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.user_app, name="user")
@@ -38,6 +40,7 @@ app.add_typer(overlays.app, name="overlay")
 app.add_typer(definitions.app, name="definition")
 app.command()(sync)
 app.add_typer(rollouts.app, name="rollout")
+app.add_typer(kpis.app, name="kpi")
 app.command()(rollouts.ledger)
 app.command()(rollouts.drift)
 app.command("plant-agent")(plants.plant_agent)

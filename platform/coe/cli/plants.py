@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -29,12 +30,26 @@ def plant_agent(
         envvar="COE_PLANT_CREDENTIAL",
         help="The site credential (one site only); default: derived from the plant key.",
     ),
+    produce: bool = typer.Option(
+        False, "--produce", help="Make demo production and send it to the platform."
+    ),
+    api_url: str = typer.Option(
+        "http://127.0.0.1:8000",
+        envvar="COE_API_URL",
+        help="Where to send production events (with --produce).",
+    ),
+    interval: float = typer.Option(5.0, help="Seconds between production sends."),
+    backfill_days: float = typer.Option(
+        14, help="History made the first time a site runs a template (with --produce)."
+    ),
 ) -> None:
     """Run the reference plant agent (contract v1) for one or more sites."""
+    import logging
+
     import uvicorn
 
     from coe.config import load_settings
-    from coe.plants.agent import SiteStore, create_agent_app
+    from coe.plants.agent import Producer, SiteStore, create_agent_app
     from coe.plants.credentials import plant_key, site_credential
 
     if credential and len(site) > 1:
@@ -48,12 +63,42 @@ def plant_agent(
         name: SiteStore(folder, name, credential or site_credential(key or b"", name))
         for name in site
     }
+    producer = None
+    if produce:
+        producer = Producer(
+            stores,
+            api_url,
+            _plant_tokens(site),
+            interval=interval,
+            backfill=timedelta(days=backfill_days),
+        )
     console.print(
         f"plant agent for {', '.join(site)} on http://{host}:{port}/sites/<site> "
-        f"(state in {folder})",
+        f"(state in {folder})" + (f"; production to {api_url}" if produce else ""),
         highlight=False,
     )
-    uvicorn.run(create_agent_app(stores), host=host, port=port, log_level="warning")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per production send
+    uvicorn.run(create_agent_app(stores, producer), host=host, port=port, log_level="warning")
+
+
+def _plant_tokens(sites: list[str]) -> dict[str, str]:
+    """Plant tokens from this installation's dev issuer (demo production runs locally)."""
+    from coe.auth.principal import Role
+    from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
+    from coe.config import load_settings
+
+    key = load_or_create_signing_key(load_settings().signing_key_path)
+    return {
+        site: issue_dev_token(
+            key,
+            subject=f"plant-{site}",
+            name=f"Plant {site}",
+            roles=[Role.PLANT],
+            sites=[site],
+            ttl=timedelta(days=365),
+        )
+        for site in sites
+    }
 
 
 def plant_faults(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from coe.cli.output import JsonOption, console, emit, table
+
 
 def up(
     demo: bool = typer.Option(True, "--demo/--no-demo", help="Seed the demo enterprise."),
@@ -58,3 +60,23 @@ def graphql_schema() -> None:
     from coe.graphql.schema import schema_sdl
 
     sys.stdout.write(schema_sdl())
+
+
+def demo_rollouts(as_json: bool = JsonOption) -> None:
+    """Roll the demo's templates out to the demo plants (coe up runs it on the first start)."""
+    from coe.config import load_settings
+    from coe.demo import demo_rollouts as run
+
+    settings = load_settings()
+    token = (settings.state_dir / "tokens" / "coe_architect").read_text().strip()
+    with console.status("rolling the demo templates out…"):
+        rollouts = run(f"http://{settings.host}:{settings.port}", token)
+    emit(
+        rollouts,
+        as_json,
+        lambda: table(
+            "Demo rollouts",
+            ["rollout", "template", "version", "status"],
+            [[r["id"], r["template"], r["version"], r["status"]] for r in rollouts],
+        ),
+    )

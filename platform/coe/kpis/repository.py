@@ -117,7 +117,8 @@ async def adoption(
     statement = """
     WITH current AS (
         SELECT DISTINCT ON (key) key, version, published_at FROM template_version
-        WHERE status IN ('published', 'deprecated') AND (:template IS NULL OR key = :template)
+        WHERE status IN ('published', 'deprecated')
+          AND (CAST(:template AS text) IS NULL OR key = :template)
         ORDER BY key, major DESC, minor DESC, patch DESC
     ), live AS (
         SELECT site, template, version FROM deployment WHERE status = 'live'

@@ -182,7 +182,11 @@ async def compare_versions(
     start: date | None,
     end: date | None,
 ) -> tuple[list[Comparison], Comparison]:
-    """A version's KPI against its predecessor's, per site and for the enterprise."""
+    """A version's KPI against its predecessor's, per site and for the enterprise.
+
+    The enterprise figure pools only the sites that ran both versions in the window: pooling
+    every site would compare different populations (a weak site that only ever ran the new
+    version would make the new version look worse — Simpson's paradox)."""
     if metric is Metric.RELEASE_VELOCITY:
         raise BadUserInputError(
             "compareVersions compares ratios (right_first_time, scrap_ratio, rework_ratio)"
@@ -190,13 +194,17 @@ async def compare_versions(
     first, last = window(start, end)
     sites = scoped(principal, None)
     counts: dict[str, dict[str, Ratio]] = {}
-    totals: dict[str, Ratio] = {}
     for version in (old, new):
         filters = Filter(sites=sites, template=template, version=version)
         for raw in await repository.unit_counts(session, ["site"], filters, first, last, "day"):
             counts.setdefault(raw["site"], {})[version] = _ratio(metric, raw)
-        [total] = await repository.unit_counts(session, [], filters, first, last, "day")
-        totals[version] = _ratio(metric, total)
+    paired = [v for v in counts.values() if old in v and new in v]
+    totals = {
+        version: wilson(
+            sum(v[version].numerator for v in paired), sum(v[version].denominator for v in paired)
+        )
+        for version in (old, new)
+    }
     empty = wilson(0, 0)
     per_site = [
         Comparison(

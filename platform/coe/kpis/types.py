@@ -144,7 +144,10 @@ class VersionReport:
     to_version: str = strawberry.field(description="The newer version.")
     metric: MetricType = strawberry.field(description="The KPI compared.")  # type: ignore[valid-type]
     sites: list[VersionComparison] = strawberry.field(description="Per site.")
-    enterprise: VersionComparison = strawberry.field(description="All sites together.")
+    enterprise: VersionComparison = strawberry.field(
+        description="The sites that ran both versions in the window, pooled (sites that ran "
+        "only one are left out so that the two figures cover the same plants)."
+    )
 
 
 @strawberry.type(description="How far a site is on a template's current version.")

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from litestar import Litestar, Request, get, post, put
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
@@ -30,6 +32,9 @@ from pydantic import ValidationError
 
 from coe.canonical import content_hash, sha256_hex
 from coe.plants.contract import CONTRACT, Deployment
+from coe.plants.production import Line, produce
+
+log = logging.getLogger("coe.plants.agent")
 
 AGENT = "coe-reference-agent/1.0"
 KEEP_PREVIOUS = 10
@@ -251,12 +256,103 @@ def _error_body(request: Request[Any, Any, Any], error: HTTPException) -> Respon
     return Response({"error": code, "message": error.detail}, status_code=error.status_code)
 
 
-def create_agent_app(stores: dict[str, SiteStore]) -> Litestar:
+class Producer:
+    """Demo production: every `interval` seconds each site makes units and batches under the
+    definitions it runs, and sends them to the platform's ingest endpoint with its plant token.
+
+    The first time a site runs a template, `backfill` of history is made, split evenly between
+    the versions the site has run (oldest first), so an upgrade already shows in the KPIs.
+    A line starts only once its deployment is `settle` old: a platform that has just started
+    may still be rolling an upgrade out right behind the first version."""
+
+    def __init__(
+        self,
+        stores: dict[str, SiteStore],
+        api_url: str,
+        tokens: Mapping[str, str],
+        *,
+        interval: float = 5.0,
+        backfill: timedelta = timedelta(days=14),
+        settle: timedelta = timedelta(seconds=20),
+    ) -> None:
+        self.stores, self.api_url, self.tokens = stores, api_url.rstrip("/"), tokens
+        self.interval, self.backfill, self.settle = interval, backfill, settle
+        self.rngs: dict[str, random.Random] = {}
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(timeout=30) as http:
+            while True:
+                for store in self.stores.values():
+                    try:
+                        await self.tick(store, http)
+                    except (httpx.HTTPError, OSError) as error:
+                        log.warning("production for %s not sent yet: %s", store.site, error)
+                await asyncio.sleep(self.interval)
+
+    async def tick(self, store: SiteStore, http: httpx.AsyncClient) -> None:
+        now = datetime.now(UTC)
+        production = store.state.setdefault("production", {"lines": {}, "outbox": []})
+        for template, entry in sorted(store.state["templates"].items()):
+            current = entry.get("current")
+            if not current:
+                continue
+            raw = production["lines"].get(template)
+            rng = self.rngs.setdefault(
+                f"{store.site}/{template}",
+                random.Random(f"{store.site}/{template}"),  # noqa: S311 - a simulation
+            )
+            if raw:
+                line = Line.from_json(raw)
+            elif now - datetime.fromisoformat(current["since"]) < self.settle:
+                continue
+            else:
+                line = Line(store.site, template, current["version"], [], now - self.backfill)
+                history = [*reversed(entry["previous"])]
+                share = self.backfill / (len(history) + 1)
+                for number, past in enumerate(history, start=1):
+                    line.version = past["version"]
+                    until = now - self.backfill + share * number
+                    production["outbox"] += produce(line, past["definition"], until, rng)
+            line.version = current["version"]
+            production["outbox"] += produce(line, current["definition"], now, rng)
+            production["lines"][template] = line.as_json()
+        await self.send(store, http, production)
+        write_json(store.path, store.state)
+
+    async def send(
+        self, store: SiteStore, http: httpx.AsyncClient, production: dict[str, Any]
+    ) -> None:
+        """Send the outbox in batches; what is not accepted stays for the next tick."""
+        outbox: list[dict[str, Any]] = production["outbox"]
+        while outbox:
+            chunk = outbox[:5000]
+            response = await http.post(
+                f"{self.api_url}/api/v1/events",
+                json=chunk,
+                headers={"Authorization": f"Bearer {self.tokens[store.site]}"},
+            )
+            response.raise_for_status()
+            del outbox[: len(chunk)]
+
+
+def create_agent_app(stores: dict[str, SiteStore], producer: Producer | None = None) -> Litestar:
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start_production() -> None:
+        if producer is not None:
+            tasks.append(asyncio.create_task(producer.run()))
+
+    async def stop_production() -> None:
+        for task in tasks:
+            task.cancel()
+
     app = Litestar(
         route_handlers=[health, list_running, get_running, deploy, rollback],
         exception_handlers={HTTPException: _error_body},
         request_max_body_size=16 * 1024 * 1024,
         openapi_config=None,
+        on_startup=[start_production],
+        on_shutdown=[stop_production],
     )
     app.state.sites = stores
     return app

@@ -35,6 +35,7 @@ class Child:
     argv: Sequence[str]
     env: Mapping[str, str]
     log_path: Path | None
+    one_shot: bool = False  # runs once and exits; its end does not stop the platform
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
 

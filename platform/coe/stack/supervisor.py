@@ -120,6 +120,7 @@ class Stack:
         self.logs = settings.state_dir / "logs"
         self.children: list[Child] = []
         self.pg: Any = None
+        self.seeded_now = False
 
     def run(self) -> int:
         code = 0
@@ -133,6 +134,13 @@ class Stack:
                 self._start_agents(env)
             api = self._start("api", [sys.executable, "-m", "coe", "api"], env)
             self._wait_ready(api)
+            if self.seeded_now:
+                self._start(
+                    "demo-rollouts",
+                    [sys.executable, "-m", "coe", "demo-rollouts"],
+                    env,
+                    one_shot=True,
+                )
             self._banner(database_url, temporal, tokens)
             code = self._watch()
         except Shutdown as reason:
@@ -167,6 +175,7 @@ class Stack:
         credentials_file = self.settings.state_dir / "demo-users.json"
         if self.seed_demo:
             created = asyncio.run(_seed(self.settings, database_url, credentials_file))
+            self.seeded_now = created
             console.print("demo enterprise: " + ("seeded" if created else "already present"))
         if not self.settings.dev_issuer:
             return {}
@@ -218,9 +227,9 @@ class Stack:
         )
         return env
 
-    def _start(self, name: str, argv: list[str], env: Any) -> Child:
+    def _start(self, name: str, argv: list[str], env: Any, *, one_shot: bool = False) -> Child:
         log_path = None if self.verbose else self.logs / f"{name}.log"
-        child = Child(name=name, argv=argv, env=env, log_path=log_path)
+        child = Child(name=name, argv=argv, env=env, log_path=log_path, one_shot=one_shot)
         child.start()
         self.children.append(child)
         return child
@@ -234,6 +243,9 @@ class Stack:
             "plant-agent",
             "--port",
             str(self.settings.plant_agent_port),
+            "--produce",
+            "--api-url",
+            f"http://{self.settings.host}:{self.settings.port}",
         ]
         for spec in demo.DEMO_SITES:
             argv += ["--site", spec.key]
@@ -257,6 +269,14 @@ class Stack:
     def _watch(self) -> int:
         while True:
             for child in self.children:
+                if child.one_shot and not child.running and child.process is not None:
+                    if child.process.returncode:
+                        console.print(
+                            f"[yellow]{child.name} ended with code "
+                            f"{child.process.returncode}[/]; see {child.log_path}"
+                        )
+                    self.children.remove(child)
+                    break
                 if not child.running:
                     code = child.process.returncode if child.process else None
                     console.print(
@@ -294,8 +314,14 @@ class Stack:
         console.print(f"  Temporal   {temporal}   UI {s.temporal_web_url}")
         console.print(
             f"  Plants     reference agent http://127.0.0.1:{s.plant_agent_port}"
-            "/sites/<site> (one per demo site)"
+            "/sites/<site> (one per demo site); each sends production events"
         )
+        if self.seeded_now:
+            console.print(
+                "  Demo       first start: rolling the demo templates out to the plants "
+                f"(progress in {self.logs}/demo-rollouts.log)",
+                highlight=False,
+            )
         console.print(
             "  Database   "
             + ("embedded PostgreSQL" if s.embedded_postgres else "external (DATABASE_URL)")

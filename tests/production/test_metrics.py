@@ -1,0 +1,61 @@
+"""The KPI gauges: what an OpenTelemetry exporter receives after a refresh from the rollups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+from coe.db import Sessions
+from coe.kpis import metrics
+from tests.production.conftest import DAY, KEY, VERSION, batch_event, sender, unit
+from tests.world import World
+
+
+def points(reader: InMemoryMetricReader) -> dict[str, dict[tuple[str, str, str], Any]]:
+    data = reader.get_metrics_data()
+    assert data is not None
+    found: dict[str, dict[tuple[str, str, str], Any]] = {}
+    for resource in data.resource_metrics:
+        for scope in resource.scope_metrics:
+            for metric in scope.metrics:
+                for point in metric.data.data_points:
+                    a = point.attributes or {}
+                    key = (
+                        str(a["coe.site"]),
+                        str(a["coe.template"]),
+                        str(a["coe.template.version"]),
+                    )
+                    found.setdefault(metric.name, {})[key] = point.value  # type: ignore[union-attr]
+    return found
+
+
+async def test_gauges_carry_each_sites_kpis(production: World, sessions: Sessions) -> None:
+    reader = InMemoryMetricReader()
+    metrics.register(MeterProvider(metric_readers=[reader]).get_meter("test"))
+    penang, cork = sender(production.api), sender(production.api, "cork")
+    outcomes = ["right_first_time"] * 3 + ["reworked"]
+    assert (await penang([unit(n, o) for n, o in enumerate(outcomes)]))[1]["accepted"] == 4
+    assert (await cork([unit(1, site="cork"), unit(2, "scrapped", site="cork")]))[0] == 200
+    released = DAY + timedelta(hours=6)
+    batch = [
+        batch_event("batch.completed", "b1", DAY, units=4),
+        batch_event("batch.released", "b1", released, disposition="released"),
+    ]
+    assert (await penang(batch))[1]["accepted"] == 2
+
+    await metrics.refresh(sessions, now=DAY)
+
+    seen = points(reader)
+    penang_key, cork_key = ("penang", KEY, VERSION), ("cork", KEY, VERSION)
+    assert seen["coe.kpi.units"] == {penang_key: 4, cork_key: 2}
+    assert seen["coe.kpi.right_first_time"] == {
+        penang_key: pytest.approx(0.75),
+        cork_key: pytest.approx(0.5),
+    }
+    assert seen["coe.kpi.rework_ratio"][penang_key] == pytest.approx(0.25)
+    assert seen["coe.kpi.scrap_ratio"][cork_key] == pytest.approx(0.5)
+    assert seen["coe.kpi.release_velocity"] == {penang_key: pytest.approx(6.0)}
