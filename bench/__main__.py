@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import registry, rollouts
+from bench import production, registry, rollouts
 
-BENCHMARKS = {"registry": registry.main, "rollouts": rollouts.main}
+BENCHMARKS = {"registry": registry.main, "rollouts": rollouts.main, "production": production.main}
 
 
 def main() -> None:

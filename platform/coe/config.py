@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path(".coe"), description="State folder of the embedded servers")
     host: str = "127.0.0.1"
     port: int = 8000
+    api_workers: int = Field(default=1, ge=1)  # API processes (needs DATABASE_URL when > 1)
     log_level: str = "INFO"
 
     database_url: str | None = Field(

@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from sqlmodel import func, select
+
 from coe.auth.principal import Role
 from coe.config import Settings
 from coe.db import Sessions
+from coe.models.production import ProductionEvent
 from tests.production.conftest import DAY, batch_event, sender, unit
 from tests.world import World
 
-COUNTS = ("SELECT count(*) AS n FROM production_event",)
-
 
 async def stored(sessions: Sessions) -> int:
-    from sqlalchemy import text
-
     async with sessions() as session:
-        return int(
-            (await session.execute(text("SELECT count(*) FROM production_event"))).scalar_one()
-        )
+        return (await session.exec(select(func.count()).select_from(ProductionEvent))).one()
 
 
 async def test_valid_events_are_stored_and_counted(production: World, sessions: Sessions) -> None:

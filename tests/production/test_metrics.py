@@ -25,9 +25,9 @@ def points(reader: InMemoryMetricReader) -> dict[str, dict[tuple[str, str, str],
                 for point in metric.data.data_points:
                     a = point.attributes or {}
                     key = (
-                        str(a["coe.site"]),
-                        str(a["coe.template"]),
-                        str(a["coe.template.version"]),
+                        str(a["site"]),
+                        str(a["template"]),
+                        str(a["template.version"]),
                     )
                     found.setdefault(metric.name, {})[key] = point.value  # type: ignore[union-attr]
     return found

@@ -23,12 +23,20 @@ def up(
 
 
 def api() -> None:
-    """Serve the API alone (GraphQL at /graphql) on COE_HOST:COE_PORT."""
+    """Serve the API alone (GraphQL at /graphql) on COE_HOST:COE_PORT, in COE_API_WORKERS
+    processes (each with its own connection pool; more than one needs DATABASE_URL)."""
     import uvicorn
 
+    from coe.cli.output import fail
     from coe.config import load_settings
 
     settings = load_settings()
+    if settings.api_workers > 1 and not settings.database_url:
+        fail(
+            "COE_API_WORKERS > 1 needs DATABASE_URL (the embedded PostgreSQL belongs to one "
+            "process; `coe up` passes it to the API)",
+            code="BAD_USER_INPUT",
+        )
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -40,6 +48,7 @@ def api() -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=True,
         server_header=False,
+        workers=settings.api_workers,
     )
 
 

@@ -43,7 +43,7 @@ SNAPSHOT = Snapshot(
 
 def _attributes(key: Key) -> dict[str, str]:
     site, template, version = key
-    return {"coe.site": site, "coe.template": template, "coe.template.version": version}
+    return {"site": site, "template": template, "template.version": version}
 
 
 def _observe(values: Mapping[Key, float]) -> Iterable[Observation]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Index
+from sqlalchemy import Column, Date, DateTime, Index, PrimaryKeyConstraint
 from sqlmodel import Field, SQLModel
 
 from coe.models.columns import timestamp
@@ -24,7 +24,9 @@ def _when(primary_key: bool = False, nullable: bool = False) -> Any:
 class ProductionEvent(SQLModel, table=True):
     __tablename__ = "production_event"
     __table_args__ = (
-        Index("ix_production_event_site_time", "site", "occurred_at"),
+        # (site, time, id): serves "a site's events over a time range" and the idempotency
+        # check at once (one index to maintain per event, written in time order per site).
+        PrimaryKeyConstraint("site", "occurred_at", "id"),
         {"postgresql_partition_by": "RANGE (occurred_at)"},
     )
 

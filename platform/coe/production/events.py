@@ -46,8 +46,20 @@ COLUMNS = (
     "work_center",
     "duration_seconds",
 )
+# Their PostgreSQL types, for a binary COPY.
+COLUMN_TYPES = (
+    *["varchar"] * 2,
+    "timestamptz",
+    *["varchar"] * 7,
+    "int4",
+    "varchar",
+    "int4",
+    *["varchar"] * 2,
+    "float8",
+)
 Row = tuple[Any, ...]
 
+_DECODER = msgspec.json.Decoder()
 _KEY = re.compile(KEY_PATTERN)
 _SEMVER = re.compile(SEMVER_PATTERN)
 
@@ -109,7 +121,7 @@ def parse_batch(body: bytes, max_events: int) -> list[tuple[str, Any]]:
         if len(events) >= max_events:
             raise BatchError(f"more than {max_events} events in one batch")
         try:
-            events.append((f"line {number}", msgspec.json.decode(line)))
+            events.append((f"line {number}", _DECODER.decode(line)))
         except msgspec.DecodeError as error:
             events.append((f"line {number}", _Undecodable(str(error))))
     return events
@@ -280,7 +292,7 @@ def _timestamp(value: Any, latest: datetime) -> datetime:
         raise _Reject(f"occurredAt {value!r} has no UTC offset")
     if moment > latest:
         raise _Reject(f"occurredAt {value!r} is in the future")
-    return moment.astimezone(UTC)
+    return moment.astimezone(UTC) if moment.utcoffset() else moment  # most plants send UTC
 
 
 def months(rows: list[Row]) -> Iterator[tuple[int, int]]:

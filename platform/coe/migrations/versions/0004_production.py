@@ -76,11 +76,8 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
-        sa.PrimaryKeyConstraint("site", "id", "occurred_at"),
+        sa.PrimaryKeyConstraint("site", "occurred_at", "id"),
         postgresql_partition_by="RANGE (occurred_at)",
-    )
-    op.create_index(
-        "ix_production_event_site_time", "production_event", ["site", "occurred_at"], unique=False
     )
     op.create_table(
         "unit_outcome",
@@ -99,7 +96,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("unit_outcome")
-    op.drop_index("ix_production_event_site_time", table_name="production_event")
     op.drop_table("production_event")
     op.drop_index("ix_kpi_daily_day", table_name="kpi_daily")
     op.drop_table("kpi_daily")
