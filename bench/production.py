@@ -161,10 +161,11 @@ class Plants:
 
     def bodies(self, events: int, total_per_site: int) -> list[tuple[int, bytes]]:
         """About `events` events: each site's share, in requests of at most BATCH events."""
-        size = max(1, min(BATCH, events // SITES))
+        share = max(1, events // SITES)
+        sizes = [BATCH] * (share // BATCH) + ([share % BATCH] if share % BATCH else [])
         return [
             (site, self.batch(site, size, total_per_site))
-            for _ in range(max(1, events // SITES // size))
+            for size in sizes
             for site in range(SITES)
         ]
 

@@ -51,6 +51,7 @@ def settings(settings: Settings) -> Settings:
             "rollout_retry_attempts": 3,
             "rollout_verify_attempts": 2,
             "rollout_verify_interval_seconds": 0.2,
+            "rollout_kpi_guard_poll_seconds": 0.2,
         }
     )
 

@@ -3,16 +3,29 @@ a replay test keeps the workflow code deterministic."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
+from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-from coe.db import Sessions
+from coe.db import Sessions, read_only
+from coe.models import AuditRecord
 from coe_workflows.worker import WORKFLOWS
 from tests.helpers import audit_count
-from tests.rollouts.conftest import Agent, plan, start, states, status, wait_for, wait_until
+from tests.production.conftest import production_template, sender, unit
+from tests.rollouts.conftest import (
+    KEY,
+    Agent,
+    plan,
+    start,
+    states,
+    status,
+    wait_for,
+    wait_until,
+)
 from tests.world import World, overlay, template
 
 CONTROL = "mutation($id: String!) {{ {name}(id: $id) {{ status reason }} }}"
@@ -32,7 +45,7 @@ async def test_soak_and_kpi_guard_gates(fleet: World, agent: Agent, worker: Work
                             "metric": "right_first_time",
                             "maxDrop": 0.02,
                             "minUnits": 200,
-                            "window": "72h",
+                            "window": "1s",
                         }
                     },
                 ],
@@ -41,7 +54,10 @@ async def test_soak_and_kpi_guard_gates(fleet: World, agent: Agent, worker: Work
         ),
     )
     paused = await wait_for(fleet, rollout["id"], "paused")
-    assert "kpiGuard after wave pilot is inconclusive: no KPI data" in paused["reason"]
+    assert paused["reason"] == (
+        "kpiGuard after wave pilot is inconclusive: 0 of 200 units after the deployment by the "
+        "end of its 1 s window; resume to continue, or abort"
+    )
     assert states(paused) == {"cork": "live", "penang": "pending"}
     (await fleet.as_user("ada", CONTROL.format(name="resumeRollout"), {"id": rollout["id"]})).ok()
     done = await wait_for(fleet, rollout["id"], "completed")
@@ -147,3 +163,73 @@ async def test_the_rollout_workflow_replays_deterministically(
     await Replayer(workflows=WORKFLOWS).replay_workflow(await handle.fetch_history())
     child = temporal_env.client.get_workflow_handle(f"rollout-{rollout['id']}--cork--1")
     await Replayer(workflows=WORKFLOWS).replay_workflow(await child.fetch_history())
+
+
+def guarded_plan(max_drop: float) -> str:
+    """1.1.0 to cork first, guarded on right-first-time over 40 units, then penang."""
+    guard = {"metric": "right_first_time", "maxDrop": max_drop, "minUnits": 40, "window": "1h"}
+    return plan(
+        {"name": "pilot", "sites": ["cork"], "gates": [{"kpiGuard": guard}]},
+        {"name": "rest", "sites": ["penang"]},
+        version="1.1.0",
+    )
+
+
+async def produce(world: World, version: str, good: int, reworked: int, tag: str) -> None:
+    """Cork's plant reports `good` right-first-time and `reworked` units under `version`."""
+    at = datetime.now(UTC) - (timedelta(minutes=1) if tag == "before" else timedelta())
+    events = [
+        unit(n, "right_first_time" if n < good else "reworked", site="cork", at=at, version=version)
+        | {"id": f"{tag}-{n}", "unit": f"{tag}-{n}"}
+        for n in range(good + reworked)
+    ]
+    status, body = await sender(world.api, site="cork")(events)
+    assert (status, body["accepted"], body["errors"]) == (200, good + reworked, [])
+
+
+async def test_a_kpi_guard_passes_when_the_wave_holds_its_right_first_time(
+    fleet: World, agent: Agent, worker: Worker
+) -> None:
+    await fleet.publish(production_template("1.1.0"))
+    await produce(fleet, "1.0.0", good=40, reworked=0, tag="before")  # 100 %
+    rollout = await start(fleet, guarded_plan(max_drop=0.05))
+    await wait_until(fleet, rollout["id"], lambda r: states(r)["cork"] == "live")
+    await produce(fleet, "1.1.0", good=39, reworked=1, tag="after")  # 97.5 %: within 5 points
+    done = await wait_for(fleet, rollout["id"], "completed", "failed", "paused")
+    assert done["status"] == "completed"
+    assert states(done) == {"cork": "live", "penang": "live"}
+
+
+async def test_a_kpi_guard_that_fails_rolls_the_wave_back_and_stops_the_rollout(
+    fleet: World, agent: Agent, worker: Worker, sessions: Sessions
+) -> None:
+    first = await start(fleet, plan({"name": "all", "sites": ["cork"]}))
+    await wait_for(fleet, first["id"], "completed")
+    before = running(agent, "cork")
+    await fleet.publish(production_template("1.1.0"))
+    await produce(fleet, "1.0.0", good=40, reworked=0, tag="before")
+    rollout = await start(fleet, guarded_plan(max_drop=0.05))
+    live = await wait_until(fleet, rollout["id"], lambda r: states(r)["cork"] == "live")
+    assert running(agent, "cork") != before
+    assert live["status"] == "running"
+    await produce(fleet, "1.1.0", good=30, reworked=10, tag="after")  # 75 %: 25 points worse
+    failed = await wait_for(fleet, rollout["id"], "completed", "failed", "paused")
+    reason = (
+        "kpiGuard failed: right-first-time 100.00% before (40 units), 75.00% after (40 units): "
+        "worse by 25.00%, more than the 5.00% allowed"
+    )
+    assert failed["status"] == "failed"
+    assert failed["reason"] == reason
+    assert states(failed) == {"cork": "rolled_back", "penang": "pending"}
+    cork = failed["waves"][0]["sites"][0]
+    assert cork["reason"] == f"rolled back: {reason}"
+    assert running(agent, "cork") == before
+    assert agent.state("penang")["deployments"] == 0
+    async with read_only(sessions) as session:
+        actions = (await session.exec(select(AuditRecord.action))).all()
+    assert actions.count("rollout.kpi_guard_failed") == 1
+
+
+def running(agent: Agent, site: str) -> str:
+    sha256: str = agent.state(site)["templates"][KEY]["current"]["sha256"]
+    return sha256

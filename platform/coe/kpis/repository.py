@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import text
@@ -91,22 +91,38 @@ async def release_times(
     in the period of its release."""
     selected, grouped = _dimensions(group_by)
     where, values = _where(filters, "k.day")
+    # the release-time range on the column itself (an index range, not a computed day), and
+    # the site table only when a region is asked for
+    regions = "region" in group_by or filters.regions is not None
     statement = (
         f"SELECT {selected}count(*) AS count, "  # noqa: S608
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY k.hours) AS median, "
-        "percentile_cont(0.9) WITHIN GROUP (ORDER BY k.hours) AS p90 "
+        "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY k.hours) AS percentiles "
         "FROM (SELECT site, coalesce(template, '') AS template, coalesce(version, '') AS version, "
         "coalesce(product, '') AS product, (released_at AT TIME ZONE 'UTC')::date AS day, "
         "extract(epoch FROM released_at - completed_at) / 3600.0 AS hours FROM batch_record "
-        "WHERE completed_at IS NOT NULL AND released_at IS NOT NULL "
-        "AND released_at >= completed_at) k "
-        f"JOIN site s ON s.key = k.site WHERE {where} {grouped}"
+        "WHERE released_at >= completed_at AND released_at >= :released_from "
+        "AND released_at < :released_to) k "
+        f"{'JOIN site s ON s.key = k.site ' if regions else ''}WHERE {where} {grouped}"
     )
     connection = await session.connection()
+    await connection.execute(text("SET LOCAL work_mem = '64MB'"))  # sort in memory
     rows = await connection.execute(
-        text(statement), {**values, "start": start, "end": end, "granularity": granularity}
+        text(statement),
+        {
+            **values,
+            "start": start,
+            "end": end,
+            "granularity": granularity,
+            "released_from": datetime.combine(start, time(), UTC),
+            "released_to": datetime.combine(end, time(), UTC),
+        },
     )
-    return [dict(row._mapping) for row in rows]
+    answers = []
+    for row in rows:
+        answer = dict(row._mapping)
+        median, p90 = answer.pop("percentiles") or (None, None)  # no batches: no percentiles
+        answers.append({**answer, "median": median, "p90": p90})
+    return answers
 
 
 async def adoption(
@@ -139,3 +155,40 @@ async def adoption(
         text(statement), {"template": template, "sites": list(sites) if sites is not None else None}
     )
     return [dict(row._mapping) for row in rows]
+
+
+async def guard_counts(
+    session: AsyncSession,
+    template: str,
+    version: str,
+    sites: Sequence[str],
+    numerator: str,
+    since: date,
+    started: date,
+) -> dict[str, int]:
+    """Units and `numerator` (a kpi_daily column) of `sites` under other versions of `template`
+    from `since` to `started` (days, inclusive), and under `version` from `started` on."""
+    assert numerator in ("right_first_time", "reworked", "scrapped")
+    before = "version <> :version AND day <= :started"
+    after = "version = :version AND day >= :started"
+    statement = (
+        f"SELECT coalesce(sum(units) FILTER (WHERE {before}), 0) AS before_units, "  # noqa: S608
+        f"coalesce(sum({numerator}) FILTER (WHERE {before}), 0) AS before_hits, "
+        f"coalesce(sum(units) FILTER (WHERE {after}), 0) AS after_units, "
+        f"coalesce(sum({numerator}) FILTER (WHERE {after}), 0) AS after_hits "
+        "FROM kpi_daily WHERE template = :template AND site = ANY(:sites) AND day >= :since"
+    )
+    connection = await session.connection()
+    row = (
+        await connection.execute(
+            text(statement),
+            {
+                "template": template,
+                "version": version,
+                "sites": list(sites),
+                "since": since,
+                "started": started,
+            },
+        )
+    ).one()
+    return {name: int(value) for name, value in row._mapping.items()}

@@ -32,6 +32,7 @@ class Timings:
     retry_attempts: int = 6
     verify_attempts: int = 3
     verify_interval_seconds: float = 2.0
+    kpi_guard_poll_seconds: float = 300.0
 
 
 @dataclass

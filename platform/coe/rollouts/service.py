@@ -59,6 +59,7 @@ def timings(settings: Settings) -> Timings:
         retry_attempts=settings.rollout_retry_attempts,
         verify_attempts=settings.rollout_verify_attempts,
         verify_interval_seconds=settings.rollout_verify_interval_seconds,
+        kpi_guard_poll_seconds=settings.rollout_kpi_guard_poll_seconds,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
@@ -20,12 +20,14 @@ from coe.canonical import content_hash
 from coe.db import Sessions, read_only, transaction
 from coe.definitions import service as definitions
 from coe.errors import CoeError
+from coe.kpis import repository as kpis
 from coe.models import RolloutSite, Signature
 from coe.plants.client import PlantClient, PlantError
 from coe.plants.contract import Deployment
 from coe.plants.credentials import site_credential
 from coe.rollouts import ledger, repository
 from coe.rollouts.contract import SiteDeploymentInput
+from coe.rollouts.guard import NUMERATORS, GuardCounts
 from coe.signatures import repository as signatures
 from coe.signatures.manifest import manifest, seal
 from coe.sites import repository as sites
@@ -33,6 +35,7 @@ from coe.work import UnitOfWork
 from coe_workflows.rollout.models import (
     ApprovalRecord,
     DeployRequest,
+    GuardRequest,
     LedgerRecord,
     PlantRequest,
     PreparedSite,
@@ -145,6 +148,23 @@ class RolloutActivities:
         plant = self._plant(request.site, request.endpoint, request.timeout_seconds)
         running = await self._plant_call(lambda: plant.rollback(request.template))
         return running.sha256
+
+    @activity.defn(name="measure_kpi_guard")
+    async def measure_kpi_guard(self, request: GuardRequest) -> GuardCounts:
+        """The wave's sites before and after the deployment, from the KPI rollup."""
+        started = datetime.fromisoformat(request.started).astimezone(UTC)
+        since = started - timedelta(seconds=request.window_seconds)
+        async with read_only(self._sessions) as session:
+            counts = await kpis.guard_counts(
+                session,
+                request.template,
+                request.version,
+                request.sites,
+                NUMERATORS[request.metric],
+                since.date(),
+                started.date(),
+            )
+        return GuardCounts(**counts)
 
     @activity.defn(name="record_site_state")
     async def record_site_state(self, record: SiteStateRecord) -> None:
@@ -283,6 +303,7 @@ class RolloutActivities:
             self.deploy_to_plant,
             self.plant_reported,
             self.rollback_plant,
+            self.measure_kpi_guard,
             self.record_site_state,
             self.record_rollout,
             self.record_deployment,

@@ -52,6 +52,18 @@ class RolloutRecord:
 
 
 @dataclass
+class GuardRequest:
+    """What a kpiGuard measures: the wave's live sites, since `started` (ISO 8601, UTC)."""
+
+    template: str
+    version: str
+    sites: list[str]
+    metric: str
+    started: str
+    window_seconds: float
+
+
+@dataclass
 class LedgerRecord:
     rollout_id: str
     site: str

@@ -47,9 +47,11 @@ with workflow.unsafe.imports_passed_through():
         Timings,
         WaveSpec,
     )
+    from coe.rollouts.guard import GuardCounts, Verdict, judge
     from coe_workflows.rollout.models import (
         ApprovalRecord,
         DeployRequest,
+        GuardRequest,
         LedgerRecord,
         PlantRequest,
         PreparedSite,
@@ -73,6 +75,11 @@ def _plant_retry(timings: Timings) -> RetryPolicy:
         maximum_attempts=timings.retry_attempts,
         non_retryable_error_types=["PlantRefused", "DefinitionChanged"],
     )
+
+
+def _hours(window: timedelta) -> str:
+    hours = window.total_seconds() / 3600
+    return f"{hours:g} h" if hours >= 1 else f"{window.total_seconds():g} s"
 
 
 def _cause(error: BaseException) -> str:
@@ -248,6 +255,8 @@ class TemplateRollout:
         self._rollback = False
         self._changed: list[str] = []
         self._attempts: dict[str, int] = {}
+        self._wave_started = ""
+        self._guard_failed = False
 
     @workflow.run
     async def run(self, request: RolloutInput) -> str:
@@ -262,7 +271,7 @@ class TemplateRollout:
         await self._set_status(RolloutStatus.RUNNING)
         for index in range(request.next_wave, len(request.waves)):
             wave = request.waves[index]
-            self._wave = wave
+            self._wave, self._wave_started = wave, workflow.now().isoformat()
             await self._set_status(RolloutStatus.RUNNING)
             await self._run_wave(wave)
             await self._within_budget(wave)
@@ -270,6 +279,8 @@ class TemplateRollout:
                 if self._aborted:
                     break
                 await self._run_gate(wave, gate)
+                if self._guard_failed:
+                    return await self._finish_guard_failure(wave)
             if self._aborted:
                 return await self._finish_abort()
             if (
@@ -396,12 +407,57 @@ class TemplateRollout:
                     lambda: self._aborted, timeout=timedelta(seconds=gate.soak_seconds or 0)
                 )
         else:
-            await self._decide(
-                f"kpiGuard after wave {wave.name} is inconclusive: no KPI data (the KPI "
-                f"service is not available yet to compare {gate.metric} before and after); "
-                "resume to continue, or abort"
-            )
+            await self._kpi_guard(wave, gate)
         self._gate, self._waiting_for = None, None
+
+    async def _kpi_guard(self, wave: WaveSpec, gate: GateSpec) -> None:
+        """Look at the wave's sites every poll interval until they have `min_units` units
+        under the new version (then pass or fail) or the window is over (inconclusive: a
+        person decides)."""
+        assert self._input is not None
+        assert gate.metric is not None
+        assert gate.max_drop is not None
+        window = timedelta(seconds=gate.window_seconds or 0)
+        deadline = workflow.now() + window
+        live = [s for s in wave.sites if self._states[s].state == SiteState.LIVE.value]
+        while not self._aborted:
+            counts = await workflow.execute_activity(
+                "measure_kpi_guard",
+                GuardRequest(
+                    self._input.template,
+                    self._input.version,
+                    live,
+                    gate.metric,
+                    self._wave_started,
+                    window.total_seconds(),
+                ),
+                result_type=GuardCounts,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=RECORD_RETRY,
+            )
+            found = judge(
+                gate.metric, gate.max_drop, gate.min_units or 1, counts, workflow.now() >= deadline
+            )
+            self._waiting_for = f"kpiGuard of wave {wave.name}: {found.reason}"
+            if found.verdict is Verdict.PASS:
+                await self._audit("kpi_guard_passed", "system:rollout", found.reason, None)
+                return
+            if found.verdict is Verdict.FAIL:
+                self._guard_failed, self._reason = True, f"kpiGuard failed: {found.reason}"
+                await self._audit("kpi_guard_failed", "system:rollout", found.reason, None)
+                return
+            if found.verdict is Verdict.INCONCLUSIVE:
+                await self._decide(
+                    f"kpiGuard after wave {wave.name} is inconclusive: {found.reason} by the "
+                    f"end of its {_hours(window)} window; resume to continue, or abort"
+                )
+                return
+            await self._set_status(RolloutStatus.RUNNING)
+            remaining = (deadline - workflow.now()).total_seconds()
+            pause = min(self._input.timings.kpi_guard_poll_seconds, remaining)
+            if pause > 0:
+                with contextlib.suppress(TimeoutError):  # the timeout is the next look
+                    await workflow.wait_condition(lambda: self._aborted, timeout=pause)
 
     # --- abort and compensation ----------------------------------------------------------
 
@@ -409,12 +465,20 @@ class TemplateRollout:
         assert self._input is not None
         if self._rollback:
             for site in reversed(self._changed):
-                await self._compensate(site)
+                await self._compensate(site, "rolled back: the rollout was aborted")
         self._waiting_for = None
         await self._set_status(RolloutStatus.ABORTED, finished=True)
         return RolloutStatus.ABORTED.value
 
-    async def _compensate(self, site: str) -> None:
+    async def _finish_guard_failure(self, wave: WaveSpec) -> str:
+        """A failed kpiGuard rolls the wave back (newest first) and stops the rollout."""
+        for site in reversed([s for s in self._changed if s in wave.sites]):
+            await self._compensate(site, f"rolled back: {self._reason}")
+        self._waiting_for = None
+        await self._set_status(RolloutStatus.FAILED, finished=True)
+        return RolloutStatus.FAILED.value
+
+    async def _compensate(self, site: str, reason: str) -> None:
         assert self._input is not None
         status = self._states[site]
         plant = await workflow.execute_activity(
@@ -432,7 +496,6 @@ class TemplateRollout:
             start_to_close_timeout=timedelta(minutes=2),
             retry_policy=RECORD_RETRY,
         )
-        reason = "rolled back: the rollout was aborted"
         try:
             restored = await workflow.execute_activity(
                 "rollback_plant",
