@@ -65,3 +65,38 @@ async def test_a_demo_plant_sends_history_under_each_version_it_ran(
         sum(await units_per_version(production))
         == store.state["production"]["lines"][KEY]["unitNumber"]
     )
+
+
+async def test_a_template_that_arrives_later_has_no_history(
+    production: World, tmp_path: Path
+) -> None:
+    store = SiteStore(tmp_path, "penang", "not used here")
+    store.state["production"] = {
+        "lines": {},
+        "outbox": [],
+        "started": (datetime.now(UTC) - timedelta(days=3)).isoformat(),  # the agent's first run
+    }
+    deployment: dict[str, Any] = {
+        "template": KEY,
+        "version": "1.0.0",
+        "sha256": "a" * 64,
+        "definition": production_template()["spec"],
+    }
+    await store.deploy(Deployment.model_validate(deployment))  # deployed now: a transfer, say
+    since = datetime.fromisoformat(store.state["templates"][KEY]["current"]["since"])
+    token = production.api.tokens.issue(Role.PLANT, sites=["penang"], subject="plant-penang")
+    producer = Producer(
+        {"penang": store},
+        str(production.api.client.base_url),
+        {"penang": token},
+        backfill=timedelta(days=2),
+        settle=timedelta(0),
+    )
+
+    await producer.tick(store, production.api.client)
+
+    line = store.state["production"]["lines"][KEY]
+    assert datetime.fromisoformat(line["producedUntil"]) >= since
+    made = line["unitNumber"]
+    assert made < 5, "only what the line made since its deployment moments ago"
+    assert store.state["production"]["outbox"] == [], "what it made was accepted"

@@ -261,9 +261,12 @@ class Producer:
     definitions it runs, and sends them to the platform's ingest endpoint with its plant token.
 
     The first time a site runs a template, `backfill` of history is made, split evenly between
-    the versions the site has run (oldest first), so an upgrade already shows in the KPIs.
-    A line starts only once its deployment is `settle` old: a platform that has just started
-    may still be rolling an upgrade out right behind the first version."""
+    the versions the site has run (oldest first), so an upgrade already shows in the KPIs —
+    for the templates deployed within `history_window` of the agent's first production (what
+    the plants ran before the platform); a template that arrives later (a transfer, a new
+    process) starts producing at its deployment. A line starts only once its deployment is
+    `settle` old: a platform that has just started may still be rolling an upgrade out right
+    behind the first version."""
 
     def __init__(
         self,
@@ -274,9 +277,11 @@ class Producer:
         interval: float = 5.0,
         backfill: timedelta = timedelta(days=14),
         settle: timedelta = timedelta(seconds=20),
+        history_window: timedelta = timedelta(minutes=10),
     ) -> None:
         self.stores, self.api_url, self.tokens = stores, api_url.rstrip("/"), tokens
         self.interval, self.backfill, self.settle = interval, backfill, settle
+        self.history_window = history_window
         self.rngs: dict[str, random.Random] = {}
 
     async def run(self) -> None:
@@ -292,6 +297,7 @@ class Producer:
     async def tick(self, store: SiteStore, http: httpx.AsyncClient) -> None:
         now = datetime.now(UTC)
         production = store.state.setdefault("production", {"lines": {}, "outbox": []})
+        started = datetime.fromisoformat(production.setdefault("started", now.isoformat()))
         for template, entry in sorted(store.state["templates"].items()):
             current = entry.get("current")
             if not current:
@@ -301,10 +307,13 @@ class Producer:
                 f"{store.site}/{template}",
                 random.Random(f"{store.site}/{template}"),  # noqa: S311 - a simulation
             )
+            since = datetime.fromisoformat(current["since"])
             if raw:
                 line = Line.from_json(raw)
-            elif now - datetime.fromisoformat(current["since"]) < self.settle:
+            elif now - since < self.settle:
                 continue
+            elif since - started > self.history_window:
+                line = Line(store.site, template, current["version"], [], since)  # no history
             else:
                 line = Line(store.site, template, current["version"], [], now - self.backfill)
                 history = [*reversed(entry["previous"])]
