@@ -27,6 +27,8 @@ PEOPLE = {
     "quinn": ("Quinn Murphy", Role.QA_APPROVER, ()),
     "rui": ("Rui Costa", Role.QA_APPROVER, ("cork",)),
     "sam": ("Samira Tan", Role.SITE_ADMIN, ("penang",)),
+    "cara": ("Cara Walsh", Role.SITE_ADMIN, ("cork",)),
+    "nina": ("Nina Okafor", Role.NPI_ENGINEER, ()),
 }
 
 VERSION = "key version status contentSha256 author approval { signerId meaning }"

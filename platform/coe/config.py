@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     rollout_verify_attempts: int = 3
     rollout_verify_interval_seconds: float = 2.0
     rollout_kpi_guard_poll_seconds: float = 300.0  # how often a kpiGuard looks at the KPIs
+    transfer_poll_seconds: float = 300.0  # how often a qualifying transfer looks at the KPIs
     plant_agent_port: int = 9100
     drift_check_interval_seconds: int = 300
 

@@ -53,10 +53,20 @@ MUTATIONS: dict[str, str] = {
     "abortRollout": 'mutation { abortRollout(id: "r", rollback: true) { id } }',
     "retryRollout": 'mutation { retryRollout(id: "r") { id } }',
     "skipRolloutSite": 'mutation { skipRolloutSite(id: "r", site: "cork", reason: "x") { id } }',
+    "startTransfer": 'mutation { startTransfer(input: {template: "t", fromSite: "cork", '
+    'toSite: "penang"}) { id } }',
+    "completeTransferOverlay": 'mutation { completeTransferOverlay(id: "t") { id } }',
+    "approveTransfer": 'mutation { approveTransfer(id: "t", side: "source", '
+    'signature: {reason: "x"}) { id } }',
+    "extendTransferQualification": 'mutation { extendTransferQualification(id: "t", '
+    'window: "1d") { id } }',
+    "failTransfer": 'mutation { failTransfer(id: "t", reason: "x") { id } }',
+    "cancelTransfer": 'mutation { cancelTransfer(id: "t", reason: "x") { id } }',
 }
 ARCHITECT_ONLY: list[Role] = [r for r in Role if r is not Role.COE_ARCHITECT]
 HIERARCHY: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)]
 APPROVERS: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.QA_APPROVER)]
+NPI_ONLY: list[Role] = [r for r in Role if r is not Role.NPI_ENGINEER]
 # Roles that may not call each mutation at all.
 FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "addSite": ARCHITECT_ONLY,
@@ -82,6 +92,13 @@ FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "abortRollout": ARCHITECT_ONLY,
     "retryRollout": ARCHITECT_ONLY,
     "skipRolloutSite": ARCHITECT_ONLY,
+    "startTransfer": NPI_ONLY,
+    "completeTransferOverlay": HIERARCHY,
+    # Any role may try; the service checks QA approver of that side's site, the workflow the rest.
+    "approveTransfer": [],
+    "extendTransferQualification": NPI_ONLY,
+    "failTransfer": NPI_ONLY,
+    "cancelTransfer": NPI_ONLY,
 }
 
 
@@ -156,6 +173,10 @@ QUERIES: dict[str, str] = {
     "compareVersions": '{ compareVersions(template: "t", fromVersion: "1.0.0", '
     'toVersion: "2.0.0") { template } }',
     "adoption": "{ adoption { template } }",
+    "transferPackage": '{ transferPackage(template: "t", fromSite: "cork", toSite: "penang") '
+    "{ ready } }",
+    "transfer": '{ transfer(id: "t") { id } }',
+    "transfers": "{ transfers { totalCount } }",
 }
 
 

@@ -52,6 +52,7 @@ def settings(settings: Settings) -> Settings:
             "rollout_verify_attempts": 2,
             "rollout_verify_interval_seconds": 0.2,
             "rollout_kpi_guard_poll_seconds": 0.2,
+            "transfer_poll_seconds": 0.2,
         }
     )
 

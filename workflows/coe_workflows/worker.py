@@ -36,11 +36,13 @@ from coe_workflows.drift.activities import DriftActivities
 from coe_workflows.drift.workflows import DriftCheck
 from coe_workflows.rollout.activities import RolloutActivities
 from coe_workflows.rollout.workflows import SiteDeployment, TemplateRollout
+from coe_workflows.transfer.activities import TransferActivities
+from coe_workflows.transfer.workflows import ProcessTransfer
 
 log = logging.getLogger("coe_workflows.worker")
 
 AUDIT_MONITOR_ID = "audit-chain-monitor"
-WORKFLOWS = [AuditChainMonitor, TemplateRollout, SiteDeployment, DriftCheck]
+WORKFLOWS = [AuditChainMonitor, TemplateRollout, SiteDeployment, DriftCheck, ProcessTransfer]
 
 
 @dataclass
@@ -58,7 +60,8 @@ class Resources:
         drift = DriftActivities(
             self.sessions, self.audit_key, self.plant_key, self.http, settings.plant_timeout_seconds
         )
-        return [audit.verify_audit_chain, *rollout.all(), drift.check_drift]
+        transfer = TransferActivities(self.sessions, self.audit_key)
+        return [audit.verify_audit_chain, *rollout.all(), drift.check_drift, *transfer.all()]
 
 
 async def connect(settings: Settings, attempts: int = 60) -> Client:

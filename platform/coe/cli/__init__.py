@@ -15,12 +15,14 @@ from coe.cli import (
     server,
     sites,
     templates,
+    transfers,
 )
 from coe.cli.sync import sync
 
 app = typer.Typer(
     name="coe",
-    help="COE Platform: global process templates, site overlays, rollouts and KPIs.",
+    help="COE Platform: global process templates, site overlays, rollouts, KPIs and tech "
+    "transfers.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
@@ -41,6 +43,7 @@ app.add_typer(definitions.app, name="definition")
 app.command()(sync)
 app.add_typer(rollouts.app, name="rollout")
 app.add_typer(kpis.app, name="kpi")
+app.add_typer(transfers.app, name="transfer")
 app.command()(rollouts.ledger)
 app.command()(rollouts.drift)
 app.command("plant-agent")(plants.plant_agent)

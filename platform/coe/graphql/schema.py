@@ -33,6 +33,8 @@ from coe.sites.mutations import SiteMutations
 from coe.sites.queries import SiteQueries
 from coe.templates.mutations import TemplateMutations
 from coe.templates.queries import TemplateQueries
+from coe.transfers.mutations import TransferMutations
+from coe.transfers.queries import TransferQueries
 
 
 @strawberry.type(description="Everything a caller may read, each field checked for role and site.")
@@ -44,6 +46,7 @@ class Query(
     DefinitionQueries,
     RolloutQueries,
     KpiQueries,
+    TransferQueries,
     AuditQueries,
     SignatureQueries,
 ):
@@ -51,7 +54,9 @@ class Query(
 
 
 @strawberry.type(description="Every change; each mutation is one audited transaction.")
-class Mutation(SiteMutations, TemplateMutations, OverlayMutations, RolloutMutations):
+class Mutation(
+    SiteMutations, TemplateMutations, OverlayMutations, RolloutMutations, TransferMutations
+):
     pass
 
 

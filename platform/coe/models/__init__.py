@@ -15,8 +15,10 @@ from coe.models.rollout import (
     SiteState,
 )
 from coe.models.signature import Signature
+from coe.models.transfer import ACTIVE_TRANSFER, Transfer, TransferStatus
 
 __all__ = [
+    "ACTIVE_TRANSFER",
     "Area",
     "AuditRecord",
     "BatchRecord",
@@ -36,6 +38,8 @@ __all__ = [
     "SiteState",
     "TemplateStatus",
     "TemplateVersion",
+    "Transfer",
+    "TransferStatus",
     "UnitOutcome",
     "User",
     "WorkCenter",

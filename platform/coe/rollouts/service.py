@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from coe import steering
 from coe.auth.principal import SYSTEM, Principal, Role
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
@@ -19,7 +20,6 @@ from coe.errors import (
     CoeError,
     ConflictError,
     NotFoundError,
-    ServiceUnavailableError,
     ValidationFailedError,
 )
 from coe.models import Rollout, RolloutSite, RolloutStatus, SiteState, TemplateStatus
@@ -68,11 +68,7 @@ def workflow_id(rollout_id: str) -> str:
 
 
 def _client(temporal: Client | None) -> Client:
-    if temporal is None:
-        raise ServiceUnavailableError(
-            "Temporal is not reachable: rollouts cannot be started or steered right now"
-        )
-    return temporal
+    return steering.client(temporal, "rollouts")
 
 
 async def template_users(session: AsyncSession, template: str) -> set[str]:
@@ -266,18 +262,7 @@ async def control(
 
 
 async def _update(temporal: Client | None, row: Rollout, name: str, argument: Any) -> Any:
-    from temporalio.client import RPCError, WorkflowUpdateFailedError
-
-    handle = _client(temporal).get_workflow_handle(row.workflow_id)
-    try:
-        return await handle.execute_update(name, argument)
-    except WorkflowUpdateFailedError as error:
-        cause = error.cause.message if hasattr(error.cause, "message") else str(error.cause)
-        raise ConflictError(f"refused: {cause}", rollout=row.id) from None
-    except RPCError as error:
-        raise ConflictError(
-            f"rollout {row.id} cannot take {name} now: {error.message}", rollout=row.id
-        ) from None
+    return await steering.update(temporal, row.workflow_id, name, argument, None, rollout=row.id)
 
 
 def visible_sites(principal: Principal, rows: list[RolloutSite]) -> list[RolloutSite]:

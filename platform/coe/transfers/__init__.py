@@ -1,0 +1,1 @@
+"""NPI tech transfers: move a proven process from one site to another."""

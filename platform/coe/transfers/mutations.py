@@ -1,0 +1,163 @@
+"""Write side of transfers: start, complete the target's overlay, approve, and decide."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from coe.auth.principal import Role
+from coe.graphql.context import CoeContext
+from coe.graphql.permissions import ANY_ROLE, allow
+from coe.signatures.types import SignerInput
+from coe.transfers import service
+from coe.transfers.contract import CANCEL, EXTEND, FAIL
+from coe.transfers.types import TransferType
+
+
+@strawberry.input(description="What to transfer, where, and what qualifies it.")
+class StartTransferInput:
+    template: str = strawberry.field(description="Template key (the version the source runs).")
+    from_site: str = strawberry.field(description="Source site: runs the process today.")
+    to_site: str = strawberry.field(description="Target site: receives it.")
+    tolerance: float = strawberry.field(
+        default=0.02,
+        description="How much lower the target's right-first-time may be: it qualifies when "
+        "the lower end of the 95 % interval of (target - source) is at least -tolerance.",
+    )
+    min_units: int = strawberry.field(
+        default=200, description="Units the target must complete before it can qualify."
+    )
+    window: str = strawberry.field(
+        default="30d", description="Qualification window after deployment (e.g. 30d, 72h)."
+    )
+    baseline_from: date | None = strawberry.field(
+        default=None, description="First day of the source's baseline (default: 30 days ago)."
+    )
+    baseline_to: date | None = strawberry.field(
+        default=None, description="Day after the baseline's last (default: tomorrow, UTC)."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why (kept in the audit).")
+
+
+async def _reload(info: Info[CoeContext, None], transfer_id: str) -> TransferType:
+    async with info.context.read() as session:
+        row = await service.get(session, info.context.caller(), transfer_id)
+    return TransferType.from_model(row, info.context.settings)
+
+
+@strawberry.type
+class TransferMutations:
+    @strawberry.mutation(
+        extensions=allow(Role.NPI_ENGINEER),
+        description="Start a tech transfer (npi_engineer). Refused, with the reasons, when a "
+        "site or the template is unknown, the source does not run it, source = target, the "
+        "target lacks an equipment class the process needs, or the source has no baseline.",
+    )
+    async def start_transfer(
+        self, info: Info[CoeContext, None], input: StartTransferInput
+    ) -> TransferType:
+        async with info.context.unit_of_work() as work:
+            row = await service.start(
+                work,
+                info.context.services.temporal,
+                info.context.settings,
+                template=input.template,
+                source=input.from_site,
+                target=input.to_site,
+                tolerance=input.tolerance,
+                min_units=input.min_units,
+                window_seconds=service.seconds_of(input.window),
+                baseline_from=input.baseline_from,
+                baseline_to=input.baseline_to,
+                reason=input.reason,
+            )
+        return await _reload(info, row.id)
+
+    @strawberry.mutation(
+        extensions=allow(Role.SITE_ADMIN, Role.COE_ARCHITECT),
+        description="The target's site admin makes the transfer's decisions (`choices`: a JSON "
+        "object of parameter values, site-bound ones required); the completed overlay is "
+        "proposed as the target's next overlay revision and the transfer goes to approval.",
+    )
+    async def complete_transfer_overlay(
+        self,
+        info: Info[CoeContext, None],
+        id: str,
+        choices: JSON | None = None,
+        reason: str | None = None,
+    ) -> TransferType:
+        async with info.context.unit_of_work() as work:
+            row, progress = await service.complete_overlay(
+                work, info.context.services.temporal, id, service.choices_of(choices), reason
+            )
+            return TransferType.from_model(row, info.context.settings).after(progress)
+
+    @strawberry.mutation(
+        extensions=allow(*ANY_ROLE),
+        description="Sign a transfer for its source or target side (`side`: source or "
+        "target) as a QA approver of that site; two different people, neither the starter. "
+        "The target's signature also approves the target's proposed overlay revision.",
+    )
+    async def approve_transfer(
+        self, info: Info[CoeContext, None], id: str, side: str, signature: SignerInput
+    ) -> TransferType:
+        async with info.context.unit_of_work() as work:
+            row, progress = await service.approve(
+                work,
+                info.context.services.temporal,
+                info.context.services.verifier,
+                id,
+                side,
+                signature.credentials(),
+                signature.reason,
+                info.context.settings.reauth_max_age_seconds,
+            )
+            return TransferType.from_model(row, info.context.settings).after(progress)
+
+    @strawberry.mutation(
+        extensions=allow(Role.NPI_ENGINEER),
+        description="After an unqualified window: qualify for another `window` (e.g. 14d).",
+    )
+    async def extend_transfer_qualification(
+        self, info: Info[CoeContext, None], id: str, window: str, reason: str | None = None
+    ) -> TransferType:
+        async with info.context.unit_of_work() as work:
+            row, progress = await service.steer(
+                work,
+                info.context.services.temporal,
+                id,
+                EXTEND,
+                reason=reason,
+                window_seconds=service.seconds_of(window),
+            )
+            return TransferType.from_model(row, info.context.settings).after(progress)
+
+    @strawberry.mutation(
+        extensions=allow(Role.NPI_ENGINEER),
+        description="After an unqualified window: end the transfer as failed.",
+    )
+    async def fail_transfer(
+        self, info: Info[CoeContext, None], id: str, reason: str
+    ) -> TransferType:
+        async with info.context.unit_of_work() as work:
+            row, progress = await service.steer(
+                work, info.context.services.temporal, id, FAIL, reason=reason
+            )
+            return TransferType.from_model(row, info.context.settings).after(progress)
+
+    @strawberry.mutation(
+        extensions=allow(Role.NPI_ENGINEER),
+        description="Cancel a transfer that has not ended (not while it deploys). What was "
+        "already deployed stays; roll it back with a rollout if needed.",
+    )
+    async def cancel_transfer(
+        self, info: Info[CoeContext, None], id: str, reason: str
+    ) -> TransferType:
+        async with info.context.unit_of_work() as work:
+            row, progress = await service.steer(
+                work, info.context.services.temporal, id, CANCEL, reason=reason
+            )
+            return TransferType.from_model(row, info.context.settings).after(progress)

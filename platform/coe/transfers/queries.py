@@ -1,0 +1,82 @@
+"""Read side of transfers: the package (computed now) and the transfers (from PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from coe.graphql.context import CoeContext
+from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
+from coe.graphql.permissions import ANY_ROLE, allow
+from coe.transfers import repository, service
+from coe.transfers.types import TransferPackageType, TransferType
+
+
+@strawberry.type
+class TransferQueries:
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="Preview a transfer: the source's effective definition and KPI baseline "
+        "(over [from, to), default the last 30 days), the proposed target overlay, the "
+        "decisions left to the target, equipment needed, blockers and what differs. "
+        "`choices` are the target's values (JSON object). Nothing is written.",
+    )
+    async def transfer_package(
+        self,
+        info: Info[CoeContext, None],
+        template: str,
+        from_site: str,
+        to_site: str,
+        choices: JSON | None = None,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> TransferPackageType:
+        async with info.context.read() as session:
+            found = await service.package(
+                session,
+                info.context.caller(),
+                template,
+                from_site,
+                to_site,
+                service.choices_of(choices),
+                from_,
+                to,
+            )
+        return TransferPackageType.of(found)
+
+    @strawberry.field(extensions=allow(*ANY_ROLE), description="One transfer.")
+    async def transfer(self, info: Info[CoeContext, None], id: str) -> TransferType:
+        async with info.context.read() as session:
+            row = await service.get(session, info.context.caller(), id)
+        return TransferType.from_model(row, info.context.settings)
+
+    @strawberry.field(
+        extensions=allow(*ANY_ROLE),
+        description="Transfers, newest first (site-scoped callers: those from or to their "
+        "sites); filter by template and status.",
+    )
+    async def transfers(
+        self,
+        info: Info[CoeContext, None],
+        template: str | None = None,
+        status: list[str] | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[TransferType]:
+        limit = page_size(first, info.context.settings.max_page_size)
+        cursor = decode_cursor(after)
+        async with info.context.read() as session:
+            rows, total = await repository.page(
+                session,
+                sites=info.context.caller().readable_sites(),
+                template=template,
+                statuses=status,
+                before=datetime.fromisoformat(cursor) if cursor else None,
+                limit=limit + 1,
+            )
+        nodes = [TransferType.from_model(row, info.context.settings) for row in rows]
+        return connection(nodes, total, limit, lambda node: node.started_at.isoformat())

@@ -1,0 +1,504 @@
+"""NPI tech transfers: the package (what moves, the source's baseline, the proposed target
+overlay and what differs), starting ProcessTransfer, and the people's steps it waits for.
+The workflow holds the state and validates every step; this checks identity, scope and
+e-signatures and writes what belongs to the request's transaction. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coe import steering
+from coe.auth.principal import Principal, Role
+from coe.auth.service import Credentials
+from coe.auth.tokens import TokenVerifier
+from coe.config import Settings
+from coe.definitions.compose import CompositionError, PreparedTemplate, compose
+from coe.definitions.service import effective_definition
+from coe.documents import Violation
+from coe.errors import BadUserInputError, ConflictError, NotFoundError, ValidationFailedError
+from coe.kpis import repository as kpis
+from coe.kpis.repository import Filter
+from coe.kpis.service import window
+from coe.kpis.stats import Ratio, wilson
+from coe.models import ACTIVE_TRANSFER, OverlayStatus, Transfer, TransferStatus
+from coe.overlays import repository as overlays
+from coe.overlays import service as overlay_service
+from coe.rollouts import repository as rollouts
+from coe.rollouts.service import timings
+from coe.signatures.manifest import Meaning
+from coe.signatures.service import sign
+from coe.sites import service as sites
+from coe.templates.validation import duration_seconds
+from coe.transfers import repository
+from coe.transfers.contract import (
+    APPROVE_TRANSFER,
+    CANCEL,
+    EXTEND,
+    FAIL,
+    OVERLAY_COMPLETED,
+    PROGRESS,
+    SIDES,
+    TRANSFER_WORKFLOW,
+    TransferInput,
+    TransferProgress,
+    TransferStep,
+)
+from coe.transfers.proposal import TransferProposal, definition_changes, propose
+from coe.work import UnitOfWork
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+DRIVERS = (Role.NPI_ENGINEER,)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The source's KPIs under the transferred version over [start, end) (UTC days)."""
+
+    start: date
+    end: date
+    right_first_time: Ratio
+    scrap_ratio: Ratio
+    rework_ratio: Ratio
+    batches_released: int
+    release_median_hours: float | None
+    release_p90_hours: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "rightFirstTime": asdict(self.right_first_time),
+            "scrapRatio": asdict(self.scrap_ratio),
+            "reworkRatio": asdict(self.rework_ratio),
+            "batchesReleased": self.batches_released,
+            "releaseMedianHours": self.release_median_hours,
+            "releaseP90Hours": self.release_p90_hours,
+        }
+
+
+@dataclass
+class TransferPackage:
+    template: str
+    version: str
+    source: str
+    target: str
+    source_definition: dict[str, Any]
+    source_sha256: str
+    source_overlay: dict[str, Any] | None
+    source_overlay_version: int | None
+    baseline: Baseline
+    proposal: TransferProposal
+    target_definition: dict[str, Any] | None = None
+    target_sha256: str | None = None
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """What the transfer row keeps (the package as it was at the start)."""
+        return {
+            "sourceSha256": self.source_sha256,
+            "sourceOverlay": self.source_overlay,
+            "sourceOverlayVersion": self.source_overlay_version,
+            "baseline": self.baseline.as_json(),
+            "carried": self.proposal.carried,
+            "carriedSteps": self.proposal.carried_steps,
+            "decisions": [asdict(d) for d in self.proposal.decisions],
+            "equipment": [asdict(e) for e in self.proposal.equipment],
+            "proposedOverlay": self.proposal.overlay,
+            "changes": [{"path": p, "before": b, "after": a} for p, b, a in self.changes],
+        }
+
+
+async def package(
+    session: AsyncSession,
+    principal: Principal,
+    template: str,
+    source: str,
+    target: str,
+    choices: dict[str, Any] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> TransferPackage:
+    """Everything a transfer moves and decides, computed now (nothing is written)."""
+    if source == target:
+        raise BadUserInputError(f"the source and the target are the same site ({source})")
+    await sites.get_site(session, principal, source)
+    target_site = await sites.get_site(session, principal, target)
+    running = await rollouts.live(session, sites=[source], template=template)
+    if not running:
+        raise ConflictError(
+            f"{source} does not run {template} (the ledger has no live deployment of it there): "
+            "only a process that runs can be transferred",
+            site=source,
+        )
+    version = running[0].version
+    source_definition = await effective_definition(session, principal, source, template, version)
+    template_row = source_definition.template
+    overlay = source_definition.overlay
+    latest = await overlays.latest(session, target, template)
+    proposal = propose(
+        template_row.document,
+        overlay.document if overlay else None,
+        target,
+        await repository.equipment(session, target_site.id or 0),
+        choices,
+        source=source,
+        target_revision=(latest.version + 1) if latest else 1,
+    )
+    first, last = window(start, end)
+    result = TransferPackage(
+        template=template,
+        version=version,
+        source=source,
+        target=target,
+        source_definition=source_definition.definition.document,
+        source_sha256=source_definition.definition.sha256,
+        source_overlay=overlay.document if overlay else None,
+        source_overlay_version=overlay.version if overlay else None,
+        baseline=await _baseline(session, template, version, source, first, last),
+        proposal=proposal,
+    )
+    try:
+        composed = compose(
+            PreparedTemplate(template_row.document, template_row.content_sha256),
+            target,
+            proposal.overlay,
+        )
+    except CompositionError:
+        return result  # the proposal's blockers say why
+    result.target_definition, result.target_sha256 = composed.document, composed.sha256
+    result.changes = definition_changes(result.source_definition, composed.document)
+    return result
+
+
+async def _baseline(
+    session: AsyncSession, template: str, version: str, site: str, start: date, end: date
+) -> Baseline:
+    scope = Filter(sites=[site], template=template, version=version)
+    counts = (await kpis.unit_counts(session, [], scope, start, end, "day"))[0]
+    releases = (await kpis.release_times(session, [], scope, start, end, "day"))[0]
+    units = int(counts["units"] or 0)
+    return Baseline(
+        start=start,
+        end=end,
+        right_first_time=wilson(int(counts["rft"] or 0), units),
+        scrap_ratio=wilson(int(counts["scrapped"] or 0), units),
+        rework_ratio=wilson(int(counts["reworked"] or 0), units),
+        batches_released=int(releases["count"] or 0),
+        release_median_hours=releases["median"],
+        release_p90_hours=releases["p90"],
+    )
+
+
+def _blocked(proposal: TransferProposal, message: str) -> ValidationFailedError:
+    return ValidationFailedError(message, [v.as_dict() for v in proposal.blockers])
+
+
+async def start(
+    work: UnitOfWork,
+    temporal: Client | None,
+    settings: Settings,
+    *,
+    template: str,
+    source: str,
+    target: str,
+    tolerance: float,
+    min_units: int,
+    window_seconds: float,
+    baseline_from: date | None = None,
+    baseline_to: date | None = None,
+    reason: str | None = None,
+) -> Transfer:
+    """Check the transfer can happen, keep its package, start ProcessTransfer."""
+    work.principal.require_roles(*DRIVERS)
+    problems = [
+        Violation(path, why)
+        for path, why, bad in (
+            ("/tolerance", "between 0 and 0.5", not 0 <= tolerance <= 0.5),
+            ("/minUnits", "at least 1", min_units < 1),
+            ("/window", "longer than zero", window_seconds <= 0),
+        )
+        if bad
+    ]
+    if problems:
+        raise ValidationFailedError(
+            "the transfer's terms are not valid", [v.as_dict() for v in problems]
+        )
+    found = await package(
+        work.session, work.principal, template, source, target, None, baseline_from, baseline_to
+    )
+    if found.proposal.blockers:
+        raise _blocked(found.proposal, f"the transfer of {template} to {target} is blocked")
+    baseline = found.baseline.right_first_time
+    if not baseline.denominator:
+        raise ValidationFailedError(
+            f"{source} has no units of {template}@{found.version} between "
+            f"{found.baseline.start} and {found.baseline.end}: no baseline to qualify against",
+            [{"path": "/baselineFrom", "reason": "choose a window in which the source produced"}],
+        )
+    if await repository.active_between(work.session, template, target, list(ACTIVE_TRANSFER)):
+        raise ConflictError(f"a transfer of {template} to {target} is already under way")
+    transfer_id = f"{template}-{source}-{target}-{uuid.uuid4().hex[:6]}"
+    row = Transfer(
+        id=transfer_id,
+        template=template,
+        version=found.version,
+        source=source,
+        target=target,
+        status=TransferStatus.AWAITING_OVERLAY,
+        reason=f"waiting for {target}'s site admin to complete the overlay",
+        tolerance=tolerance,
+        min_units=min_units,
+        window_seconds=window_seconds,
+        package=found.as_json(),
+        started_by=work.principal.subject,
+        workflow_id=workflow_id(transfer_id),
+    )
+    await repository.add(work.session, row)
+    await work.audit(
+        "transfer.started",
+        "transfer",
+        transfer_id,
+        after={
+            "template": template,
+            "version": found.version,
+            "source": source,
+            "target": target,
+            "tolerance": tolerance,
+            "minUnits": min_units,
+            "windowSeconds": window_seconds,
+            "baseline": found.baseline.as_json(),
+        },
+        reason=reason,
+    )
+    from temporalio.common import WorkflowIDReusePolicy
+
+    await steering.client(temporal, "transfers").start_workflow(
+        TRANSFER_WORKFLOW,
+        TransferInput(
+            transfer_id=transfer_id,
+            template=template,
+            version=found.version,
+            source=source,
+            target=target,
+            started_by=work.principal.subject,
+            tolerance=tolerance,
+            min_units=min_units,
+            window_seconds=window_seconds,
+            baseline_units=baseline.denominator,
+            baseline_right_first_time=baseline.numerator,
+            timings=timings(settings),
+            poll_seconds=settings.transfer_poll_seconds,
+        ),
+        id=row.workflow_id,
+        task_queue=settings.temporal_task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    return row
+
+
+async def complete_overlay(
+    work: UnitOfWork,
+    temporal: Client | None,
+    transfer_id: str,
+    choices: dict[str, Any],
+    reason: str | None = None,
+) -> tuple[Transfer, TransferProgress]:
+    """The target's site admin makes the decisions; the completed overlay is proposed (as any
+    overlay revision) and the transfer goes to approval."""
+    row = await get(work.session, work.principal, transfer_id)
+    work.principal.require_site(row.target, *overlay_service.PROPOSERS)
+    template_row = await _template(work.session, row)
+    site = await sites.get_site(work.session, work.principal, row.target)
+    latest = await overlays.latest(work.session, row.target, row.template)
+    proposal = propose(
+        template_row,
+        row.package.get("sourceOverlay"),
+        row.target,
+        await repository.equipment(work.session, site.id or 0),
+        choices,
+        source=row.source,
+        target_revision=(latest.version + 1) if latest else 1,
+    )
+    if reason:
+        proposal.overlay["metadata"]["reason"] = reason
+    problems = [v.as_dict() for v in proposal.blockers] + [
+        {"path": f"/choices/{d.parameter}", "reason": f"to be chosen: {d.reason}"}
+        for d in proposal.open_decisions
+    ]
+    if problems:
+        raise ValidationFailedError(f"{row.target}'s overlay is not complete", problems)
+    revision, _ = await overlay_service.propose(work, proposal.overlay)
+    # The workflow records the step on the transfer row: this transaction must not hold that
+    # row while it waits for the update, or the two would wait on each other.
+    progress = await _update(
+        temporal, row, OVERLAY_COMPLETED, _step(work, overlay_version=revision.version)
+    )
+    return row, progress
+
+
+async def approve(
+    work: UnitOfWork,
+    temporal: Client | None,
+    verifier: TokenVerifier,
+    transfer_id: str,
+    side: str,
+    credentials: Credentials,
+    reason: str,
+    reauth_max_age_seconds: int,
+) -> tuple[Transfer, TransferProgress]:
+    """A QA approver of `side` (source or target) signs; the target's signature also approves
+    the target's proposed overlay revision. The workflow refuses a second signature by the
+    same person, the starter, or a transfer not awaiting approval — and nothing is kept."""
+    if side not in SIDES:
+        raise BadUserInputError(f"side must be source or target, not {side!r}")
+    row = await get(work.session, work.principal, transfer_id)
+    work.principal.require_roles(Role.QA_APPROVER)
+    site = row.source if side == "source" else row.target
+    work.principal.require_site(site, Role.QA_APPROVER)
+    # the workflow's state, not its mirror (which may lag the previous step by a moment)
+    state: TransferProgress = await steering.query(
+        temporal, row.workflow_id, PROGRESS, TransferProgress, transfer=row.id
+    )
+    if state.status != TransferStatus.AWAITING_APPROVAL:
+        raise ConflictError(f"transfer {transfer_id} is {state.status}, not awaiting_approval")
+    revision = (
+        await overlays.revision(work.session, row.target, row.template, state.overlay_version)
+        if state.overlay_version is not None
+        else None
+    )
+    signature = await sign(
+        work,
+        verifier,
+        credentials=credentials,
+        meaning=Meaning.APPROVED,
+        reason=reason,
+        entity_type="transfer",
+        entity_id=f"{transfer_id}/{side}",
+        content=_signed_content(row, side, revision.document if revision else None),
+        author=row.started_by,
+        reauth_max_age_seconds=reauth_max_age_seconds,
+    )
+    if side == "target" and revision is not None and revision.status == OverlayStatus.PROPOSED:
+        await overlay_service.approve(
+            work,
+            verifier,
+            row.target,
+            row.template,
+            revision.version,
+            credentials,
+            reason,
+            reauth_max_age_seconds=reauth_max_age_seconds,
+        )
+    progress = await _update(
+        temporal,
+        row,
+        APPROVE_TRANSFER,
+        _step(work, side=side, reason=reason, signature_id=str(signature.id)),
+    )
+    return row, progress
+
+
+async def steer(
+    work: UnitOfWork,
+    temporal: Client | None,
+    transfer_id: str,
+    action: str,
+    *,
+    reason: str | None = None,
+    window_seconds: float | None = None,
+) -> tuple[Transfer, TransferProgress]:
+    """extend (a new qualification window), fail, or cancel — validated by the workflow."""
+    work.principal.require_roles(*DRIVERS)
+    if action not in (EXTEND, FAIL, CANCEL):
+        raise BadUserInputError(f"unknown action {action!r}")
+    row = await get(work.session, work.principal, transfer_id)
+    progress = await _update(
+        temporal, row, action, _step(work, reason=reason, window_seconds=window_seconds)
+    )
+    return row, progress
+
+
+async def get(session: AsyncSession, principal: Principal, transfer_id: str) -> Transfer:
+    row = await repository.get(session, transfer_id)
+    readable = principal.readable_sites()
+    if row is None or (readable is not None and not {row.source, row.target} & readable):
+        raise NotFoundError(f"no transfer {transfer_id!r}")
+    return row
+
+
+def workflow_id(transfer_id: str) -> str:
+    return f"transfer-{transfer_id}"
+
+
+def _step(work: UnitOfWork, **fields: Any) -> TransferStep:
+    return TransferStep(
+        actor=work.principal.subject,
+        roles=sorted(work.principal.roles),
+        sites=sorted(work.principal.sites),
+        request_id=work.request_id,
+        **fields,
+    )
+
+
+def _signed_content(row: Transfer, side: str, overlay: dict[str, Any] | None) -> dict[str, Any]:
+    """What a transfer approval signs: this transfer, this side, its terms, the baseline and
+    the target's overlay revision."""
+    return {
+        "transfer": row.id,
+        "side": side,
+        "template": row.template,
+        "version": row.version,
+        "source": row.source,
+        "target": row.target,
+        "tolerance": row.tolerance,
+        "minUnits": row.min_units,
+        "windowSeconds": row.window_seconds,
+        "overlay": overlay,
+        "baseline": row.package.get("baseline"),
+    }
+
+
+async def _template(session: AsyncSession, row: Transfer) -> dict[str, Any]:
+    from coe.templates import repository as templates
+
+    version = await templates.get(session, row.template, row.version)
+    if version is None:
+        raise NotFoundError(f"{row.template}@{row.version} is gone")
+    document: dict[str, Any] = version.document
+    return document
+
+
+async def _update(
+    temporal: Client | None, row: Transfer, name: str, argument: Any
+) -> TransferProgress:
+    progress: TransferProgress = await steering.update(
+        temporal, row.workflow_id, name, argument, TransferProgress, transfer=row.id
+    )
+    return progress
+
+
+def choices_of(value: Any) -> dict[str, Any]:
+    """The target's choices: a JSON object of parameter values."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadUserInputError("`choices` must be a JSON object of parameter values")
+    return value
+
+
+def seconds_of(text: str, argument: str = "window") -> float:
+    """A duration such as 30d, 72h, 90m or 45s, in seconds."""
+    seconds = duration_seconds(text)
+    if seconds is None or seconds <= 0:
+        raise BadUserInputError(
+            f"`{argument}` must be a duration such as 30d, 72h, 90m or 45s, not {text!r}",
+            argument=argument,
+        )
+    return float(seconds)

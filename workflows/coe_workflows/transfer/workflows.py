@@ -1,0 +1,394 @@
+"""ProcessTransfer: a proven process moves from a source site to a target site, and proves
+itself there.
+
+awaiting_overlay (the target's site admin completes the proposed overlay) → awaiting_approval
+(e-signatures by a QA approver of the source and one of the target, two different people, not
+the starter) → deploying (the rollouts' SiteDeployment, recorded in the ledger) → qualifying
+(every poll interval the target's right-first-time under the transferred version is compared
+with the source's baseline, as intervals) → qualified; or, when the window ends unqualified,
+awaiting_decision → extended (qualifying again) or failed. Cancellable until it ends. Durable
+for weeks: every wait is a Temporal condition or timer; every step is recorded and audited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError, ChildWorkflowError
+
+with workflow.unsafe.imports_passed_through():
+    from coe.models.rollout import RolloutStatus, SiteState
+    from coe.models.transfer import TransferStatus
+    from coe.rollouts.contract import SITE_WORKFLOW, SiteDeploymentInput, SiteStatus
+    from coe.transfers.contract import (
+        APPROVE_TRANSFER,
+        CANCEL,
+        EXTEND,
+        FAIL,
+        OVERLAY_COMPLETED,
+        PROGRESS,
+        DeploymentOpening,
+        QualificationRequest,
+        TargetCounts,
+        TransferInput,
+        TransferProgress,
+        TransferRecord,
+        TransferStep,
+    )
+    from coe.transfers.qualification import assess
+    from coe_workflows.rollout.models import RolloutRecord
+    from coe_workflows.rollout.workflows import RECORD_RETRY, RECORD_TIMEOUT, _cause, _record
+
+SYSTEM_ACTOR = "system:transfer"
+DRIVERS = ("npi_engineer",)
+OVERLAY_EDITORS = ("site_admin", "coe_architect")
+FINISHED = (TransferStatus.QUALIFIED, TransferStatus.FAILED, TransferStatus.CANCELLED)
+
+
+@workflow.defn(name="ProcessTransfer")
+class ProcessTransfer:
+    @workflow.init
+    def __init__(self, request: TransferInput) -> None:
+        # the input is known before any update is handled (one may arrive with the start)
+        self._input: TransferInput | None = request
+        self._status = TransferStatus.AWAITING_OVERLAY
+        self._overlay_version: int | None = None
+        self._approvals: dict[str, dict[str, str]] = {}
+        self._cancelled = False
+        self._decision: TransferStep | None = None
+        self._decision_kind: str | None = None
+        self._reason: str | None = None
+        self._records: list[TransferRecord] = []
+        self._recording = False
+
+    @workflow.run
+    async def run(self, request: TransferInput) -> str:
+        recorder = asyncio.create_task(self._recorder())
+        try:
+            await self._steps()
+        finally:  # everything recorded, in order, before the workflow ends
+            await workflow.wait_condition(lambda: not self._records and not self._recording)
+            recorder.cancel()
+        return self._status.value
+
+    async def _steps(self) -> None:
+        await workflow.wait_condition(lambda: self._overlay_version is not None or self._cancelled)
+        if not self._cancelled:
+            await workflow.wait_condition(lambda: len(self._approvals) == 2 or self._cancelled)
+        if self._cancelled or not await self._deploy():
+            return
+        await self._qualify()
+
+    async def _recorder(self) -> None:
+        """Mirror and audit the records one at a time, in order. Update handlers only queue
+        them: the API's transaction (with its own audit record, which holds the audit chain's
+        lock) waits for the update to return, so recording inside the update would deadlock."""
+        while True:
+            await workflow.wait_condition(lambda: bool(self._records))
+            self._recording = True
+            try:
+                await _record("record_transfer", self._records.pop(0))
+            finally:
+                self._recording = False
+
+    # --- deployment ----------------------------------------------------------------------
+
+    async def _deploy(self) -> bool:
+        assert self._input is not None
+        request = self._input
+        self._record(
+            TransferStatus.DEPLOYING,
+            f"deploying {request.template}@{request.version} to {request.target}",
+            "deploying",
+        )
+        await _record(
+            "open_transfer_deployment",
+            DeploymentOpening(
+                request.transfer_id,
+                request.template,
+                request.version,
+                request.target,
+                request.started_by,
+            ),
+        )
+        try:
+            status: SiteStatus = await workflow.execute_child_workflow(
+                SITE_WORKFLOW,
+                SiteDeploymentInput(
+                    rollout_id=request.transfer_id,
+                    site=request.target,
+                    wave="transfer",
+                    template=request.template,
+                    version=request.version,
+                    started_by=request.started_by,
+                    timings=request.timings,
+                ),
+                result_type=SiteStatus,
+                id=f"{workflow.info().workflow_id}--deploy",
+            )
+        except ChildWorkflowError as error:
+            status = SiteStatus(
+                request.target, "transfer", SiteState.FAILED.value, reason=_cause(error)
+            )
+        live = status.state == SiteState.LIVE.value
+        await _record(
+            "record_rollout",
+            RolloutRecord(
+                request.transfer_id,
+                (RolloutStatus.COMPLETED if live else RolloutStatus.FAILED).value,
+                None,
+                status.reason,
+                finished=True,
+            ),
+        )
+        if not live:
+            self._record(
+                TransferStatus.FAILED,
+                f"deployment to {request.target} {status.state}: {status.reason}",
+                "deployment_failed",
+                finished=True,
+            )
+        return live
+
+    # --- qualification -------------------------------------------------------------------
+
+    async def _qualify(self) -> str:
+        assert self._input is not None
+        request = self._input
+        since = workflow.now().date().isoformat()
+        deadline = workflow.now() + timedelta(seconds=request.window_seconds)
+        self._record(
+            TransferStatus.QUALIFYING,
+            f"live at {request.target}; measuring its right-first-time against the source's",
+            "deployed",
+        )
+        while True:
+            counts: TargetCounts = await workflow.execute_activity(
+                "measure_transfer",
+                QualificationRequest(request.template, request.version, request.target, since),
+                result_type=TargetCounts,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=RECORD_RETRY,
+            )
+            found = assess(
+                request.baseline_units,
+                request.baseline_right_first_time,
+                counts.units,
+                counts.right_first_time,
+                tolerance=request.tolerance,
+                min_units=request.min_units,
+            )
+            measurement: dict[str, Any] = {
+                "units": counts.units,
+                "rightFirstTime": counts.right_first_time,
+                "value": found.target.value,
+                "low": found.target.low,
+                "high": found.target.high,
+                "difference": found.difference.value,
+                "differenceLow": found.difference.low,
+                "differenceHigh": found.difference.high,
+                "since": since,
+                "deadline": deadline.isoformat(),
+            }
+            if self._cancelled:
+                return self._status.value
+            if found.qualified:
+                self._record(
+                    TransferStatus.QUALIFIED, found.reason, "qualified", measurement, finished=True
+                )
+                return self._status.value
+            if workflow.now() >= deadline:
+                self._decision, self._decision_kind = None, None
+                self._record(
+                    TransferStatus.AWAITING_DECISION,
+                    f"the qualification window ended unqualified ({found.reason}): extend the "
+                    "window or fail the transfer",
+                    "window_ended",
+                    measurement,
+                )
+                await workflow.wait_condition(lambda: self._decision is not None or self._cancelled)
+                if self._cancelled:
+                    return self._status.value
+                if self._decision_kind == FAIL:
+                    return self._status.value  # the fail update recorded it
+                assert self._decision is not None
+                deadline = workflow.now() + timedelta(seconds=self._decision.window_seconds or 0)
+                measurement["deadline"] = deadline.isoformat()
+                continue
+            self._record(self._status, found.reason, "", measurement)  # not audited
+            pause = min(request.poll_seconds, (deadline - workflow.now()).total_seconds())
+            if pause > 0:
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(lambda: self._cancelled, timeout=pause)
+
+    # --- people's steps ------------------------------------------------------------------
+
+    @workflow.update(name=OVERLAY_COMPLETED)
+    async def overlay_completed(self, step: TransferStep) -> TransferProgress:
+        """The target's site admin proposed the completed overlay (revision given)."""
+        self._overlay_version = step.overlay_version
+        self._record(
+            TransferStatus.AWAITING_APPROVAL,
+            "waiting for the QA approvers of the source and of the target to sign",
+            "overlay_completed",
+            step=step,
+        )
+        return self._progress()
+
+    @overlay_completed.validator
+    def _validate_overlay(self, step: TransferStep) -> None:
+        self._require_status(TransferStatus.AWAITING_OVERLAY, "take the target's overlay")
+        if not set(OVERLAY_EDITORS) & set(step.roles):
+            raise ApplicationError("only the target's site admin completes its overlay")
+
+    @workflow.update(name=APPROVE_TRANSFER)
+    async def approve(self, step: TransferStep) -> TransferProgress:
+        """An e-signed approval for one side (the API verified the signer's password)."""
+        assert step.side is not None
+        self._approvals[step.side] = {
+            "signer": step.actor,
+            "signatureId": step.signature_id or "",
+            "reason": step.reason or "",
+        }
+        waiting = [side for side in ("source", "target") if side not in self._approvals]
+        self._record(
+            TransferStatus.AWAITING_APPROVAL,
+            f"waiting for the {waiting[0]}'s QA approver" if waiting else "approved",
+            f"approved_{step.side}",
+            step=step,
+        )
+        return self._progress()
+
+    @approve.validator
+    def _validate_approval(self, step: TransferStep) -> None:
+        assert self._input is not None
+        self._require_status(TransferStatus.AWAITING_APPROVAL, "be approved")
+        if step.side not in ("source", "target"):
+            raise ApplicationError("an approval is for the source or the target")
+        if step.side in self._approvals:
+            raise ApplicationError(
+                f"the {step.side} side is already approved by "
+                f"{self._approvals[step.side]['signer']}"
+            )
+        if "qa_approver" not in step.roles:
+            raise ApplicationError("only a QA approver signs a transfer")
+        site = self._input.source if step.side == "source" else self._input.target
+        if step.sites and site not in step.sites:
+            raise ApplicationError(f"you approve for {', '.join(step.sites)}, not for {site}")
+        if step.actor == self._input.started_by:
+            raise ApplicationError("the person who started the transfer cannot approve it")
+        other = [a["signer"] for s, a in self._approvals.items() if s != step.side]
+        if step.actor in other:
+            raise ApplicationError(
+                "the source and the target need two different QA approvers; you signed the "
+                "other side already"
+            )
+
+    @workflow.update(name=EXTEND)
+    async def extend(self, step: TransferStep) -> TransferProgress:
+        """Qualify for longer: a new window from now."""
+        self._decision, self._decision_kind = step, EXTEND
+        self._record(
+            TransferStatus.QUALIFYING,
+            f"qualification extended by {step.window_seconds:g} s",
+            "extended",
+            step=step,
+        )
+        return self._progress()
+
+    @extend.validator
+    def _validate_extend(self, step: TransferStep) -> None:
+        self._require_driver(step)
+        self._require_status(TransferStatus.AWAITING_DECISION, "be extended")
+        if not step.window_seconds or step.window_seconds <= 0:
+            raise ApplicationError("an extension needs a window longer than zero")
+
+    @workflow.update(name=FAIL)
+    async def fail(self, step: TransferStep) -> TransferProgress:
+        """End unqualified (the target keeps what was deployed; roll it out again to change)."""
+        self._decision, self._decision_kind = step, FAIL
+        self._record(
+            TransferStatus.FAILED,
+            f"failed qualification, decided by {step.actor}: {step.reason or 'no reason given'}",
+            "failed",
+            step=step,
+            finished=True,
+        )
+        return self._progress()
+
+    @fail.validator
+    def _validate_fail(self, step: TransferStep) -> None:
+        self._require_driver(step)
+        self._require_status(TransferStatus.AWAITING_DECISION, "be failed")
+
+    @workflow.update(name=CANCEL)
+    async def cancel(self, step: TransferStep) -> TransferProgress:
+        """Stop the transfer; what was deployed stays (roll it back with a rollout)."""
+        self._cancelled = True
+        self._record(
+            TransferStatus.CANCELLED,
+            f"cancelled by {step.actor}: {step.reason or 'no reason given'}",
+            "cancelled",
+            step=step,
+            finished=True,
+        )
+        return self._progress()
+
+    @cancel.validator
+    def _validate_cancel(self, step: TransferStep) -> None:
+        self._require_driver(step)
+        if self._status in FINISHED or self._cancelled:
+            raise ApplicationError(f"the transfer is already {self._status.value}")
+        if self._status is TransferStatus.DEPLOYING:
+            raise ApplicationError("the transfer is deploying; cancel it once the deployment ends")
+
+    # --- helpers -------------------------------------------------------------------------
+
+    @workflow.query(name=PROGRESS)
+    def _progress(self) -> TransferProgress:
+        return TransferProgress(
+            self._status.value, self._reason, dict(self._approvals), self._overlay_version
+        )
+
+    def _require_status(self, wanted: TransferStatus, what: str) -> None:
+        if self._status is not wanted:
+            raise ApplicationError(
+                f"the transfer is {self._status.value}; only when {wanted.value} can it {what}"
+            )
+
+    @staticmethod
+    def _require_driver(step: TransferStep) -> None:
+        if not set(DRIVERS) & set(step.roles):
+            raise ApplicationError("only an NPI engineer drives a transfer")
+
+    def _record(
+        self,
+        status: TransferStatus,
+        reason: str,
+        action: str,
+        qualification: dict[str, Any] | None = None,
+        *,
+        step: TransferStep | None = None,
+        finished: bool = False,
+    ) -> None:
+        """Set the status now; queue its record (see `_recorder`)."""
+        assert self._input is not None
+        self._status, self._reason = status, reason
+        self._records.append(
+            TransferRecord(
+                transfer_id=self._input.transfer_id,
+                status=status.value,
+                reason=reason,
+                action=action,
+                actor=step.actor if step else SYSTEM_ACTOR,
+                finished=finished,
+                approvals=dict(self._approvals),
+                qualification=qualification,
+                overlay_version=self._overlay_version,
+                request_id=step.request_id if step else None,
+            ),
+        )
