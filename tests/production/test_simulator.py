@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coe.auth.principal import Role
-from coe.plants.agent import Producer, SiteStore
+from coe.plants.agent import Producer, SiteStore, close_history
 from coe.plants.contract import Deployment
 from tests.production.conftest import KEY, production_template
 from tests.world import World
@@ -71,11 +71,7 @@ async def test_a_template_that_arrives_later_has_no_history(
     production: World, tmp_path: Path
 ) -> None:
     store = SiteStore(tmp_path, "penang", "not used here")
-    store.state["production"] = {
-        "lines": {},
-        "outbox": [],
-        "started": (datetime.now(UTC) - timedelta(days=3)).isoformat(),  # the agent's first run
-    }
+    close_history(tmp_path)  # the demo's initial rollouts are done
     deployment: dict[str, Any] = {
         "template": KEY,
         "version": "1.0.0",

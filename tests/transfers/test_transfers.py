@@ -144,6 +144,7 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     assert incomplete.errors[0]["extensions"]["violations"][0]["path"] == "/choices/label_language"
     (await complete(fleet, transfer["id"], label_language="en")).ok()
 
+    await produce(fleet, "cork", good=0, bad=50, tag="trial")  # before it goes live: not counted
     same_person = await approve(fleet, transfer["id"], "source", "quinn")
     same_person.ok()
     again = await approve(fleet, transfer["id"], "target", "quinn")

@@ -75,11 +75,13 @@ def demo_rollouts(as_json: bool = JsonOption) -> None:
     """Roll the demo's templates out to the demo plants (coe up runs it on the first start)."""
     from coe.config import load_settings
     from coe.demo import demo_rollouts as run
+    from coe.plants.agent import close_history
 
     settings = load_settings()
     token = (settings.state_dir / "tokens" / "coe_architect").read_text().strip()
     with console.status("rolling the demo templates out…"):
         rollouts = run(f"http://{settings.host}:{settings.port}", token)
+    close_history(settings.state_dir / "plants")  # what comes next happens in real time
     emit(
         rollouts,
         as_json,

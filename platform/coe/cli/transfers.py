@@ -39,6 +39,10 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} h"
+
+
 def _interval(ratio: dict[str, Any]) -> str:
     return (
         f"{_pct(ratio['value'])} [{_pct(ratio['low'])}, {_pct(ratio['high'])}] "
@@ -97,7 +101,7 @@ def render_package(found: dict[str, Any]) -> Group:
         f"baseline ({found['baseline']['from']} to {found['baseline']['to']}): right-first-time "
         f"{_interval(found['baseline']['rightFirstTime'])}, scrap "
         f"{_interval(found['baseline']['scrapRatio'])}, release median "
-        f"{found['baseline']['releaseMedianHours'] or '—'} h over "
+        f"{_hours(found['baseline']['releaseMedianHours'])} over "
         f"{found['baseline']['batchesReleased']} batches",
     ]
     grid = Table(title="What the target gets", header_style="bold")

@@ -192,3 +192,30 @@ async def guard_counts(
         )
     ).one()
     return {name: int(value) for name, value in row._mapping.items()}
+
+
+async def units_since(
+    session: AsyncSession, site: str, template: str, version: str, since: datetime
+) -> tuple[int, int]:
+    """Units (and right-first-time ones) `site` completed under `template`@`version` from
+    `since` on, to the second: whole days after from the daily rollup, the day of `since`
+    from the units themselves."""
+    day = since.astimezone(UTC).date()
+    statement = """
+    SELECT coalesce(sum(units), 0) AS units, coalesce(sum(right_first_time), 0) AS rft
+    FROM kpi_daily WHERE site = :site AND template = :template AND version = :version
+      AND day > :day
+    UNION ALL
+    SELECT count(*), count(*) FILTER (WHERE outcome = 'right_first_time') FROM unit_outcome
+    WHERE site = :site AND day = :day AND template = :template AND version = :version
+      AND occurred_at >= :since
+    """
+    connection = await session.connection()
+    rows = await connection.execute(
+        text(statement),
+        {"site": site, "template": template, "version": version, "day": day, "since": since},
+    )
+    units = right_first_time = 0
+    for row in rows:
+        units, right_first_time = units + int(row.units), right_first_time + int(row.rft)
+    return units, right_first_time

@@ -89,6 +89,7 @@ class SiteStore:
     def __init__(self, folder: Path, site: str, credential: str) -> None:
         self.site = site
         self.credential = credential
+        self.folder = folder
         self.path = folder / f"{site}.json"
         self.faults_path = folder / f"{site}.faults.json"
         self.lock = asyncio.Lock()
@@ -256,17 +257,31 @@ def _error_body(request: Request[Any, Any, Any], error: HTTPException) -> Respon
     return Response({"error": code, "message": error.detail}, status_code=error.status_code)
 
 
+HISTORY_CLOSED = "history-closed"
+
+
+def history_closed(folder: Path) -> datetime | None:
+    """When the demo plants' past ended (deployments after it get no made-up history)."""
+    path = folder / HISTORY_CLOSED
+    return datetime.fromisoformat(path.read_text().strip()) if path.exists() else None
+
+
+def close_history(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / HISTORY_CLOSED).write_text(_now())
+
+
 class Producer:
     """Demo production: every `interval` seconds each site makes units and batches under the
     definitions it runs, and sends them to the platform's ingest endpoint with its plant token.
 
     The first time a site runs a template, `backfill` of history is made, split evenly between
     the versions the site has run (oldest first), so an upgrade already shows in the KPIs —
-    for the templates deployed within `history_window` of the agent's first production (what
-    the plants ran before the platform); a template that arrives later (a transfer, a new
-    process) starts producing at its deployment. A line starts only once its deployment is
-    `settle` old: a platform that has just started may still be rolling an upgrade out right
-    behind the first version."""
+    for what the plants ran before the platform: deployments until the time written in
+    `HISTORY_CLOSED` in the agent's folder (`coe demo-rollouts` writes it when done). A
+    template deployed after that (a transfer, a new process) starts producing at its
+    deployment. A line starts only once its deployment is `settle` old: a platform that has
+    just started may still be rolling an upgrade out right behind the first version."""
 
     def __init__(
         self,
@@ -277,11 +292,9 @@ class Producer:
         interval: float = 5.0,
         backfill: timedelta = timedelta(days=14),
         settle: timedelta = timedelta(seconds=20),
-        history_window: timedelta = timedelta(minutes=10),
     ) -> None:
         self.stores, self.api_url, self.tokens = stores, api_url.rstrip("/"), tokens
         self.interval, self.backfill, self.settle = interval, backfill, settle
-        self.history_window = history_window
         self.rngs: dict[str, random.Random] = {}
 
     async def run(self) -> None:
@@ -297,7 +310,7 @@ class Producer:
     async def tick(self, store: SiteStore, http: httpx.AsyncClient) -> None:
         now = datetime.now(UTC)
         production = store.state.setdefault("production", {"lines": {}, "outbox": []})
-        started = datetime.fromisoformat(production.setdefault("started", now.isoformat()))
+        closed = history_closed(store.folder)
         for template, entry in sorted(store.state["templates"].items()):
             current = entry.get("current")
             if not current:
@@ -312,7 +325,7 @@ class Producer:
                 line = Line.from_json(raw)
             elif now - since < self.settle:
                 continue
-            elif since - started > self.history_window:
+            elif closed is not None and since > closed:
                 line = Line(store.site, template, current["version"], [], since)  # no history
             else:
                 line = Line(store.site, template, current["version"], [], now - self.backfill)

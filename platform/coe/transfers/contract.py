@@ -86,7 +86,7 @@ class QualificationRequest:
     template: str
     version: str
     site: str
-    since: str  # ISO date (UTC) of the deployment
+    since: str  # ISO 8601 time the target went live
 
 
 @dataclass

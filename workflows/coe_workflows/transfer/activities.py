@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from temporalio import activity
@@ -122,16 +122,14 @@ class TransferActivities:
     async def measure_transfer(self, request: QualificationRequest) -> TargetCounts:
         """The target's units and right-first-time under the version since the deployment."""
         async with read_only(self._sessions) as session:
-            counts = await kpis.guard_counts(
+            units, right_first_time = await kpis.units_since(
                 session,
+                request.site,
                 request.template,
                 request.version,
-                [request.site],
-                "right_first_time",
-                date.fromisoformat(request.since),
-                date.fromisoformat(request.since),
+                datetime.fromisoformat(request.since),
             )
-        return TargetCounts(counts["after_units"], counts["after_hits"])
+        return TargetCounts(units, right_first_time)
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.record_transfer, self.open_transfer_deployment, self.measure_transfer]

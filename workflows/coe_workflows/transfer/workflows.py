@@ -159,7 +159,7 @@ class ProcessTransfer:
     async def _qualify(self) -> str:
         assert self._input is not None
         request = self._input
-        since = workflow.now().date().isoformat()
+        since = workflow.now().isoformat()  # live from now: earlier units do not count
         deadline = workflow.now() + timedelta(seconds=request.window_seconds)
         self._record(
             TransferStatus.QUALIFYING,
