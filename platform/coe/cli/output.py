@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NoReturn
 
 import typer
@@ -43,3 +44,26 @@ def fail(
     for violation in (details or {}).get("violations", []) if isinstance(details, dict) else []:
         errors.print(f"  {violation.get('path', '')}: {violation.get('reason', '')}", markup=False)
     raise typer.Exit(exit_code)
+
+
+def show_or_follow(
+    fetch: Callable[[], dict[str, Any]],
+    render: Callable[[dict[str, Any]], Any],
+    finished: Collection[str],
+    *,
+    watch: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Print an item with a `status` once, or with --watch refresh it until it is finished."""
+    from rich.live import Live
+
+    item = fetch()
+    if as_json or not watch:
+        emit(item, as_json, lambda: console.print(render(item)))
+        return
+    with Live(render(item), console=console, refresh_per_second=4) as view:
+        while item["status"] not in finished:
+            time.sleep(interval)
+            item = fetch()
+            view.update(render(item))

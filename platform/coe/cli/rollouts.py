@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Group
-from rich.live import Live
 from rich.table import Table
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, table
+from coe.cli.output import JsonOption, console, emit, show_or_follow, table
 from coe.cli.templates import signer
 
 app = typer.Typer(
@@ -110,15 +108,14 @@ def status(
 ) -> None:
     """Waves by sites, with states and reasons; --watch follows it live."""
     api = client(api_url, token)
-    rollout = _rollout(api, rollout_id)
-    if as_json or not watch:
-        emit(rollout, as_json, lambda: console.print(render(rollout)))
-        return
-    with Live(render(rollout), console=console, refresh_per_second=4) as view:
-        while rollout["status"] not in FINISHED:
-            time.sleep(interval)
-            rollout = _rollout(api, rollout_id)
-            view.update(render(rollout))
+    show_or_follow(
+        lambda: _rollout(api, rollout_id),
+        render,
+        FINISHED,
+        watch=watch,
+        interval=interval,
+        as_json=as_json,
+    )
 
 
 @app.command("list")

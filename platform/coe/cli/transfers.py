@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import typer
 from rich.console import Group
-from rich.live import Live
 from rich.table import Table
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.output import JsonOption, console, emit, fail, show_or_follow, table
 from coe.cli.templates import signer
 
 app = typer.Typer(
@@ -219,15 +217,14 @@ def status(
 ) -> None:
     """Where a transfer stands: status, baseline, the target's measurement, approvals."""
     api = client(api_url, token)
-    transfer = _transfer(api, transfer_id)
-    if as_json or not watch:
-        emit(transfer, as_json, lambda: console.print(render(transfer)))
-        return
-    with Live(render(transfer), console=console, refresh_per_second=4) as view:
-        while transfer["status"] not in FINISHED:
-            time.sleep(interval)
-            transfer = _transfer(api, transfer_id)
-            view.update(render(transfer))
+    show_or_follow(
+        lambda: _transfer(api, transfer_id),
+        render,
+        FINISHED,
+        watch=watch,
+        interval=interval,
+        as_json=as_json,
+    )
 
 
 @app.command("list")
