@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from coe.auth.principal import Role
-from coe.plants.agent import Producer, SiteStore, close_history
+from coe.plants.agent import Producer, SiteStore
 from coe.plants.contract import Deployment
+from coe.plants.history import close_history
 from tests.production.conftest import KEY, production_template
 from tests.world import World
 

@@ -15,6 +15,15 @@ class ApiClient:
         self.token = token
         self.timeout = timeout
 
+    def mutate(self, mutation: str, selection: str, **arguments: tuple[str, Any]) -> Any:
+        """Run `mutation` with typed arguments (name=(GraphQL type, value)); its answer."""
+        declared = ", ".join(f"${name}: {kind}" for name, (kind, _) in arguments.items())
+        passed = ", ".join(f"{name}: ${name}" for name in arguments)
+        return self.execute(
+            f"mutation({declared}) {{ {mutation}({passed}) {{ {selection} }} }}",
+            {name: value for name, (_, value) in arguments.items()},
+        )[mutation]
+
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run one operation; any GraphQL error ends the command with its code and message."""
         if not self.token:

@@ -186,12 +186,9 @@ def approve(
 def _control(
     mutation: str, rollout_id: str, api_url: str, token: str | None, as_json: bool, **arguments: Any
 ) -> None:
-    declared = "".join(f", ${name}: {kind}" for name, (kind, _) in arguments.items())
-    passed = "".join(f", {name}: ${name}" for name in arguments)
-    rollout = client(api_url, token).execute(
-        f"mutation($id: String!{declared}) {{ {mutation}(id: $id{passed}) {{ {ROLLOUT} }} }}",
-        {"id": rollout_id, **{name: value for name, (_, value) in arguments.items()}},
-    )[mutation]
+    rollout = client(api_url, token).mutate(
+        mutation, ROLLOUT, id=("String!", rollout_id), **arguments
+    )
     emit(rollout, as_json, lambda: console.print(render(rollout)))
 
 

@@ -75,7 +75,7 @@ def demo_rollouts(as_json: bool = JsonOption) -> None:
     """Roll the demo's templates out to the demo plants (coe up runs it on the first start)."""
     from coe.config import load_settings
     from coe.demo import demo_rollouts as run
-    from coe.plants.agent import close_history
+    from coe.plants.history import close_history
 
     settings = load_settings()
     token = (settings.state_dir / "tokens" / "coe_architect").read_text().strip()

@@ -270,12 +270,7 @@ def _step(
     message: str,
     **arguments: tuple[str, Any],
 ) -> None:
-    declared = "".join(f", ${name}: {kind}" for name, (kind, _) in arguments.items())
-    passed = "".join(f", {name}: ${name}" for name in arguments)
-    transfer = api.execute(
-        f"mutation($id: String!{declared}) {{ {mutation}(id: $id{passed}) {{ {TRANSFER} }} }}",
-        {"id": transfer_id, **{name: value for name, (_, value) in arguments.items()}},
-    )[mutation]
+    transfer = api.mutate(mutation, TRANSFER, id=("String!", transfer_id), **arguments)
 
     def show() -> None:
         console.print(render(transfer))

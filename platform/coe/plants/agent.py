@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from coe.canonical import content_hash, sha256_hex
 from coe.plants.contract import CONTRACT, Deployment
+from coe.plants.history import history_closed
 from coe.plants.production import Line, produce
 
 log = logging.getLogger("coe.plants.agent")
@@ -255,20 +256,6 @@ async def rollback(
 def _error_body(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     code = (error.extra or {}).get("error", "error") if isinstance(error.extra, dict) else "error"
     return Response({"error": code, "message": error.detail}, status_code=error.status_code)
-
-
-HISTORY_CLOSED = "history-closed"
-
-
-def history_closed(folder: Path) -> datetime | None:
-    """When the demo plants' past ended (deployments after it get no made-up history)."""
-    path = folder / HISTORY_CLOSED
-    return datetime.fromisoformat(path.read_text().strip()) if path.exists() else None
-
-
-def close_history(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / HISTORY_CLOSED).write_text(_now())
 
 
 class Producer:

@@ -30,7 +30,7 @@ from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
 from coe.config import Settings
 from coe.db import create_engine, create_sessions, transaction
 from coe.migrations import upgrade
-from coe.plants.agent import close_history, history_closed
+from coe.plants.history import close_history, history_closed
 from coe.secrets import audit_key
 from coe.stack import postgres
 from coe.stack.processes import Child, port_in_use, wait_for_port

@@ -33,6 +33,7 @@ from coe.rollouts.service import timings
 from coe.signatures.manifest import Meaning
 from coe.signatures.service import sign
 from coe.sites import service as sites
+from coe.templates import repository as templates
 from coe.templates.validation import duration_seconds
 from coe.transfers import repository
 from coe.transfers.contract import (
@@ -466,8 +467,6 @@ def _signed_content(row: Transfer, side: str, overlay: dict[str, Any] | None) ->
 
 
 async def _template(session: AsyncSession, row: Transfer) -> dict[str, Any]:
-    from coe.templates import repository as templates
-
     version = await templates.get(session, row.template, row.version)
     if version is None:
         raise NotFoundError(f"{row.template}@{row.version} is gone")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Any, cast
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -188,11 +188,6 @@ class TransferType:
     def from_model(cls, row: Transfer, settings: Settings) -> TransferType:
         assert row.started_at is not None
         assert row.updated_at is not None
-        json: dict[str, Any] = {
-            "approvals": row.approvals,
-            "qualification": row.qualification,
-            "package": row.package,
-        }
         return cls(
             id=row.id,
             template=row.template,
@@ -205,9 +200,9 @@ class TransferType:
             min_units=row.min_units,
             window_seconds=row.window_seconds,
             overlay_version=row.overlay_version,
-            approvals=cast(JSON, json["approvals"]),
-            qualification=cast(JSON, json["qualification"]),
-            package=cast(JSON, json["package"]),
+            approvals=cast(JSON, row.approvals),
+            qualification=cast(JSON, row.qualification),
+            package=cast(JSON, row.package),
             started_by=row.started_by,
             started_at=row.started_at,
             updated_at=row.updated_at,
