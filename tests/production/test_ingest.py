@@ -97,7 +97,7 @@ async def test_each_bad_event_is_rejected_with_its_reason_and_the_rest_stored(
 async def test_malformed_ndjson_lines_are_rejected_by_line(production: World) -> None:
     send = sender(production.api)
     body = (json.dumps(unit(1)) + "\n{broken\n\n" + json.dumps(unit(2))).encode()
-    status, result = await send(body)
+    status, result = await send(body, ndjson=True)
     assert status == 200
     assert result["accepted"] == 2
     assert result["errors"][0]["at"] == "line 2"
@@ -108,10 +108,15 @@ async def test_whole_body_problems_are_refused(production: World, sessions: Sess
     send = sender(production.api)
     assert (await send(b"[{broken"))[0] == 400
     assert (await send(b""))[0] == 400
-    assert (await send(b'{"not": "an array"}'))[1]["errors"][0]["reason"]
-    code, body = await send(b"x" * 64, gzipped=False, token_override=None)
+    # Content-Type application/json: the body is a JSON array, or the request is refused
+    for body in (b'{"not": "an array"}', b"x" * 64, b'{"id": 1}\n{"id": 2}'):
+        status, answer = await send(body)
+        assert (status, answer["error"]) == (400, "BAD_BATCH"), body
+    assert "JSON array" in answer["message"]
+    # NDJSON: a line that is not an event is refused on its own
+    code, answer = await send(b"x" * 64, ndjson=True)
     assert code == 200
-    assert body["rejected"] == 1
+    assert answer["rejected"] == 1
     assert await stored(sessions) == 0
 
 
@@ -137,5 +142,5 @@ async def test_limits_on_batch_length_and_size(production: World, settings: Sett
     assert "at most" in body["message"]
     bomb = b"[" + b" " * (settings.ingest_max_inflated_bytes + 10) + b"]"
     status, body = await send(bomb, gzipped=True)
-    assert status == 400
+    assert (status, body["error"]) == (413, "PAYLOAD_TOO_LARGE")
     assert "inflates to more than" in body["message"]

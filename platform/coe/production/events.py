@@ -2,7 +2,9 @@
 
 A batch is a JSON array or newline-delimited JSON. Each event is checked on its own; the valid
 ones are kept even when others are rejected, and each rejection names the event (its index in
-the array, or its line) and the reason.
+the array, or its line) and the reason. Whatever passes here can be stored as it is: strings
+without NUL, whole numbers within their int4 columns, timestamps inside the ingest window (so
+no partition outside it is ever created).
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ OUTCOMES = ("right_first_time", "reworked", "scrapped")
 DISPOSITIONS = ("released", "rejected")
 MAX_ID = 128
 MAX_TEXT = 128
+MAX_INT4 = 2**31 - 1  # rework_count and units are int4 columns
 FUTURE_TOLERANCE = timedelta(hours=24)
+MAX_AGE = timedelta(days=400)  # the default of COE_INGEST_MAX_AGE_DAYS
+ENCODINGS = ("gzip", "x-gzip", "deflate")
+_NUL_ESCAPE = b"\\u0000"  # the only way a NUL can appear in valid JSON
 
 # Columns of production_event, in COPY order.
 COLUMNS = (
@@ -68,6 +74,10 @@ class BatchError(ValueError):
     """The body as a whole cannot be read (not per-event)."""
 
 
+class BatchTooLarge(BatchError):
+    """The body is larger than the limits allow (HTTP 413)."""
+
+
 @dataclass(frozen=True)
 class ReasonTrees:
     """The reason codes a template version allows, per tree."""
@@ -84,52 +94,121 @@ class Checked:
 
 
 def decompress(body: bytes, encoding: str | None, limit: int) -> bytes:
-    """gzip (or deflate) bodies, refusing to inflate past `limit` bytes."""
-    if not encoding or encoding == "identity":
+    """gzip or deflate (zlib) bodies, refusing to inflate past `limit` bytes."""
+    coding = (encoding or "").strip().lower()
+    if not coding or coding == "identity":
         return body
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise BatchError(f"Content-Encoding {encoding!r} is not supported (use gzip)")
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS)
+    if coding not in ENCODINGS:
+        raise BatchError(f"Content-Encoding {encoding!r} is not supported (use gzip or deflate)")
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS)
     try:
         data = inflater.decompress(body, limit + 1)
     except (zlib.error, gzip.BadGzipFile) as error:
-        raise BatchError(f"the body is not valid {encoding}: {error}") from None
+        raise BatchError(f"the body is not valid {coding}: {error}") from None
     if len(data) > limit:
-        raise BatchError(f"the body inflates to more than {limit} bytes")
+        raise BatchTooLarge(f"the body inflates to more than {limit} bytes")
+    if not inflater.eof:
+        raise BatchError(f"the body is not valid {coding}: it ends before the stream does")
     return data
 
 
-def parse_batch(body: bytes, max_events: int) -> list[tuple[str, Any]]:
-    """(locator, decoded event or None-for-undecodable) for each event of the body."""
+def is_json_array_type(content_type: str | None) -> bool:
+    """`application/json` (or a `+json` type) announces a JSON array; anything else is NDJSON
+    or, without a type, whatever the body starts with."""
+    media = (content_type or "").partition(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def parse_batch(body: bytes, max_events: int, *, json_array: bool = False) -> list[tuple[str, Any]]:
+    """(locator, decoded event or a marker of why it cannot be) for each event of the body;
+    `json_array`: the body must be a JSON array (its Content-Type said so)."""
     stripped = body.lstrip()
     if not stripped:
         raise BatchError("the body is empty")
-    if stripped[:1] == b"[":
-        try:
-            items = msgspec.json.decode(stripped)
-        except msgspec.DecodeError as error:
-            raise BatchError(f"the body is not a valid JSON array: {error}") from None
-        if not isinstance(items, list):
-            raise BatchError("the body must be a JSON array or NDJSON")
-        if len(items) > max_events:
-            raise BatchError(f"{len(items)} events in one batch; at most {max_events}")
-        return [(f"index {index}", item) for index, item in enumerate(items)]
+    if json_array or stripped[:1] == b"[":
+        events = _parse_array(stripped, max_events)
+    else:
+        events = _parse_lines(stripped, max_events)
+    if _NUL_ESCAPE in stripped:  # rare: only then walk each event for the NUL
+        events = [(locator, _without_nul(event)) for locator, event in events]
+    return events
+
+
+def _parse_array(body: bytes, max_events: int) -> list[tuple[str, Any]]:
+    try:
+        items = msgspec.json.decode(body)
+    except (msgspec.DecodeError, UnicodeDecodeError) as error:
+        raise BatchError(f"the body is not a valid JSON array: {error}") from None
+    if not isinstance(items, list):
+        raise BatchError(
+            "the body must be a JSON array of events (NDJSON is sent as application/x-ndjson)"
+        )
+    if len(items) > max_events:
+        raise BatchError(f"{len(items)} events in one batch; at most {max_events}")
+    return [(f"index {index}", item) for index, item in enumerate(items)]
+
+
+def _parse_lines(body: bytes, max_events: int) -> list[tuple[str, Any]]:
     events: list[tuple[str, Any]] = []
-    for number, line in enumerate(stripped.splitlines(), start=1):
+    for number, line in enumerate(body.splitlines(), start=1):
         if not line.strip():
             continue
         if len(events) >= max_events:
             raise BatchError(f"more than {max_events} events in one batch")
         try:
             events.append((f"line {number}", _DECODER.decode(line)))
-        except msgspec.DecodeError as error:
-            events.append((f"line {number}", _Undecodable(str(error))))
+        except (msgspec.DecodeError, UnicodeDecodeError) as error:
+            events.append((f"line {number}", _Undecodable(f"not valid JSON: {error}")))
     return events
+
+
+def _without_nul(event: Any) -> Any:
+    """The event, or a refusal naming where it holds a NUL (PostgreSQL text cannot store one,
+    and one such event must not fail the batch)."""
+    pointer = _nul_pointer(event, "")
+    if pointer is None:
+        return event
+    identifier = event.get("id") if isinstance(event, dict) else None
+    return _Undecodable(
+        f"{pointer or '/'} contains a NUL character (\\u0000), which is not allowed",
+        identifier if isinstance(identifier, str) else None,
+    )
+
+
+def _nul_pointer(value: Any, pointer: str) -> str | None:
+    """The JSON pointer of the first string (or member name) holding a NUL, if any."""
+    if isinstance(value, str):
+        return pointer if "\x00" in value else None
+    if isinstance(value, dict):
+        for name, member in value.items():
+            step = f"{pointer}/{name.replace('~', '~0').replace('/', '~1')}"
+            if "\x00" in name:
+                return step.replace("\x00", "\\u0000")
+            if (found := _nul_pointer(member, step)) is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := _nul_pointer(item, f"{pointer}/{index}")) is not None:
+                return found
+    return None
 
 
 @dataclass(frozen=True)
 class _Undecodable:
+    """An event refused before its fields are looked at."""
+
     reason: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    sites: frozenset[str] | None
+    unknown_sites: frozenset[str]
+    templates: Mapping[tuple[str, str], ReasonTrees]
+    earliest: datetime
+    latest: datetime
+    max_age: timedelta
 
 
 def check_batch(
@@ -137,16 +216,25 @@ def check_batch(
     sites: frozenset[str] | None,
     templates: Mapping[tuple[str, str], ReasonTrees],
     now: datetime | None = None,
+    *,
+    max_age: timedelta = MAX_AGE,
+    unknown_sites: frozenset[str] = frozenset(),
 ) -> Checked:
-    """Every event checked; `sites` is the caller's site scope (None: any site)."""
+    """Every event checked; `sites` is the caller's site scope (None: any site), `unknown_sites`
+    the sites of that scope that do not exist; an event may be up to `max_age` old."""
+    moment = now or datetime.now(UTC)
+    rules = _Rules(
+        sites, unknown_sites, templates, moment - max_age, moment + FUTURE_TOLERANCE, max_age
+    )
     result = Checked()
-    latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
     for locator, event in events:
-        problem, row = _check(event, sites, templates, latest)
+        problem, row = _check(event, rules)
         if problem is None and row is not None:
             result.rows.append(row)
         else:
             identifier = event.get("id") if isinstance(event, dict) else None
+            if isinstance(event, _Undecodable):
+                identifier = event.id
             result.rejected.append(
                 {
                     "at": locator,
@@ -172,8 +260,8 @@ def _text(event: Mapping[str, Any], name: str, limit: int = MAX_TEXT) -> str:
 
 def _count(event: Mapping[str, Any], name: str) -> int:
     value = event.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Reject(f"{name} must be a whole number >= 0, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT4:
+        raise _Reject(f"{name} must be a whole number from 0 to {MAX_INT4}, not {value!r}")
     return value
 
 
@@ -181,40 +269,32 @@ class _Reject(Exception):
     pass
 
 
-def _check(
-    event: Any,
-    sites: frozenset[str] | None,
-    templates: Mapping[tuple[str, str], ReasonTrees],
-    latest: datetime,
-) -> tuple[str | None, Row | None]:
+def _check(event: Any, rules: _Rules) -> tuple[str | None, Row | None]:
     if isinstance(event, _Undecodable):
-        return f"not valid JSON: {event.reason}", None
+        return event.reason, None
     if not isinstance(event, dict):
         return "an event is a JSON object", None
     try:
-        return None, _row(event, sites, templates, latest)
+        return None, _row(event, rules)
     except _Reject as reject:
         return str(reject), None
 
 
-def _row(
-    event: Mapping[str, Any],
-    sites: frozenset[str] | None,
-    templates: Mapping[tuple[str, str], ReasonTrees],
-    latest: datetime,
-) -> Row:
+def _row(event: Mapping[str, Any], rules: _Rules) -> Row:
     event_id = _text(event, "id", MAX_ID)
     kind = event.get("type")
     if kind not in TYPES:
         raise _Reject(f"unknown type {kind!r} (one of: {', '.join(TYPES)})")
     site = _text(event, "site", 64)
-    if sites is not None and site not in sites:
+    if site in rules.unknown_sites:
+        raise _Reject(f"site {site!r} is not a known site")
+    if rules.sites is not None and site not in rules.sites:
         raise _Reject(f"site {site!r} is not the site of this plant")
-    occurred_at = _timestamp(event.get("occurredAt"), latest)
+    occurred_at = _timestamp(event.get("occurredAt"), rules)
     template, version = _text(event, "template", 64), _text(event, "templateVersion", 64)
     if not _KEY.match(template) or not _SEMVER.match(version):
         raise _Reject("template must be a template key and templateVersion a semver")
-    trees = templates.get((template, version))
+    trees = rules.templates.get((template, version))
     if trees is None:
         raise _Reject(f"unknown template version {template}@{version} (not published)")
     product = _text(event, "product")
@@ -245,15 +325,7 @@ def _row(
     else:
         work_center = _text(event, "workCenter", 64)
         reason = _reason(event, trees.downtime, "downtime")
-        value = event.get("durationSeconds")
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value < 0
-        ):
-            raise _Reject(f"durationSeconds must be a number >= 0, not {value!r}")
-        duration = float(value)
+        duration = _duration(event.get("durationSeconds"))
     return (
         site,
         event_id,
@@ -281,7 +353,17 @@ def _reason(event: Mapping[str, Any], codes: frozenset[str], tree: str) -> str:
     return code
 
 
-def _timestamp(value: Any, latest: datetime) -> datetime:
+def _duration(value: Any) -> float:
+    try:  # a JSON integer can be too big for a float: that is refused like any bad value
+        seconds = float(value) if isinstance(value, int | float) else math.nan
+    except OverflowError:
+        seconds = math.nan
+    if isinstance(value, bool) or not math.isfinite(seconds) or seconds < 0:
+        raise _Reject(f"durationSeconds must be a number >= 0, not {value!r}")
+    return seconds
+
+
+def _timestamp(value: Any, rules: _Rules) -> datetime:
     if not isinstance(value, str) or "T" not in value:
         raise _Reject(f"occurredAt must be an RFC 3339 timestamp, not {value!r}")
     try:
@@ -290,9 +372,18 @@ def _timestamp(value: Any, latest: datetime) -> datetime:
         raise _Reject(f"occurredAt {value!r} is not an RFC 3339 timestamp") from None
     if moment.tzinfo is None:
         raise _Reject(f"occurredAt {value!r} has no UTC offset")
-    if moment > latest:
+    try:
+        moment = moment.astimezone(UTC) if moment.utcoffset() else moment  # most send UTC
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        raise _Reject(f"occurredAt {value!r} is out of range") from None
+    if moment > rules.latest:
         raise _Reject(f"occurredAt {value!r} is in the future")
-    return moment.astimezone(UTC) if moment.utcoffset() else moment  # most plants send UTC
+    if moment < rules.earliest:
+        raise _Reject(
+            f"occurredAt {value!r} is older than {rules.max_age.days} days "
+            "(COE_INGEST_MAX_AGE_DAYS)"
+        )
+    return moment
 
 
 def months(rows: list[Row]) -> Iterator[tuple[int, int]]:

@@ -7,9 +7,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from psycopg.errors import CheckViolation
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from coe.models import Site
 from coe.production.events import COLUMN_TYPES, COLUMNS, Row
 
 _PARTITION_LOCK = 0x434F4550  # "COEP"
@@ -32,15 +36,12 @@ async def lock_sites(session: AsyncSession, sites: Iterable[str]) -> None:
         )
 
 
-async def ensure_partitions(
-    session: AsyncSession, months: Iterable[tuple[int, int]], known: set[tuple[int, int]]
-) -> None:
-    missing = [month for month in months if month not in known]
-    if not missing:
-        return
+async def create_partitions(session: AsyncSession, months: Iterable[tuple[int, int]]) -> None:
+    """Create the month partitions that do not exist yet (idempotent; safe across processes).
+    Run in a transaction of its own: a rolled-back batch must not take a partition with it."""
     connection = await session.connection()
     await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PARTITION_LOCK})
-    for year, month in missing:
+    for year, month in months:
         start = date(year, month, 1)
         end = date(year + month // 12, month % 12 + 1, 1)
         await connection.execute(
@@ -50,7 +51,21 @@ async def ensure_partitions(
                 f"TO ('{end} 00:00+00')"  # UTC months, whatever the server's time zone
             )
         )
-    known.update(missing)
+
+
+def lost_partition(error: DBAPIError) -> bool:
+    """The insert found no partition for a row: one the process knew of is gone (dropped or
+    detached since)."""
+    return isinstance(error.orig, CheckViolation) and "no partition" in str(error.orig)
+
+
+async def known_sites(session: AsyncSession, keys: Iterable[str]) -> frozenset[str]:
+    """Those of `keys` that are sites."""
+    connection = await session.connection()
+    rows = await connection.execute(
+        select(col(Site.key)).where(col(Site.key).in_(sorted(set(keys))))
+    )
+    return frozenset(rows.scalars())
 
 
 async def stage(session: AsyncSession, rows: Sequence[Row]) -> None:
