@@ -14,26 +14,38 @@ from litestar import Litestar, Request, get
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Response
-from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
-from strawberry.litestar import make_graphql_controller
 
 from coe import telemetry
 from coe.auth.tokens import TokenVerifier
-from coe.config import Settings, load_settings
+from coe.config import Settings, check_production, load_settings
 from coe.db import create_engine, create_sessions
 from coe.errors import CoeError, UnauthenticatedError
 from coe.graphql.context import CoeContext, Services
+from coe.graphql.endpoint import graphql_controller
 from coe.graphql.schema import build_schema
 from coe.kpis import metrics as kpi_metrics
-from coe.production.http import ingest_events
+from coe.production.http import ingest_route
 from coe.production.service import IngestState
 from coe.secrets import audit_key
 from coe.stack.postgres import resolve_database_url
 
 log = logging.getLogger("coe.app")
+
+# The REST description (/schema/openapi.json) is for developers, like GraphQL introspection:
+# served in development only, as JSON (no viewer pages, which would load scripts from a CDN).
+REST_DESCRIPTION = OpenAPIConfig(
+    title="COE Platform REST API", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
+)
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -78,6 +90,26 @@ async def graphql_context(scope: Scope) -> CoeContext:
     except CoeError as error:
         context.auth_error = error
     return context
+
+
+def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """Any unhandled exception (ingest, the GraphQL controller, readiness): logged with its
+    request id and traceback; the caller gets that id and nothing of the error itself."""
+    request_id = request.scope.get("state", {}).get("request_id")
+    log.error(
+        "unhandled error in %s %s (request %s)",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    message = f"Internal error. Quote request id {request_id} when reporting it."
+    if request.url.path.startswith("/graphql"):
+        extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        body: dict[str, Any] = {"errors": [{"message": message, "extensions": extensions}]}
+    else:  # the REST shape of the ingest endpoint's errors
+        body = {"error": "INTERNAL_SERVER_ERROR", "message": message, "requestId": request_id}
+    return Response(body, status_code=HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 @get("/health", sync_to_thread=False, include_in_schema=False)
@@ -146,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        check_production(settings)
         tel = telemetry.setup_telemetry(settings, "api")
         database_url, embedded = resolve_database_url(settings)
         engine = create_engine(database_url, pool_size=settings.db_pool_size)
@@ -172,17 +205,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if embedded is not None:
                 embedded.cleanup()
 
-    graphql = make_graphql_controller(
-        schema,
-        path="/graphql",
-        graphql_ide=None if settings.is_production else "graphiql",
-        allow_queries_via_get=False,
-        context_getter=graphql_context,
+    graphql = graphql_controller(
+        schema, graphiql=not settings.is_production, context_getter=graphql_context
     )
     return Litestar(
-        route_handlers=[graphql, health, ready, ingest_events],
+        route_handlers=[graphql, health, ready, ingest_route(settings)],
         lifespan=[lifespan],
         middleware=[telemetry.http_middleware(), RequestIdMiddleware()],
         request_max_body_size=settings.max_body_bytes,
+        exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: internal_error},
+        openapi_config=None if settings.is_production else REST_DESCRIPTION,
         debug=False,
     )

@@ -18,10 +18,10 @@ from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import StrawberryConfig
 
 from coe.audit.types import AuditQueries
-from coe.auth.types import IdentityQueries
+from coe.auth.types import IdentityMutations, IdentityQueries
 from coe.config import Settings
 from coe.definitions.types import DefinitionQueries
-from coe.graphql.extensions import ErrorPolicy
+from coe.graphql.extensions import ErrorPolicy, RefuseUnstorableText
 from coe.graphql.permissions import assert_guarded
 from coe.kpis.queries import KpiQueries
 from coe.overlays.mutations import OverlayMutations
@@ -55,7 +55,12 @@ class Query(
 
 @strawberry.type(description="Every change; each mutation is one audited transaction.")
 class Mutation(
-    SiteMutations, TemplateMutations, OverlayMutations, RolloutMutations, TransferMutations
+    SiteMutations,
+    TemplateMutations,
+    OverlayMutations,
+    RolloutMutations,
+    TransferMutations,
+    IdentityMutations,
 ):
     pass
 
@@ -85,6 +90,7 @@ def build_schema(settings: Settings) -> CoeSchema:
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         ErrorPolicy,
+        RefuseUnstorableText,
         OperationTracing,
     ]
     if settings.is_production:
