@@ -60,5 +60,11 @@ class SignatureError(CoeError):
     code = "SIGNATURE_REJECTED"
 
 
+class SigningLockedError(SignatureError):
+    """Too many failed signing attempts for a user id: its signing is locked for a while."""
+
+    code = "SIGNING_LOCKED"
+
+
 class ServiceUnavailableError(CoeError):
     code = "SERVICE_UNAVAILABLE"

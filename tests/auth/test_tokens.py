@@ -17,8 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from coe.auth.principal import Role
 from coe.auth.tokens import TokenVerifier, issue_dev_token, parse_duration
 from coe.config import Settings
+from coe.db import Sessions
 from coe.errors import UnauthenticatedError
 from tests.helpers import Api
+from tests.sites.test_api import add_sites, seed_enterprise
 
 ME = "{ me { subject name roles sites issuer } }"
 ISSUER = "https://idp.example.test"
@@ -227,3 +229,20 @@ async def test_dev_tokens_are_refused_when_the_dev_issuer_is_off(
     )
     with pytest.raises(UnauthenticatedError, match="issuer is not trusted"):
         await oidc_verifier.verify(token)
+
+
+async def test_a_token_naming_sites_is_scoped_to_exactly_those_sites(
+    api: Api, sessions: Sessions
+) -> None:
+    """The verifier takes the token's sites as the scope, and nothing else: a token for a site
+    that does not exist (minted outside `coe token issue`, which refuses it) reaches no site."""
+    await seed_enterprise(sessions)
+    await add_sites(api, "cork", "penang")
+    nowhere = api.tokens.issue(Role.QA_APPROVER, sites=["atlantis"], subject="quinn")
+    listed = await api.gql("{ sites { totalCount } }", token=nowhere)
+    assert listed.ok()["sites"]["totalCount"] == 0
+    cork = await api.gql('{ site(key: "cork") { key } }', token=nowhere)
+    assert cork.codes == ["FORBIDDEN"]
+    scoped = api.tokens.issue(Role.QA_APPROVER, sites=["cork"], subject="quinn")
+    mine = await api.gql("{ sites { nodes { key } } }", token=scoped)
+    assert mine.ok()["sites"]["nodes"] == [{"key": "cork"}]

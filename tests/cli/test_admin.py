@@ -13,6 +13,11 @@ import pytest
 from coe.auth.principal import Role
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings
+from coe.db import Sessions
+from tests.cli.conftest import Cli
+from tests.helpers import Api
+from tests.sites.test_api import add_sites, seed_enterprise
+from tests.world import World, template
 
 
 def coe(
@@ -39,7 +44,11 @@ def as_json(result: subprocess.CompletedProcess[str]) -> Any:
     return json.loads(result.stdout)
 
 
-async def test_token_issue_prints_a_token_the_api_accepts(settings: Settings) -> None:
+async def test_token_issue_prints_a_token_the_api_accepts(
+    settings: Settings, sessions: Sessions, api: Api
+) -> None:
+    await seed_enterprise(sessions)
+    await add_sites(api, "cork")
     result = as_json(
         coe(
             settings,
@@ -69,6 +78,42 @@ def test_token_issue_refuses_bad_input(settings: Settings) -> None:
     assert "not a duration" in bad_ttl.stderr
     bad_role = coe(settings, "token", "issue", "--role", "root")
     assert bad_role.returncode == 2
+
+
+async def test_token_issue_refuses_sites_that_do_not_exist(
+    settings: Settings, sessions: Sessions, api: Api
+) -> None:
+    await seed_enterprise(sessions)
+    await add_sites(api, "cork")
+    for args in (
+        ["--role", "plant", "--site", "atlantis"],
+        ["--role", "site_admin", "--site", "cork", "--site", "atlantis", "--site", "mu"],
+        ["--role", "qa_approver", "--site", "atlantis", "--json"],
+    ):
+        refused = coe(settings, "token", "issue", *args)
+        assert refused.returncode == 1, args
+        assert refused.stdout == "", "no token issued"
+        assert "BAD_USER_INPUT" in refused.stderr
+        named = "atlantis, mu" if "mu" in args else "atlantis"
+        assert f"unknown site(s) {named}" in refused.stderr
+    issued = as_json(coe(settings, "token", "issue", "--role", "plant", "--site", "cork", "--json"))
+    assert issued["sites"] == ["cork"]
+
+
+async def test_a_user_cannot_be_scoped_to_a_site_that_does_not_exist(
+    settings: Settings, sessions: Sessions, api: Api
+) -> None:
+    await seed_enterprise(sessions)
+    await add_sites(api, "cork")
+    refused = coe(
+        settings,
+        *("user", "add", "sam", "--name", "Sam", "--role", "site_admin"),
+        *("--site", "cork", "--site", "atlantis", "--password-stdin"),
+        stdin="long enough password\n",
+    )
+    assert refused.returncode == 1
+    assert "/sites: unknown site(s): atlantis" in refused.stderr
+    assert as_json(coe(settings, "user", "list", "--json")) == []
 
 
 async def test_users_are_added_hashed_and_tokens_name_them(settings: Settings) -> None:
@@ -166,3 +211,27 @@ def test_every_command_has_help_and_reporting_commands_have_json() -> None:
         assert command.help, f"coe {' '.join(path)} has no help text"
         if path not in no_output:
             assert "--json" in result.output, f"coe {' '.join(path)} lacks --json"
+
+
+async def test_an_architect_lists_and_unlocks_signing_locks(
+    world: World, cli: Cli, settings: Settings
+) -> None:
+    document = template("1.0.0")
+    (await world.save(document)).ok()
+    (await world.step("submitTemplate", "pouch-sealing", "1.0.0")).ok()
+    for _ in range(settings.signing_max_failures):
+        await world.approve("pouch-sealing", "1.0.0", password="not the password at all")
+    [listed] = as_json(cli("user", "signing-locks", "--json"))
+    assert (listed["userId"], listed["locked"]) == ("quinn", True)
+    human = cli("user", "signing-locks")
+    assert human.returncode == 0, human.stderr
+    assert "quinn" in human.stdout
+
+    forbidden = cli("user", "unlock-signing", "quinn", "--reason", "it is me", user="quinn")
+    assert forbidden.returncode == 1
+    assert "FORBIDDEN" in forbidden.stderr
+    unlocked = cli("user", "unlock-signing", "quinn", "--reason", "identity confirmed by phone")
+    assert unlocked.returncode == 0, unlocked.stderr
+    assert "signing unlocked for quinn" in unlocked.stdout
+    assert as_json(cli("user", "signing-locks", "--json")) == []
+    (await world.approve("pouch-sealing", "1.0.0")).ok()

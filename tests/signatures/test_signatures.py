@@ -15,8 +15,8 @@ from coe.auth.service import Credentials
 from coe.auth.tokens import TokenVerifier, issue_dev_token
 from coe.config import Settings
 from coe.db import Sessions, libpq_url, transaction
-from coe.errors import SignatureError, ValidationFailedError
-from coe.models import Signature
+from coe.errors import BadUserInputError, SignatureError
+from coe.models import AuditRecord, Signature
 from coe.secrets import audit_key
 from coe.signatures import repository
 from coe.signatures.manifest import Meaning, manifestation, verifies
@@ -144,7 +144,7 @@ async def test_signing_is_audited_and_linked(
         ({"password": None}, "needs your user id and password"),
     ],
 )
-async def test_bad_credentials_are_refused_and_nothing_is_written(
+async def test_bad_credentials_are_refused_and_only_the_refusal_is_written(
     sessions: Sessions,
     settings: Settings,
     signer: None,
@@ -154,7 +154,17 @@ async def test_bad_credentials_are_refused_and_nothing_is_written(
     before = await audit_count(sessions)
     with pytest.raises(SignatureError, match=message):
         await sign_as(sessions, settings, **credentials)
-    assert await audit_count(sessions) == before
+    assert await audit_count(sessions) == before + 1, "the refused attempt is audited"
+    async with sessions() as session:
+        refused = await session.get(AuditRecord, before + 1)
+    assert refused is not None
+    assert (refused.action, refused.actor, refused.request_id) == (
+        "signature.refused",
+        "quinn",
+        "req-1",
+    )
+    assert refused.reason is not None
+    assert message in refused.reason
     async with sessions() as session:
         assert (
             await repository.for_entity(
@@ -176,7 +186,7 @@ async def test_a_signature_needs_a_reason(
 ) -> None:
     async with transaction(sessions) as session:
         work = UnitOfWork(session=session, principal=QUINN, audit_key=audit_key(settings))
-        with pytest.raises(ValidationFailedError):
+        with pytest.raises(BadUserInputError, match=r"signature\.reason"):
             await sign(
                 work,
                 TokenVerifier.from_settings(settings),

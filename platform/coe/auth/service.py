@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coe.auth import repository
+from coe.audit import service as audit
+from coe.auth import lockout, repository
+from coe.auth.lockout import SigningPolicy
 from coe.auth.passwords import hash_password, verify_password
-from coe.auth.principal import SITE_BOUND_ROLES, Principal, Role
+from coe.auth.principal import SITE_BOUND_ROLES, Role
 from coe.auth.tokens import TokenVerifier
-from coe.errors import ConflictError, SignatureError, ValidationFailedError
-from coe.models import User
+from coe.db import create_sessions, read_only, transaction
+from coe.errors import (
+    ConflictError,
+    SignatureError,
+    SigningLockedError,
+    UnauthenticatedError,
+    ValidationFailedError,
+)
+from coe.models import SigningLockout, User
+from coe.reasons import required_reason
+from coe.sites import repository as site_repository
 from coe.work import UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
@@ -56,6 +74,9 @@ async def add_user(
     """Create a local user; the password is stored only as an argon2id hash."""
     roles, sites = sorted(set(roles)), sorted(set(sites))
     violations = user_violations(username, display_name, password, roles, sites)
+    unknown = await unknown_sites(work.session, sites)
+    if unknown:
+        violations.append({"path": "/sites", "reason": f"unknown site(s): {', '.join(unknown)}"})
     if violations:
         raise ValidationFailedError("user is not valid", violations)
     if await repository.by_username(work.session, username):
@@ -82,6 +103,15 @@ async def add_user(
     return user
 
 
+async def unknown_sites(session: AsyncSession, keys: Iterable[str]) -> list[str]:
+    """The keys among `keys` that name no registered site: a scope must name real sites."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    known = {site.key for site in await site_repository.sites_by_keys(session, wanted)}
+    return [key for key in wanted if key not in known]
+
+
 @dataclass(frozen=True)
 class Credentials:
     """What a signer gives to re-authenticate: a password (dev) or a fresh OIDC token."""
@@ -98,14 +128,47 @@ class Signer:
 
 
 async def reauthenticate(
-    session: AsyncSession,
-    principal: Principal,
+    work: UnitOfWork,
     credentials: Credentials,
     verifier: TokenVerifier,
     *,
     max_age_seconds: int,
 ) -> Signer:
-    """Part 11 §11.200: the signer proves again who they are, and it must be the caller."""
+    """Part 11 §11.200: the signer proves again who they are, and it must be the caller.
+
+    §11.300(d): every refused attempt is audited, and after `verifier.signing.max_failures`
+    refusals in a row the caller's signing is locked. Those records are written in a
+    transaction of their own, because the refusal rolls back the caller's transaction.
+    Attempts count against the caller's user id — the only one a signer may claim — whether
+    or not it exists in the identity store; claiming someone else's is refused before any
+    password is checked and counts against the caller, so nobody can lock out a colleague.
+    """
+    username = work.principal.subject
+    async with _own_read(work.session) as session:
+        state = await repository.lockout(session, username)
+    if lockout.is_locked(state, datetime.now(UTC)):
+        assert state is not None
+        message = lockout.locked_message(username, state.locked_until)
+        await _record_refusal(work, verifier.signing, credentials, message, count=False)
+        raise _locked_error(message, state)
+    try:
+        signer = await _prove_identity(work, credentials, verifier, max_age_seconds)
+    except (SignatureError, UnauthenticatedError) as refusal:
+        state = await _record_refusal(work, verifier.signing, credentials, refusal.message)
+        if lockout.is_locked(state, datetime.now(UTC)):
+            message = f"{refusal.message}; {lockout.locked_message(username, state.locked_until)}"
+            raise _locked_error(message, state) from None
+        raise
+    if state is not None:
+        async with _own_transaction(work.session) as session:
+            await repository.clear_lockout(session, username)
+    return signer
+
+
+async def _prove_identity(
+    work: UnitOfWork, credentials: Credentials, verifier: TokenVerifier, max_age_seconds: int
+) -> Signer:
+    principal = work.principal
     if credentials.reauth_token:
         claims = await verifier.verify_claims(credentials.reauth_token)
         if claims["sub"] != principal.subject:
@@ -121,9 +184,130 @@ async def reauthenticate(
         raise SignatureError("a signature needs your user id and password")
     if credentials.username != principal.subject:
         raise SignatureError("you can only sign as yourself")
-    user = await repository.by_username(session, credentials.username)
+    user = await repository.by_username(work.session, credentials.username)
     hashed = user.password_hash if user and user.active else None
     if not verify_password(hashed, credentials.password):
         raise SignatureError("user id or password is wrong")
     assert user is not None
     return Signer(id=user.username, printed_name=user.display_name)
+
+
+# How long a refusal waits for the audit trail. Only the caller's own transaction holds it
+# for long (when it audited something before signing); the refusal must not wait for that.
+AUDIT_WAIT_SECONDS = 3.0
+
+
+async def _record_refusal(
+    work: UnitOfWork,
+    policy: SigningPolicy,
+    credentials: Credentials,
+    refusal: str,
+    *,
+    count: bool = True,
+) -> SigningLockout:
+    """Count (unless already locked) and audit one refused attempt; never the password."""
+    username = work.principal.subject
+    now = datetime.now(UTC)
+    async with _own_transaction(work.session) as session:
+        state = await repository.lockout_for_update(session, username, create=True)
+        assert state is not None
+        just_locked = lockout.count_failure(state, policy, now) if count else False
+        await repository.save_lockout(session, state)
+        attempt = {
+            "claimedUserId": credentials.username or username,
+            "method": "reauth_token" if credentials.reauth_token else "password",
+            "consecutiveFailures": state.failures,
+            "locked": lockout.is_locked(state, now),
+        }
+        records = [("signature.refused", attempt, refusal)]
+        if just_locked:
+            reason = f"{state.failures} consecutive failed signing attempts"
+            records.append(("signing.locked", lockout_snapshot(state), reason))
+        await _audit_beside(session, work, username, records)
+    return state
+
+
+async def _audit_beside(
+    session: AsyncSession,
+    work: UnitOfWork,
+    username: str,
+    records: list[tuple[str, dict[str, Any], str]],
+) -> None:
+    try:
+        async with session.begin_nested():
+            await repository.limit_lock_wait(session, AUDIT_WAIT_SECONDS)
+            for action, after, reason in records:
+                await audit.append(
+                    session,
+                    work.audit_key,
+                    actor=work.principal.subject,
+                    action=action,
+                    entity_type="signing",
+                    entity_id=username,
+                    after=after,
+                    reason=reason,
+                    request_id=work.request_id,
+                )
+    except OperationalError as error:
+        if not repository.lock_wait_timed_out(error):
+            raise
+        logger.error(
+            "signing refusal for %r counted but not audited: the audit trail is held by the "
+            "caller's own transaction (request %s)",
+            username,
+            work.request_id,
+        )
+
+
+def _locked_error(message: str, state: SigningLockout) -> SigningLockedError:
+    until = state.locked_until.isoformat() if state.locked_until else None
+    return SigningLockedError(message, lockedUntil=until)
+
+
+def lockout_snapshot(state: SigningLockout) -> dict[str, Any]:
+    return {
+        "userId": state.username,
+        "consecutiveFailures": state.failures,
+        "lockedAt": state.locked_at.isoformat() if state.locked_at else None,
+        "lockedUntil": state.locked_until.isoformat() if state.locked_until else None,
+    }
+
+
+async def unlock_signing(work: UnitOfWork, username: str, reason: str) -> SigningLockout:
+    """A coe_architect lifts a signing lock (and clears the failure count), audited; returns
+    the lock as it was."""
+    work.principal.require_roles(Role.COE_ARCHITECT)
+    reason = required_reason(reason)
+    state = await repository.lockout_for_update(work.session, username)
+    if state is None:
+        raise ConflictError(f"signing for user id {username!r} is not locked")
+    before = lockout_snapshot(state)
+    await repository.clear_lockout(work.session, username)
+    await work.audit("signing.unlocked", "signing", username, before=before, reason=reason)
+    return state
+
+
+async def signing_lockouts(session: AsyncSession) -> list[SigningLockout]:
+    """User ids with refused attempts on record (locked or counting), newest failure first."""
+    return await repository.lockouts(session)
+
+
+def _engine(session: AsyncSession) -> AsyncEngine:
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):
+        raise TypeError("signing needs a session bound to an engine, not to one connection")
+    return engine
+
+
+@asynccontextmanager
+async def _own_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A short transaction beside the caller's, committed even when the caller's rolls back."""
+    async with transaction(create_sessions(_engine(session))) as own:
+        yield own
+
+
+@asynccontextmanager
+async def _own_read(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Reads what is committed now, not what the caller's session has cached."""
+    async with read_only(create_sessions(_engine(session))) as own:
+        yield own

@@ -15,6 +15,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from coe.auth.lockout import SigningPolicy
 from coe.auth.principal import SITE_BOUND_ROLES, Principal, Role, parse_roles
 from coe.config import Settings
 from coe.errors import UnauthenticatedError
@@ -103,7 +104,12 @@ class OidcConfig:
 
 
 class TokenVerifier:
-    """Turns a bearer token into a Principal, or raises UnauthenticatedError."""
+    """Turns a bearer token into a Principal, or raises UnauthenticatedError.
+
+    It is also what every signing call receives for re-authentication, so it carries the
+    signing lockout policy: one object decides how identities are proven, and how often a
+    proof may fail.
+    """
 
     def __init__(
         self,
@@ -111,11 +117,13 @@ class TokenVerifier:
         dev_public_key: Ed25519PublicKey | None,
         oidc: OidcConfig | None,
         leeway_seconds: int = 30,
+        signing: SigningPolicy | None = None,
     ) -> None:
         self._dev_key = dev_public_key
         self._oidc = oidc
         self._jwks = jwt.PyJWKClient(oidc.jwks_url, cache_keys=True) if oidc else None
         self._leeway = leeway_seconds
+        self.signing = signing or SigningPolicy()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
@@ -133,7 +141,12 @@ class TokenVerifier:
                 sites_claim=settings.oidc_sites_claim,
                 name_claim=settings.oidc_name_claim,
             )
-        return cls(dev_public_key=dev_key, oidc=oidc, leeway_seconds=settings.token_leeway_seconds)
+        return cls(
+            dev_public_key=dev_key,
+            oidc=oidc,
+            leeway_seconds=settings.token_leeway_seconds,
+            signing=SigningPolicy.from_settings(settings),
+        )
 
     async def verify(self, token: str) -> Principal:
         claims = await self.verify_claims(token)

@@ -1,4 +1,7 @@
-"""`coe init`, `coe db`, `coe user`, `coe token`: administering this installation."""
+"""`coe init`, `coe db`, `coe user`, `coe token`: administering this installation.
+
+Most act on the database directly; unlocking e-signatures goes through the API, so the
+architect's own token authorizes it and the audit trail names them."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from coe.auth.principal import Role
+from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.output import JsonOption, console, emit, fail, table
 
 if TYPE_CHECKING:
@@ -182,6 +186,7 @@ def token_issue(
         subject = user
         name, held_sites = _user_identity(user, role, site)
         site = site or held_sites
+    _require_known_sites(site)
     key = load_or_create_signing_key(settings.signing_key_path)
     try:
         token = issue_dev_token(
@@ -228,6 +233,93 @@ def _user_identity(username: str, roles: list[Role], sites: list[str]) -> tuple[
     if outside:
         fail(f"user {username!r} is not scoped to site(s) {', '.join(outside)}", code="FORBIDDEN")
     return display_name, held_sites
+
+
+def _require_known_sites(keys: list[str]) -> None:
+    """A token's sites are its scope: naming a site that does not exist is a mistake."""
+    if not keys:
+        return
+    from coe.auth import service as users
+    from coe.cli.local import local_database
+    from coe.config import load_settings
+    from coe.db import read_only
+
+    settings = load_settings()
+
+    async def fetch() -> list[str]:
+        async with local_database(settings) as sessions, read_only(sessions) as session:
+            return await users.unknown_sites(session, keys)
+
+    unknown = asyncio.run(fetch())
+    if unknown:
+        fail(
+            f"--site: unknown site(s) {', '.join(unknown)}: no token issued "
+            "(register a site with `coe site add`; `coe site list` shows them)",
+            code="BAD_USER_INPUT",
+            details={"sites": unknown},
+        )
+
+
+SIGNING_LOCK_FIELDS = "userId consecutiveFailures lastFailureAt locked lockedAt lockedUntil"
+
+
+@user_app.command("signing-locks")
+def user_signing_locks(
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """List user ids with refused e-signature attempts: locked, or counting (coe_architect)."""
+    rows = client(api_url, token).execute(f"{{ signingLocks {{ {SIGNING_LOCK_FIELDS} }} }}")[
+        "signingLocks"
+    ]
+    emit(
+        rows,
+        as_json,
+        lambda: table(
+            "Signing locks",
+            ["user", "failures in a row", "locked", "locked until", "last failure"],
+            [
+                (
+                    r["userId"],
+                    r["consecutiveFailures"],
+                    "yes" if r["locked"] else "no",
+                    _until(r) if r["locked"] else "",
+                    r["lastFailureAt"],
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+@user_app.command("unlock-signing")
+def user_unlock_signing(
+    username: str = typer.Argument(..., help="User id whose signing is locked."),
+    reason: str = typer.Option(..., help="Why it is safe to unlock (kept in the audit trail)."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Lift a user id's e-signature lock after failed attempts (coe_architect). Audited."""
+    lifted = client(api_url, token).mutate(
+        "unlockSigning",
+        SIGNING_LOCK_FIELDS,
+        username=("String!", username),
+        reason=("String!", reason),
+    )
+    emit(
+        lifted,
+        as_json,
+        lambda: console.print(
+            f"signing unlocked for [bold]{lifted['userId']}[/] "
+            f"({lifted['consecutiveFailures']} failed attempt(s) in a row cleared)"
+        ),
+    )
+
+
+def _until(row: dict[str, Any]) -> str:
+    return str(row["lockedUntil"]) if row["lockedUntil"] else "until unlocked"
 
 
 def _admin(action: Any) -> Any:

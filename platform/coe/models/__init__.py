@@ -2,7 +2,7 @@
 
 from coe.models.audit import AuditRecord
 from coe.models.enterprise import Area, Enterprise, Site, WorkCenter, WorkUnit
-from coe.models.identity import User
+from coe.models.identity import SigningLockout, User
 from coe.models.production import BatchRecord, KpiDaily, ProductionEvent, UnitOutcome
 from coe.models.registry import OverlayRevision, OverlayStatus, TemplateStatus, TemplateVersion
 from coe.models.rollout import (
@@ -34,6 +34,7 @@ __all__ = [
     "RolloutSite",
     "RolloutStatus",
     "Signature",
+    "SigningLockout",
     "Site",
     "SiteState",
     "TemplateStatus",

@@ -20,3 +20,20 @@ class User(SQLModel, table=True):
     sites: list[str] = text_array()
     active: bool = True
     created_at: datetime | None = timestamp()
+
+
+class SigningLockout(SQLModel, table=True):
+    """Consecutive failed e-signature attempts of one claimed user id (21 CFR 11.300(d)).
+
+    Keyed by the user id as claimed, not by `app_user.id`: an unknown user id is counted and
+    locked exactly like a real one, so the answers never reveal whether an account exists.
+    """
+
+    __tablename__ = "signing_lockout"
+
+    username: str = Field(primary_key=True, max_length=200)
+    failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_failure_at: datetime | None = timestamp(nullable=True)
+    locked_at: datetime | None = timestamp(nullable=True)
+    # None while locked_at is set: locked until a coe_architect unlocks it.
+    locked_until: datetime | None = timestamp(nullable=True)

@@ -7,13 +7,12 @@ from typing import Any
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
 from coe.canonical import content_hash
-from coe.errors import SignatureError, ValidationFailedError
+from coe.errors import SignatureError
 from coe.models import Signature
+from coe.reasons import required_reason
 from coe.signatures import repository
 from coe.signatures.manifest import Meaning, manifest, now, seal
 from coe.work import UnitOfWork
-
-MAX_REASON = 2000
 
 
 async def sign(
@@ -30,17 +29,9 @@ async def sign(
     reauth_max_age_seconds: int = 300,
 ) -> Signature:
     """Sign `content` for the caller. With `author`, the signer must be someone else."""
-    if not reason.strip() or len(reason) > MAX_REASON:
-        raise ValidationFailedError(
-            "a signature needs a reason",
-            [{"path": "/reason", "reason": f"required, at most {MAX_REASON} characters"}],
-        )
+    reason = required_reason(reason, argument="signature.reason")
     signer = await reauthenticate(
-        work.session,
-        work.principal,
-        credentials,
-        verifier,
-        max_age_seconds=reauth_max_age_seconds,
+        work, credentials, verifier, max_age_seconds=reauth_max_age_seconds
     )
     if author is not None and signer.id == author:
         raise SignatureError("four-eyes rule: the author cannot sign this")
@@ -49,7 +40,7 @@ async def sign(
         printed_name=signer.printed_name,
         signed_at=now(),
         meaning=meaning.value,
-        reason=reason.strip(),
+        reason=reason,
         entity_type=entity_type,
         entity_id=entity_id,
         content_sha256=content_hash(content),
