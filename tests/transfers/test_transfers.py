@@ -148,7 +148,7 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     same_person = await approve(fleet, transfer["id"], "source", "quinn")
     same_person.ok()
     again = await approve(fleet, transfer["id"], "target", "quinn")
-    assert again.codes == ["CONFLICT"]
+    assert again.codes == ["FORBIDDEN"]
     assert "two different QA approvers" in again.errors[0]["message"]
     approved = (await approve(fleet, transfer["id"], "target", "rui")).ok()["approveTransfer"]
     assert set(approved["approvals"]) == {"source", "target"}
@@ -159,8 +159,8 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     assert running["version"] == VERSION
     async with read_only(sessions) as session:
         ledger = (await session.exec(select(Deployment).where(Deployment.site == "cork"))).all()
-    assert [(d.version, d.rollout_id, d.status) for d in ledger] == [
-        (VERSION, transfer["id"], "live")
+    assert [(d.version, d.rollout_id, d.transfer_id, d.status) for d in ledger] == [
+        (VERSION, None, transfer["id"], "live")
     ]
     await produce(fleet, "cork", good=196, bad=4, tag="after")  # 98 % over 200 units
     done = await wait_status(fleet, transfer["id"], "qualified", "awaiting_decision")

@@ -23,7 +23,8 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
 from coe import telemetry
-from coe.config import Settings, load_settings
+from coe.audit.anchors import anchor_store
+from coe.config import ProductionConfigError, Settings, check_production, load_settings
 from coe.db import Sessions, create_engine, create_sessions
 from coe.plants.credentials import plant_key
 from coe.rollouts.contract import DRIFT_SCHEDULE, DRIFT_WORKFLOW
@@ -34,6 +35,7 @@ from coe_workflows.audit.models import MonitorInput
 from coe_workflows.audit.workflows import AuditChainMonitor
 from coe_workflows.drift.activities import DriftActivities
 from coe_workflows.drift.workflows import DriftCheck
+from coe_workflows.failures import DataErrorsAreFinal
 from coe_workflows.rollout.activities import RolloutActivities
 from coe_workflows.rollout.workflows import SiteDeployment, TemplateRollout
 from coe_workflows.transfer.activities import TransferActivities
@@ -55,7 +57,7 @@ class Resources:
     plant_key: bytes
 
     def activities(self, settings: Settings) -> list[Any]:
-        audit = AuditActivities(self.sessions, self.audit_key)
+        audit = AuditActivities(self.sessions, self.audit_key, anchor_store(settings))
         rollout = RolloutActivities(self.sessions, self.audit_key, self.plant_key, self.http)
         drift = DriftActivities(
             self.sessions, self.audit_key, self.plant_key, self.http, settings.plant_timeout_seconds
@@ -88,6 +90,7 @@ def build_worker(client: Client, settings: Settings, resources: Resources) -> Wo
         workflows=WORKFLOWS,
         activities=resources.activities(settings),
         max_concurrent_activities=64,
+        interceptors=[DataErrorsAreFinal()],
     )
 
 
@@ -123,6 +126,7 @@ async def ensure_drift_schedule(client: Client, settings: Settings) -> None:
 
 
 async def run(settings: Settings) -> None:
+    check_production(settings)
     tel = telemetry.setup_telemetry(settings, "worker")
     database_url, embedded = resolve_database_url(settings)
     engine = create_engine(database_url, pool_size=8)
@@ -154,7 +158,11 @@ def main() -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    asyncio.run(run(settings))
+    try:
+        asyncio.run(run(settings))
+    except ProductionConfigError as error:
+        log.error("%s", error)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -280,10 +280,11 @@ def ledger(
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """What runs where, since when, deployed by which rollout."""
+    """What runs where, since when, deployed by which rollout (or transfer)."""
     rows = client(api_url, token).execute(
         "query($s: String, $t: String, $h: Boolean!) { ledger(site: $s, template: $t, "
-        "history: $h) { site template version sha256 rolloutId deployedBy status since } }",
+        "history: $h) { site template version sha256 rolloutId transferId deployedBy status "
+        "since } }",
         {"s": site, "t": template, "h": history},
     )["ledger"]
     emit(
@@ -291,7 +292,7 @@ def ledger(
         as_json,
         lambda: table(
             f"Ledger ({len(rows)})",
-            ["site", "template", "version", "sha256", "status", "since (UTC)", "rollout"],
+            ["site", "template", "version", "sha256", "status", "since (UTC)", "by"],
             [
                 (
                     r["site"],
@@ -300,7 +301,7 @@ def ledger(
                     r["sha256"][:12] + "…",
                     r["status"],
                     r["since"][:19].replace("T", " "),
-                    r["rolloutId"],
+                    r["rolloutId"] or f"transfer {r['transferId']}",
                 )
                 for r in rows
             ],

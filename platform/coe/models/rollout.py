@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coe.models.columns import timestamp
@@ -78,11 +78,16 @@ class RolloutSite(SQLModel, table=True):
 
 
 class Deployment(SQLModel, table=True):
-    """The ledger: what runs where, since when, deployed by which rollout."""
+    """The ledger: what runs where, since when, deployed by which rollout or which transfer
+    (exactly one of the two)."""
 
     __tablename__ = "deployment"
     __table_args__ = (
         UniqueConstraint("rollout_id", "site", "template"),
+        UniqueConstraint("transfer_id", "site", "template"),
+        CheckConstraint(
+            "(rollout_id IS NULL) <> (transfer_id IS NULL)", name="ck_deployment_one_origin"
+        ),
         Index("ix_deployment_current", "site", "template", "status"),
     )
 
@@ -93,6 +98,7 @@ class Deployment(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     previous_sha256: str | None = Field(default=None, max_length=64)
     rollout_id: str | None = Field(default=None, max_length=120)
+    transfer_id: str | None = Field(default=None, foreign_key="transfer.id", max_length=160)
     deployed_by: str = Field(max_length=200)
     status: str = Field(max_length=16)
     since: datetime | None = timestamp()

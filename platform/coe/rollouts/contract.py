@@ -21,6 +21,10 @@ APPROVE, PAUSE, RESUME, ABORT, RETRY, SKIP_SITE = (
 )
 PROGRESS = "progress"
 
+# What a SiteDeployment deploys for: its `rollout_id` names a rollout, or a transfer (whose
+# deployment is the transfer's own in the ledger, not a rollout's).
+ORIGIN_ROLLOUT, ORIGIN_TRANSFER = "rollout", "transfer"
+
 
 @dataclass
 class Timings:
@@ -95,18 +99,20 @@ class RolloutInput:
 
 @dataclass
 class SiteDeploymentInput:
-    rollout_id: str
+    rollout_id: str  # or the transfer's id, when `origin` is ORIGIN_TRANSFER
     site: str
     wave: str
     template: str
     version: str
     started_by: str
     timings: Timings = field(default_factory=Timings)
+    origin: str = ORIGIN_ROLLOUT
 
 
 @dataclass
 class ApprovalUpdate:
-    """An approval of a wave's gate; the API has re-authenticated the signer already."""
+    """An approval of a wave's gate; the API has re-authenticated the signer already, at
+    `signed_at` (ISO 8601, UTC): the signature's time, whenever the workflow records it."""
 
     wave: str
     signer_id: str
@@ -115,6 +121,7 @@ class ApprovalUpdate:
     sites: list[str]
     reason: str
     request_id: str | None = None
+    signed_at: str | None = None
 
 
 @dataclass

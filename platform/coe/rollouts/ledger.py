@@ -1,5 +1,6 @@
-"""The deployment ledger and drift: what runs where, since when, deployed by which rollout;
-and where a plant disagrees. Writes come from rollout activities and the drift check."""
+"""The deployment ledger and drift: what runs where, since when, deployed by which rollout or
+which transfer; and where a plant disagrees. Writes come from the deployment activities and the
+drift check."""
 
 from __future__ import annotations
 
@@ -8,13 +9,35 @@ from datetime import UTC, datetime
 
 from coe.models import Deployment, DriftObservation, LedgerStatus
 from coe.rollouts import repository
+from coe.rollouts.contract import ORIGIN_TRANSFER
 from coe.work import UnitOfWork
+
+
+def origin(rollout_id: str | None, transfer_id: str | None) -> dict[str, str]:
+    """What deployed an entry, as the ledger's columns: a rollout or a transfer, never both
+    (nor neither; the table checks it too)."""
+    if rollout_id is not None and transfer_id is None:
+        return {"rollout_id": rollout_id}
+    if transfer_id is not None and rollout_id is None:
+        return {"transfer_id": transfer_id}
+    raise ValueError("a deployment comes from exactly one rollout or one transfer")
+
+
+def origin_of(kind: str, origin_id: str) -> dict[str, str]:
+    """The ledger's columns for a deployment by `origin_id`: a rollout's, or (kind
+    ORIGIN_TRANSFER) a transfer's."""
+    return {"transfer_id": origin_id} if kind == ORIGIN_TRANSFER else {"rollout_id": origin_id}
+
+
+def _audited(columns: Mapping[str, str]) -> dict[str, str]:
+    return {name.removesuffix("_id"): value for name, value in columns.items()}
 
 
 async def record_live(
     work: UnitOfWork,
     *,
-    rollout_id: str,
+    rollout_id: str | None = None,
+    transfer_id: str | None = None,
     site: str,
     template: str,
     version: str,
@@ -22,9 +45,10 @@ async def record_live(
     previous_sha256: str | None,
     deployed_by: str,
 ) -> Deployment:
-    """Record that `site` runs `sha256` because of `rollout_id`; idempotent (a retried
-    activity records nothing twice)."""
-    existing = await repository.ledger_row(work.session, rollout_id, site, template)
+    """Record that `site` runs `sha256` because of `rollout_id` or `transfer_id`; idempotent
+    (a retried activity records nothing twice)."""
+    by = origin(rollout_id, transfer_id)
+    existing = await repository.ledger_row(work.session, site, template, **by)
     if existing is not None:
         return existing
     now = datetime.now(UTC)
@@ -40,10 +64,11 @@ async def record_live(
             version=version,
             sha256=sha256,
             previous_sha256=previous_sha256,
-            rollout_id=rollout_id,
             deployed_by=deployed_by,
             status=LedgerStatus.LIVE,
             since=now,
+            rollout_id=by.get("rollout_id"),
+            transfer_id=by.get("transfer_id"),
         ),
     )
     await work.audit(
@@ -54,7 +79,7 @@ async def record_live(
         after={
             "version": version,
             "sha256": sha256,
-            "rollout": rollout_id,
+            **_audited(by),
             "previous": previous_sha256,
         },
     )
@@ -62,10 +87,18 @@ async def record_live(
 
 
 async def record_rolled_back(
-    work: UnitOfWork, *, rollout_id: str, site: str, template: str, restored_sha256: str | None
+    work: UnitOfWork,
+    *,
+    rollout_id: str | None = None,
+    transfer_id: str | None = None,
+    site: str,
+    template: str,
+    restored_sha256: str | None,
 ) -> None:
-    """The rollout's deployment at `site` was undone; what ran before runs again."""
-    row = await repository.ledger_row(work.session, rollout_id, site, template)
+    """The deployment at `site` by that rollout (or transfer) was undone; what ran before runs
+    again."""
+    by = origin(rollout_id, transfer_id)
+    row = await repository.ledger_row(work.session, site, template, **by)
     if row is None or row.status == LedgerStatus.ROLLED_BACK:
         return
     now = datetime.now(UTC)
@@ -81,7 +114,7 @@ async def record_rolled_back(
         "deployment",
         f"{site}/{template}",
         site=site,
-        before={"sha256": row.sha256, "rollout": rollout_id},
+        before={"sha256": row.sha256, **_audited(by)},
         after={"sha256": restored_sha256},
     )
 

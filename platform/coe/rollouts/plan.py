@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from coe.auth.principal import Role
 from coe.documents import Violation, pointer
+from coe.reasons import MAX_REASON
 from coe.rollouts.contract import GateSpec, WaveSpec
 from coe.templates.models import KEY_PATTERN, SEMVER_PATTERN, Strict
 from coe.templates.schemas import structural_violations
@@ -68,7 +69,7 @@ class Wave(Strict):
 class PlanMetadata(Strict):
     template: str = Field(pattern=KEY_PATTERN)
     version: str = Field(pattern=SEMVER_PATTERN)
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=MAX_REASON)
 
 
 class PlanSpec(Strict):

@@ -120,8 +120,14 @@ class LedgerEntryType:
     version: str = strawberry.field(description="Template version.")
     sha256: str = strawberry.field(description="Hash of the effective definition.")
     previous_sha256: str | None = strawberry.field(description="What it replaced.")
-    rollout_id: str | None = strawberry.field(description="The rollout that deployed it.")
-    deployed_by: str = strawberry.field(description="Who started that rollout.")
+    rollout_id: str | None = strawberry.field(
+        description="The rollout that deployed it; null when a transfer did (see transferId)."
+    )
+    transfer_id: str | None = strawberry.field(
+        description="The tech transfer that deployed it to its target site; null when a "
+        "rollout did (see rolloutId). Exactly one of the two is set."
+    )
+    deployed_by: str = strawberry.field(description="Who started that rollout or transfer.")
     status: str = strawberry.field(description="live, superseded or rolled_back.")
     since: datetime = strawberry.field(description="Live since (UTC).")
     ended_at: datetime | None = strawberry.field(description="No longer live since.")
@@ -136,6 +142,7 @@ class LedgerEntryType:
             sha256=row.sha256,
             previous_sha256=row.previous_sha256,
             rollout_id=row.rollout_id,
+            transfer_id=row.transfer_id,
             deployed_by=row.deployed_by,
             status=row.status,
             since=row.since,

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coe.reasons import MAX_REASON
+
 API_VERSION = "coe.dev/v1"
 KEY_PATTERN = r"^[a-z][a-z0-9-]{0,62}[a-z0-9]$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
@@ -186,7 +188,7 @@ class OverlayMetadata(Strict):
         alias="templateVersions", min_length=1, description='A semver range, e.g. ">=2.0.0 <3.0.0".'
     )
     version: int = Field(ge=1, description="Overlay revision, increasing.")
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=MAX_REASON)
 
 
 class OverlaySpec(Strict):

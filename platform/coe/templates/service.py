@@ -21,6 +21,7 @@ from coe.errors import ConflictError, NotFoundError, ValidationFailedError
 from coe.models import TemplateStatus, TemplateVersion
 from coe.models.registry import FROZEN_STATUSES
 from coe.overlays import repository as overlays
+from coe.reasons import required_reason
 from coe.signatures import repository as signatures
 from coe.signatures.manifest import Meaning, verifies
 from coe.signatures.service import sign
@@ -189,7 +190,8 @@ async def submit(work: UnitOfWork, key: str, version: str) -> TemplateVersion:
 
 async def return_to_draft(work: UnitOfWork, key: str, version: str, reason: str) -> TemplateVersion:
     """Send a version under review (or approved, not yet published) back to its author."""
-    work.principal.require_roles(*APPROVERS)
+    work.principal.require_enterprise_wide(*APPROVERS)
+    reason = required_reason(reason)
     row = await _transition(
         work,
         key,
@@ -214,7 +216,7 @@ async def approve(
 ) -> TemplateVersion:
     """Approve a version under review with an e-signature over its exact content; the
     approver must be a qa_approver or coe_architect other than the author."""
-    work.principal.require_roles(*APPROVERS)
+    work.principal.require_enterprise_wide(*APPROVERS)
     row = await repository.get_for_update(work.session, key, version)
     if row is None:
         raise NotFoundError(f"no {key}@{version}", template=key)
@@ -279,6 +281,7 @@ async def _require_discipline(session: AsyncSession, row: TemplateVersion) -> No
 async def deprecate(work: UnitOfWork, key: str, version: str, reason: str) -> TemplateVersion:
     """Mark a published version as not to be used for new rollouts."""
     work.principal.require_roles(Role.COE_ARCHITECT)
+    reason = required_reason(reason)
     return await _transition(
         work, key, version, (TemplateStatus.PUBLISHED,), TemplateStatus.DEPRECATED, reason
     )
@@ -287,6 +290,7 @@ async def deprecate(work: UnitOfWork, key: str, version: str, reason: str) -> Te
 async def retire(work: UnitOfWork, key: str, version: str, reason: str) -> TemplateVersion:
     """Retire a deprecated version: it may no longer run anywhere."""
     work.principal.require_roles(Role.COE_ARCHITECT)
+    reason = required_reason(reason)
     return await _transition(
         work, key, version, (TemplateStatus.DEPRECATED,), TemplateStatus.RETIRED, reason
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from coe.rollouts.contract import DRIFT_WORKFLOW
     from coe_workflows.drift.activities import DriftSummary
+    from coe_workflows.policies import DRIFT_HEARTBEAT, DRIFT_RETRY, DRIFT_TIMEOUT
 
 
 @workflow.defn(name=DRIFT_WORKFLOW)
@@ -19,8 +17,8 @@ class DriftCheck:
         result: DriftSummary = await workflow.execute_activity(
             "check_drift",
             result_type=DriftSummary,
-            start_to_close_timeout=timedelta(minutes=10),
-            heartbeat_timeout=timedelta(minutes=2),
-            retry_policy=RetryPolicy(maximum_attempts=3),
+            start_to_close_timeout=DRIFT_TIMEOUT,
+            heartbeat_timeout=DRIFT_HEARTBEAT,
+            retry_policy=DRIFT_RETRY,
         )
         return result

@@ -26,10 +26,9 @@ from coe.plants.client import PlantClient, PlantError
 from coe.plants.contract import Deployment
 from coe.plants.credentials import site_credential
 from coe.rollouts import ledger, repository
-from coe.rollouts.contract import SiteDeploymentInput
+from coe.rollouts.contract import ORIGIN_TRANSFER, SiteDeploymentInput
 from coe.rollouts.guard import NUMERATORS, GuardCounts
-from coe.signatures import repository as signatures
-from coe.signatures.manifest import manifest, seal
+from coe.signatures.store import keep as kept_signature
 from coe.sites import repository as sites
 from coe.work import UnitOfWork
 from coe_workflows.rollout.models import (
@@ -47,6 +46,22 @@ from coe_workflows.rollout.models import (
 log = logging.getLogger("coe_workflows.rollout")
 T = TypeVar("T")
 WORKFLOW = Principal(subject="system:rollout", name="Rollout workflow", roles=SYSTEM.roles)
+
+
+# The API commits a row before it starts the row's workflow, so the first activity finds it;
+# should it not be visible yet (a lagging replica, a slow commit), it is retried a few times.
+NOT_VISIBLE_ATTEMPTS = 8
+
+
+def not_visible(what: str) -> ApplicationError:
+    """The error for a workflow's row missing from the database: retried (with the workflow's
+    backoff) for the first NOT_VISIBLE_ATTEMPTS attempts, then final."""
+    attempt = activity.info().attempt
+    return ApplicationError(
+        f"{what} is not in the database (attempt {attempt})",
+        type="RowNotVisible",
+        non_retryable=attempt >= NOT_VISIBLE_ATTEMPTS,
+    )
 
 
 class RolloutActivities:
@@ -168,7 +183,10 @@ class RolloutActivities:
 
     @activity.defn(name="record_site_state")
     async def record_site_state(self, record: SiteStateRecord) -> None:
-        """Mirror a site's state into PostgreSQL (GraphQL reads it from there)."""
+        """Mirror a site's state into PostgreSQL (GraphQL reads it from there). A transfer's
+        deployment has no rollout to mirror into: the transfer's own record says where it is."""
+        if record.origin == ORIGIN_TRANSFER:
+            return
         status = record.status
         async with transaction(self._sessions) as session:
             row = await repository.rollout_site(session, record.rollout_id, status.site)
@@ -205,9 +223,7 @@ class RolloutActivities:
         async with transaction(self._sessions) as session:
             row = await repository.rollout(session, record.rollout_id, lock=True)
             if row is None:
-                raise ApplicationError(
-                    f"rollout {record.rollout_id} is not in the database", non_retryable=True
-                )
+                raise not_visible(f"rollout {record.rollout_id}")
             row.status, row.current_wave, row.reason = (
                 record.status,
                 record.current_wave,
@@ -223,7 +239,7 @@ class RolloutActivities:
         async with transaction(self._sessions) as session:
             await ledger.record_live(
                 self._work(session),
-                rollout_id=record.rollout_id,
+                **ledger.origin_of(record.origin, record.rollout_id),
                 site=record.site,
                 template=record.template,
                 version=record.version,
@@ -237,7 +253,7 @@ class RolloutActivities:
         async with transaction(self._sessions) as session:
             await ledger.record_rolled_back(
                 self._work(session),
-                rollout_id=record.rollout_id,
+                **ledger.origin_of(record.origin, record.rollout_id),
                 site=record.site,
                 template=record.template,
                 restored_sha256=record.previous_sha256,
@@ -245,27 +261,16 @@ class RolloutActivities:
 
     @activity.defn(name="record_approval")
     async def record_approval(self, record: ApprovalRecord) -> None:
-        """Store the gate's e-signature (the API re-authenticated the signer) and audit it.
-        The signature id comes from the workflow, so a retry stores nothing twice."""
+        """Store the gate's e-signature, timed when the API re-authenticated the signer (not
+        now), and audit it. The signature id comes from the workflow: a retry stores nothing
+        twice."""
         approval = record.approval
-        signature_id = uuid.UUID(record.signature_id)
-        async with transaction(self._sessions) as session:
-            if await signatures.by_id(session, signature_id) is not None:
-                return
-            signature = Signature(
-                id=signature_id,
-                signer_id=approval.signer_id,
-                printed_name=approval.printed_name,
-                signed_at=datetime.now(UTC),
-                meaning=str(record.content.get("meaning", "approved")),
-                reason=approval.reason,
-                entity_type="rollout_gate",
-                entity_id=f"{record.rollout_id}/{approval.wave}",
-                content_sha256=content_hash(record.content),
-                manifest_sha256="",
+        if not approval.signed_at:
+            raise ApplicationError(
+                f"the approval of {record.rollout_id}/{approval.wave} has no signing time",
+                non_retryable=True,
             )
-            seal(signature)
-            await signatures.add(session, signature)
+        async with transaction(self._sessions) as session:
             work = UnitOfWork(
                 session=session,
                 audit_key=self._audit_key,
@@ -274,13 +279,20 @@ class RolloutActivities:
                     subject=approval.signer_id, name=approval.printed_name, roles=SYSTEM.roles
                 ),
             )
-            await work.audit(
-                f"signature.{signature.meaning}",
-                "rollout_gate",
-                signature.entity_id,
-                after=manifest(signature),
-                reason=approval.reason,
-                signature_id=signature.id,
+            await kept_signature(
+                work,
+                Signature(
+                    id=uuid.UUID(record.signature_id),
+                    signer_id=approval.signer_id,
+                    printed_name=approval.printed_name,
+                    signed_at=datetime.fromisoformat(approval.signed_at),
+                    meaning=str(record.content.get("meaning", "approved")),
+                    reason=approval.reason,
+                    entity_type="rollout_gate",
+                    entity_id=f"{record.rollout_id}/{approval.wave}",
+                    content_sha256=content_hash(record.content),
+                    manifest_sha256="",
+                ),
             )
 
     @activity.defn(name="audit_rollout")

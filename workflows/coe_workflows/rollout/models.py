@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coe.rollouts.contract import ApprovalUpdate, SiteStatus
+from coe.rollouts.contract import ORIGIN_ROLLOUT, ApprovalUpdate, SiteStatus
 
 
 @dataclass
@@ -40,6 +40,7 @@ class DeployRequest:
 class SiteStateRecord:
     rollout_id: str
     status: SiteStatus
+    origin: str = ORIGIN_ROLLOUT  # a transfer's site state is the transfer's own record
 
 
 @dataclass
@@ -72,6 +73,7 @@ class LedgerRecord:
     sha256: str
     previous_sha256: str | None
     deployed_by: str
+    origin: str = ORIGIN_ROLLOUT  # rollout_id names a rollout, or (ORIGIN_TRANSFER) a transfer
 
 
 @dataclass
