@@ -161,7 +161,7 @@ async def test_approvals_by_the_wrong_people_are_refused_and_nothing_is_recorded
     before = await audit_count(sessions)
     variables = {"id": rollout["id"], "w": "pilot"}
     refusals: list[tuple[str, dict[str, Any], str | None, str | None]] = [
-        ("sam", {"s": signer("sam")}, "CONFLICT", "needs a qa_approver"),  # wrong role
+        ("sam", {"s": signer("sam")}, "FORBIDDEN", "needs a qa_approver"),  # wrong role
         ("rui", {"s": signer("rui")}, None, None),  # QA of cork only: covers the pilot
         ("quinn", {"s": signer("quinn", "wrong password!!")}, "SIGNATURE_REJECTED", "wrong"),
         ("quinn", {"s": signer("quinn"), "w": "rest"}, "CONFLICT", "not waiting"),
@@ -170,7 +170,8 @@ async def test_approvals_by_the_wrong_people_are_refused_and_nothing_is_recorded
         result = await fleet.as_user(user, APPROVE, {**variables, **changes})
         assert result.codes == [code], (user, result.errors)
         assert words in result.errors[0]["message"]
-    assert await audit_count(sessions) == before, "refused approvals leave no trace"
+    # only the wrong password leaves a trace: its signature.refused record (Part 11 §11.300(d))
+    assert await audit_count(sessions) == before + 1, "refused approvals record nothing else"
     approved = await fleet.as_user("quinn", APPROVE, {**variables, "s": signer("quinn")})
     approved.ok()
     duplicate = await fleet.as_user("grace", APPROVE, {**variables, "s": signer("grace")})
@@ -208,7 +209,7 @@ async def test_the_starter_and_scoped_approvers_outside_the_wave_are_refused(
     starter = await fleet.as_user(
         "grace", APPROVE, {"id": rollout["id"], "w": "pilot", "s": signer("grace")}
     )
-    assert starter.codes == ["CONFLICT"]
+    assert starter.codes == ["FORBIDDEN"]
     assert "started the rollout cannot approve" in starter.errors[0]["message"]
     await fleet.as_user(
         "ada", "mutation($id: String!) { abortRollout(id: $id) { status } }", {"id": rollout["id"]}
@@ -229,7 +230,7 @@ async def test_the_starter_and_scoped_approvers_outside_the_wave_are_refused(
     rui = await fleet.as_user(
         "rui", APPROVE, {"id": scoped["id"], "w": "pilot", "s": signer("rui")}
     )
-    assert rui.codes == ["CONFLICT"]
+    assert rui.codes == ["FORBIDDEN"]
     assert "also has penang" in rui.errors[0]["message"]
 
 

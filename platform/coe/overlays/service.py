@@ -4,12 +4,14 @@ e-signature. Every revision is kept. Takes a unit of work; never commits."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe.auth.principal import Principal, Role
+from coe.auth.scope import Scope
 from coe.auth.service import Credentials
 from coe.auth.tokens import TokenVerifier
 from coe.canonical import content_hash
@@ -18,6 +20,7 @@ from coe.errors import ConflictError, NotFoundError, ValidationFailedError
 from coe.models import OverlayRevision, OverlayStatus, TemplateVersion
 from coe.overlays import repository
 from coe.overlays.validation import check_overlay
+from coe.reasons import required_reason
 from coe.signatures.manifest import Meaning
 from coe.signatures.service import sign
 from coe.sites import repository as sites
@@ -177,24 +180,34 @@ async def approve(
         author=row.proposed_by,
         reauth_max_age_seconds=reauth_max_age_seconds,
     )
+    return await make_effective(work, row, signature.id, reason)
+
+
+async def make_effective(
+    work: UnitOfWork, row: OverlayRevision, signature_id: uuid.UUID, reason: str
+) -> OverlayRevision:
+    """The proposed revision `row` (locked) becomes effective under the approval signature
+    `signature_id`; the previously effective revision is superseded. (Also how a transfer's
+    target approval, recorded by its workflow, approves the target's overlay.)"""
+    site, template = row.site, row.template
     previous = await repository.approved_for(work.session, site, template)
     if previous is not None:
         previous.status = OverlayStatus.SUPERSEDED
         await repository.save(work.session, previous)
     before = snapshot(row)
     row.status = OverlayStatus.APPROVED
-    row.approval_signature_id = signature.id
+    row.approval_signature_id = signature_id
     row.decided_at = datetime.now(UTC)
     row = await repository.save(work.session, row)
     await work.audit(
         "overlay.approved",
         "overlay",
-        f"{site}/{template}#{version}",
+        f"{site}/{template}#{row.version}",
         site=site,
         before=before,
         after=snapshot(row),
         reason=reason,
-        signature_id=signature.id,
+        signature_id=signature_id,
     )
     return row
 
@@ -205,6 +218,7 @@ async def reject(
     """Refuse a proposed revision; it stays in the history."""
     work.principal.require_roles(*APPROVERS)
     work.principal.require_site(site, *APPROVERS)
+    reason = required_reason(reason)
     row = await _pending(work, site, template, version)
     before = snapshot(row)
     row.status = OverlayStatus.REJECTED
@@ -225,8 +239,5 @@ async def reject(
 async def visible_revisions(
     session: AsyncSession, principal: Principal, *, site: str | None, template: str | None
 ) -> list[OverlayRevision]:
-    if site is not None:
-        principal.require_site(site)
-    return await repository.revisions(
-        session, site=site, template=template, sites=principal.readable_sites()
-    )
+    sites = Scope.of(principal).narrow_to(site)
+    return await repository.revisions(session, site=site, template=template, sites=sites)

@@ -7,8 +7,8 @@ from strawberry.types import Info
 
 from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
-from coe.graphql.permissions import ANY_ROLE, allow
-from coe.rollouts import repository, service
+from coe.graphql.permissions import PEOPLE, allow
+from coe.rollouts import service
 from coe.rollouts.contract import ABORT, PAUSE, RESUME, RETRY, SKIP_SITE
 from coe.rollouts.types import RolloutType
 from coe.signatures.types import SignerInput
@@ -16,19 +16,18 @@ from coe.templates import service as templates
 
 
 async def _reload(info: Info[CoeContext, None], rollout_id: str) -> RolloutType:
+    scope = info.context.scope()
     async with info.context.read() as session:
-        row = await service.get(session, rollout_id)
-        sites = await repository.sites_of(session, [rollout_id])
-    return RolloutType.from_model(
-        row, service.visible_sites(info.context.caller(), sites), info.context.settings
-    )
+        row, sites = await service.visible(session, scope, rollout_id)
+    return RolloutType.from_model(row, sites, info.context.settings)
 
 
 async def _control(
     info: Info[CoeContext, None], rollout_id: str, action: str, **options: object
 ) -> RolloutType:
     async with info.context.unit_of_work() as work:
-        await service.control(work, info.context.services.temporal, rollout_id, action, **options)  # type: ignore[arg-type]
+        send = await service.control(work, rollout_id, action, **options)  # type: ignore[arg-type]
+    await send(info.context.services.temporal)  # committed first: see coe.steering
     return await _reload(info, rollout_id)
 
 
@@ -38,18 +37,19 @@ class RolloutMutations:
         extensions=allow(Role.COE_ARCHITECT),
         description="Start a rollout from a RolloutPlan (YAML or JSON text). The "
         "plan and the exact template version are snapshotted; sites are "
-        "resolved now (a site added later is not included).",
+        "resolved now (a site added later is not included). The same plan sent again by "
+        "its starter while that rollout is active answers with it (a retry after "
+        "SERVICE_UNAVAILABLE starts its workflow), instead of starting another.",
     )
     async def start_rollout(self, info: Info[CoeContext, None], plan: str) -> RolloutType:
         document = templates.parse_source(plan)
         async with info.context.unit_of_work() as work:
-            row = await service.start(
-                work, info.context.services.temporal, info.context.settings, document
-            )
+            row, send = await service.start(work, info.context.settings, document)
+        await send(info.context.services.temporal)  # committed first: see coe.steering
         return await _reload(info, row.id)
 
     @strawberry.mutation(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Approve the gate a wave waits on, with an e-signature. "
         "Refused (and nothing recorded) for the wrong role, sites outside the "
         "approver's scope, the rollout's starter, or a wave not waiting.",
@@ -58,9 +58,8 @@ class RolloutMutations:
         self, info: Info[CoeContext, None], id: str, wave: str, signature: SignerInput
     ) -> RolloutType:
         async with info.context.unit_of_work() as work:
-            await service.approve(
+            send = await service.approve(
                 work,
-                info.context.services.temporal,
                 info.context.services.verifier,
                 id,
                 wave,
@@ -68,6 +67,7 @@ class RolloutMutations:
                 signature.reason,
                 info.context.settings.reauth_max_age_seconds,
             )
+        await send(info.context.services.temporal)  # committed first: see coe.steering
         return await _reload(info, id)
 
     @strawberry.mutation(

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe import steering
-from coe.auth.principal import SYSTEM, Principal, Role
+from coe.auth.principal import SYSTEM, Role
+from coe.auth.scope import Scope
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings
@@ -24,6 +25,7 @@ from coe.errors import (
 )
 from coe.models import Rollout, RolloutSite, RolloutStatus, SiteState, TemplateStatus
 from coe.overlays import repository as overlays
+from coe.reasons import checked_reason, required_reason
 from coe.rollouts import repository
 from coe.rollouts.contract import (
     ABORT,
@@ -35,11 +37,13 @@ from coe.rollouts.contract import (
     SKIP_SITE,
     ApprovalUpdate,
     ControlUpdate,
+    GateSpec,
     RolloutInput,
     Timings,
     WaveSpec,
 )
 from coe.rollouts.plan import SiteFacts, parse_plan, plan_violations, resolve_waves
+from coe.signatures.manifest import now
 from coe.sites import repository as sites_repository
 from coe.templates import repository as templates
 from coe.work import UnitOfWork
@@ -67,10 +71,6 @@ def workflow_id(rollout_id: str) -> str:
     return f"rollout-{rollout_id}"
 
 
-def _client(temporal: Client | None) -> Client:
-    return steering.client(temporal, "rollouts")
-
-
 async def template_users(session: AsyncSession, template: str) -> set[str]:
     """Sites that use a template: an effective overlay for it, or a ledger entry."""
     using = {row.site for row in await overlays.approved(session, template)}
@@ -78,9 +78,12 @@ async def template_users(session: AsyncSession, template: str) -> set[str]:
 
 
 async def start(
-    work: UnitOfWork, temporal: Client | None, settings: Settings, document: dict[str, Any]
-) -> Rollout:
-    """Validate the plan, snapshot it and the template version, start the workflow."""
+    work: UnitOfWork, settings: Settings, document: dict[str, Any]
+) -> tuple[Rollout, steering.Send[None]]:
+    """Validate the plan, snapshot it and the template version; and what starts the workflow
+    once this is committed (see `coe.steering`). The same plan sent again by its starter
+    while that rollout is active is the same start, retried: it is answered with that
+    rollout, whose workflow is started if the first attempt could not."""
     work.principal.require_roles(*CONTROLLERS)
     violations = plan_violations(document)
     if violations:
@@ -100,7 +103,9 @@ async def start(
                 ).as_dict()
             ],
         )
-    if await repository.active_for(work.session, key):
+    for active in await repository.active_for(work.session, key):
+        if active.started_by == work.principal.subject and active.plan.get("document") == document:
+            return active, _launch(active, settings)
         raise ConflictError(f"a rollout of {key} is already under way; finish or abort it first")
     site_rows, _ = await sites_repository.sites_page(
         work.session, keys=None, region=None, after_key=None, limit=100_000
@@ -111,6 +116,7 @@ async def start(
         raise ValidationFailedError(
             "the rollout plan names unknown sites", [v.as_dict() for v in unknown]
         )
+    await _require_no_transfer_deploying(work.session, key, waves)
     if plan.spec.on_incompatible_overlay == "block":
         await _require_compatible(work.session, key, version, waves)
     rollout_id = f"{key}-{version}-{uuid.uuid4().hex[:6]}"
@@ -157,21 +163,53 @@ async def start(
             "waves": {wave.name: wave.sites for wave in waves},
         },
     )
-    await _client(temporal).start_workflow(
-        ROLLOUT_WORKFLOW,
-        RolloutInput(
-            rollout_id=rollout_id,
-            template=key,
-            version=version,
-            template_sha256=target.content_sha256,
-            started_by=work.principal.subject,
-            waves=waves,
-            timings=timings(settings),
-        ),
-        id=row.workflow_id,
-        task_queue=settings.temporal_task_queue,
+    return row, _launch(row, settings)
+
+
+def _launch(row: Rollout, settings: Settings) -> steering.Send[None]:
+    """Start the rollout's workflow from its committed snapshot (idempotent by its id)."""
+    waves = [
+        WaveSpec(**{**wave, "gates": [GateSpec(**gate) for gate in wave.get("gates", [])]})
+        for wave in row.plan["waves"]
+    ]
+    request = RolloutInput(
+        rollout_id=row.id,
+        template=row.template,
+        version=row.version,
+        template_sha256=row.template_sha256,
+        started_by=row.started_by,
+        waves=waves,
+        timings=timings(settings),
     )
-    return row
+
+    async def send(temporal: Client | None) -> None:
+        await steering.start(
+            temporal,
+            ROLLOUT_WORKFLOW,
+            request,
+            workflow_id=row.workflow_id,
+            task_queue=settings.temporal_task_queue,
+            recorded=f"rollout {row.id} is recorded but has not started",
+            rollout=row.id,
+        )
+
+    return send
+
+
+async def _require_no_transfer_deploying(
+    session: AsyncSession, key: str, waves: list[WaveSpec]
+) -> None:
+    """One deployment of a template at a time per site: a transfer deploying `key` to one of
+    the plan's sites holds it (the template's other sites are free)."""
+    sites = [site for wave in waves for site in wave.sites]
+    busy = await repository.deploying_transfers(session, key, sites)
+    if busy:
+        names = ", ".join(f"{t.target} (transfer {t.id})" for t in busy)
+        raise ConflictError(
+            f"a transfer is deploying {key} to {names}: leave the site out of this rollout, "
+            "or start it once the transfer has deployed",
+            sites=sorted(t.target for t in busy),
+        )
 
 
 async def _require_compatible(
@@ -204,24 +242,21 @@ async def get(session: AsyncSession, rollout_id: str) -> Rollout:
 
 async def approve(
     work: UnitOfWork,
-    temporal: Client | None,
     verifier: TokenVerifier,
     rollout_id: str,
     wave: str,
     credentials: Credentials,
     reason: str,
     reauth_max_age_seconds: int,
-) -> str:
-    """Re-authenticate the signer, then ask the workflow to accept the approval; its validator
-    refuses the wrong role, the wrong sites, the starter, a wave not waiting, a duplicate —
-    and nothing is recorded then."""
-    if not reason.strip():
-        raise ValidationFailedError(
-            "an approval needs a reason", [{"path": "/reason", "reason": "required"}]
-        )
-    row = await get(work.session, rollout_id)
+) -> steering.Send[str]:
+    """Re-authenticate the signer; then (after the commit) ask the workflow to accept the
+    approval. Its validator refuses the wrong role, the wrong sites, the starter, a wave not
+    waiting, a duplicate — and nothing is recorded then; once accepted, the workflow stores
+    the signature, timed now (the re-authentication), and its audit record."""
+    reason = required_reason(reason, argument="signature.reason")
+    row, _ = await visible(work.session, Scope.of(work.principal), rollout_id)
     signer = await reauthenticate(
-        work.session, work.principal, credentials, verifier, max_age_seconds=reauth_max_age_seconds
+        work, credentials, verifier, max_age_seconds=reauth_max_age_seconds
     )
     update = ApprovalUpdate(
         wave=wave,
@@ -229,26 +264,28 @@ async def approve(
         printed_name=signer.printed_name,
         roles=sorted(work.principal.roles),
         sites=sorted(work.principal.sites),
-        reason=reason.strip(),
+        reason=reason,
         request_id=work.request_id,
+        signed_at=now().isoformat(),
     )
-    return str(await _update(temporal, row, APPROVE, update))
+    return _update(row, APPROVE, update, steering.update_id(APPROVE, work.request_id, wave))
 
 
 async def control(
     work: UnitOfWork,
-    temporal: Client | None,
     rollout_id: str,
     action: str,
     *,
     reason: str | None = None,
     rollback: bool = False,
     site: str | None = None,
-) -> str:
-    """pause, resume, abort, retry or skipSite — validated by the workflow, audited there."""
+) -> steering.Send[str]:
+    """pause, resume, abort, retry or skipSite — sent after the commit, validated by the
+    workflow, audited there."""
     work.principal.require_roles(*CONTROLLERS)
     if action not in (PAUSE, RESUME, ABORT, RETRY, SKIP_SITE):
         raise ValidationFailedError("unknown action", [{"path": "/action", "reason": action}])
+    reason = checked_reason(reason, required=action == SKIP_SITE)
     row = await get(work.session, rollout_id)
     update = ControlUpdate(
         actor=work.principal.subject,
@@ -258,13 +295,25 @@ async def control(
         site=site,
         request_id=work.request_id,
     )
-    return str(await _update(temporal, row, action, update))
+    return _update(row, action, update, steering.update_id(action, work.request_id))
 
 
-async def _update(temporal: Client | None, row: Rollout, name: str, argument: Any) -> Any:
-    return await steering.update(temporal, row.workflow_id, name, argument, None, rollout=row.id)
+def _update(row: Rollout, name: str, argument: Any, update_id: str | None) -> steering.Send[str]:
+    async def send(temporal: Client | None) -> str:
+        answer = await steering.update(
+            temporal, row.workflow_id, name, argument, None, id=update_id, rollout=row.id
+        )
+        return str(answer)
+
+    return send
 
 
-def visible_sites(principal: Principal, rows: list[RolloutSite]) -> list[RolloutSite]:
-    readable = principal.readable_sites()
-    return rows if readable is None else [row for row in rows if row.site in readable]
+async def visible(
+    session: AsyncSession, scope: Scope, rollout_id: str
+) -> tuple[Rollout, list[RolloutSite]]:
+    """A rollout and the rows of it the scope covers; NOT_FOUND when it touches none of the
+    caller's sites (as when it does not exist)."""
+    row = await repository.rollout(session, rollout_id)
+    sites = await repository.sites_of(session, [rollout_id]) if row is not None else []
+    found = scope.found(row, lambda _: [site.site for site in sites], f"rollout {rollout_id!r}")
+    return found, scope.keep(sites, lambda site: site.site)

@@ -53,6 +53,27 @@ class TransferStep:
     overlay_version: int | None = None
     window_seconds: float | None = None
     request_id: str | None = None
+    # approvals: the signer re-authenticated at `signed_at` (ISO 8601) and signs the content
+    # hashed `content_sha256`; the target's also approves overlay revision `overlay_version`
+    # (its document hashed `overlay_sha256`). The workflow stores both signatures.
+    printed_name: str | None = None
+    signed_at: str | None = None
+    content_sha256: str | None = None
+    overlay_sha256: str | None = None
+
+
+@dataclass
+class TransferApproval:
+    """An accepted approval, for the workflow's activity to store: its e-signature (and the
+    overlay approval that the target's signature carries), with ids from the workflow."""
+
+    transfer_id: str
+    side: str
+    signature_id: str
+    step: TransferStep
+    overlay_signature_id: str | None = None
+    target: str | None = None
+    template: str | None = None
 
 
 @dataclass
@@ -97,7 +118,7 @@ class TargetCounts:
 
 @dataclass
 class DeploymentOpening:
-    """The transfer's one-site rollout, so its deployment is in the ledger like any other."""
+    """The transfer's deployment, about to start (it is the transfer's own in the ledger)."""
 
     transfer_id: str
     template: str

@@ -10,10 +10,12 @@ from strawberry.types import Info
 
 from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
+from coe.models import Transfer
 from coe.signatures.types import SignerInput
+from coe.steering import Send
 from coe.transfers import service
-from coe.transfers.contract import CANCEL, EXTEND, FAIL
+from coe.transfers.contract import CANCEL, EXTEND, FAIL, TransferProgress
 from coe.transfers.types import TransferType
 
 
@@ -48,21 +50,30 @@ async def _reload(info: Info[CoeContext, None], transfer_id: str) -> TransferTyp
     return TransferType.from_model(row, info.context.settings)
 
 
+async def _steered(
+    info: Info[CoeContext, None], row: Transfer, send: Send[TransferProgress]
+) -> TransferType:
+    """Steer the workflow now that the step's transaction has committed (see coe.steering)."""
+    progress = await send(info.context.services.temporal)
+    return TransferType.from_model(row, info.context.settings).after(progress)
+
+
 @strawberry.type
 class TransferMutations:
     @strawberry.mutation(
         extensions=allow(Role.NPI_ENGINEER),
         description="Start a tech transfer (npi_engineer). Refused, with the reasons, when a "
         "site or the template is unknown, the source does not run it, source = target, the "
-        "target lacks an equipment class the process needs, or the source has no baseline.",
+        "target lacks an equipment class the process needs, or the source has no baseline. "
+        "The same terms sent again by the starter while that transfer is active answer with "
+        "it (a retry after SERVICE_UNAVAILABLE starts its workflow).",
     )
     async def start_transfer(
         self, info: Info[CoeContext, None], input: StartTransferInput
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
-            row = await service.start(
+            row, send = await service.start(
                 work,
-                info.context.services.temporal,
                 info.context.settings,
                 template=input.template,
                 source=input.from_site,
@@ -74,6 +85,7 @@ class TransferMutations:
                 baseline_to=input.baseline_to,
                 reason=input.reason,
             )
+        await send(info.context.services.temporal)  # committed first: see coe.steering
         return await _reload(info, row.id)
 
     @strawberry.mutation(
@@ -90,13 +102,13 @@ class TransferMutations:
         reason: str | None = None,
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
-            row, progress = await service.complete_overlay(
+            row, send = await service.complete_overlay(
                 work, info.context.services.temporal, id, service.choices_of(choices), reason
             )
-            return TransferType.from_model(row, info.context.settings).after(progress)
+        return await _steered(info, row, send)
 
     @strawberry.mutation(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Sign a transfer for its source or target side (`side`: source or "
         "target) as a QA approver of that site; two different people, neither the starter. "
         "The target's signature also approves the target's proposed overlay revision.",
@@ -105,7 +117,7 @@ class TransferMutations:
         self, info: Info[CoeContext, None], id: str, side: str, signature: SignerInput
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
-            row, progress = await service.approve(
+            row, send = await service.approve(
                 work,
                 info.context.services.temporal,
                 info.context.services.verifier,
@@ -115,7 +127,7 @@ class TransferMutations:
                 signature.reason,
                 info.context.settings.reauth_max_age_seconds,
             )
-            return TransferType.from_model(row, info.context.settings).after(progress)
+        return await _steered(info, row, send)
 
     @strawberry.mutation(
         extensions=allow(Role.NPI_ENGINEER),
@@ -125,15 +137,10 @@ class TransferMutations:
         self, info: Info[CoeContext, None], id: str, window: str, reason: str | None = None
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
-            row, progress = await service.steer(
-                work,
-                info.context.services.temporal,
-                id,
-                EXTEND,
-                reason=reason,
-                window_seconds=service.seconds_of(window),
+            row, send = await service.steer(
+                work, id, EXTEND, reason=reason, window_seconds=service.seconds_of(window)
             )
-            return TransferType.from_model(row, info.context.settings).after(progress)
+        return await _steered(info, row, send)
 
     @strawberry.mutation(
         extensions=allow(Role.NPI_ENGINEER),
@@ -143,10 +150,8 @@ class TransferMutations:
         self, info: Info[CoeContext, None], id: str, reason: str
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
-            row, progress = await service.steer(
-                work, info.context.services.temporal, id, FAIL, reason=reason
-            )
-            return TransferType.from_model(row, info.context.settings).after(progress)
+            row, send = await service.steer(work, id, FAIL, reason=reason)
+        return await _steered(info, row, send)
 
     @strawberry.mutation(
         extensions=allow(Role.NPI_ENGINEER),
@@ -157,7 +162,5 @@ class TransferMutations:
         self, info: Info[CoeContext, None], id: str, reason: str
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
-            row, progress = await service.steer(
-                work, info.context.services.temporal, id, CANCEL, reason=reason
-            )
-            return TransferType.from_model(row, info.context.settings).after(progress)
+            row, send = await service.steer(work, id, CANCEL, reason=reason)
+        return await _steered(info, row, send)

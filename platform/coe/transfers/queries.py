@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
 from coe.transfers import repository, service
 from coe.transfers.types import TransferPackageType, TransferType
 
@@ -19,7 +19,7 @@ from coe.transfers.types import TransferPackageType, TransferType
 @strawberry.type
 class TransferQueries:
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Preview a transfer: the source's effective definition and KPI baseline "
         "(over [from, to), default the last 30 days), the proposed target overlay, the "
         "decisions left to the target, equipment needed, blockers and what differs. "
@@ -48,14 +48,14 @@ class TransferQueries:
             )
         return TransferPackageType.of(found)
 
-    @strawberry.field(extensions=allow(*ANY_ROLE), description="One transfer.")
+    @strawberry.field(extensions=allow(*PEOPLE), description="One transfer.")
     async def transfer(self, info: Info[CoeContext, None], id: str) -> TransferType:
         async with info.context.read() as session:
             row = await service.get(session, info.context.caller(), id)
         return TransferType.from_model(row, info.context.settings)
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Transfers, newest first (site-scoped callers: those from or to their "
         "sites); filter by template and status.",
     )
@@ -72,7 +72,7 @@ class TransferQueries:
         async with info.context.read() as session:
             rows, total = await repository.page(
                 session,
-                sites=info.context.caller().readable_sites(),
+                sites=info.context.scope().narrow(),
                 template=template,
                 statuses=status,
                 before=datetime.fromisoformat(cursor) if cursor else None,

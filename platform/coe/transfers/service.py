@@ -14,24 +14,32 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe import steering
 from coe.auth.principal import Principal, Role
-from coe.auth.service import Credentials
+from coe.auth.scope import Scope
+from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
+from coe.canonical import content_hash
 from coe.config import Settings
 from coe.definitions.compose import CompositionError, PreparedTemplate, compose
 from coe.definitions.service import effective_definition
 from coe.documents import Violation
-from coe.errors import BadUserInputError, ConflictError, NotFoundError, ValidationFailedError
+from coe.errors import (
+    BadUserInputError,
+    ConflictError,
+    NotFoundError,
+    SignatureError,
+    ValidationFailedError,
+)
 from coe.kpis import repository as kpis
 from coe.kpis.repository import Filter
 from coe.kpis.service import window
 from coe.kpis.stats import Ratio, wilson
-from coe.models import ACTIVE_TRANSFER, OverlayStatus, Transfer, TransferStatus
+from coe.models import ACTIVE_TRANSFER, OverlayRevision, OverlayStatus, Transfer, TransferStatus
 from coe.overlays import repository as overlays
 from coe.overlays import service as overlay_service
+from coe.reasons import checked_reason, required_reason
 from coe.rollouts import repository as rollouts
 from coe.rollouts.service import timings
-from coe.signatures.manifest import Meaning
-from coe.signatures.service import sign
+from coe.signatures.manifest import now
 from coe.sites import service as sites
 from coe.templates import repository as templates
 from coe.templates.validation import duration_seconds
@@ -203,7 +211,6 @@ def _blocked(proposal: TransferProposal, message: str) -> ValidationFailedError:
 
 async def start(
     work: UnitOfWork,
-    temporal: Client | None,
     settings: Settings,
     *,
     template: str,
@@ -215,9 +222,12 @@ async def start(
     baseline_from: date | None = None,
     baseline_to: date | None = None,
     reason: str | None = None,
-) -> Transfer:
-    """Check the transfer can happen, keep its package, start ProcessTransfer."""
+) -> tuple[Transfer, steering.Send[None]]:
+    """Check the transfer can happen, keep its package; and what starts ProcessTransfer once
+    this is committed (see `coe.steering`). The same terms sent again by the starter while
+    that transfer is active are the same start, retried: answered with that transfer."""
     work.principal.require_roles(*DRIVERS)
+    reason = checked_reason(reason, argument="input.reason")
     problems = [
         Violation(path, why)
         for path, why, bad in (
@@ -243,7 +253,17 @@ async def start(
             f"{found.baseline.start} and {found.baseline.end}: no baseline to qualify against",
             [{"path": "/baselineFrom", "reason": "choose a window in which the source produced"}],
         )
-    if await repository.active_between(work.session, template, target, list(ACTIVE_TRANSFER)):
+    active = await repository.active_between(work.session, template, target, list(ACTIVE_TRANSFER))
+    if active is not None:
+        terms = (source, tolerance, min_units, window_seconds, work.principal.subject)
+        if terms == (
+            active.source,
+            active.tolerance,
+            active.min_units,
+            active.window_seconds,
+            active.started_by,
+        ):
+            return active, _launch(active, settings)
         raise ConflictError(f"a transfer of {template} to {target} is already under way")
     transfer_id = f"{template}-{source}-{target}-{uuid.uuid4().hex[:6]}"
     row = Transfer(
@@ -278,30 +298,40 @@ async def start(
         },
         reason=reason,
     )
-    from temporalio.common import WorkflowIDReusePolicy
+    return row, _launch(row, settings)
 
-    await steering.client(temporal, "transfers").start_workflow(
-        TRANSFER_WORKFLOW,
-        TransferInput(
-            transfer_id=transfer_id,
-            template=template,
-            version=found.version,
-            source=source,
-            target=target,
-            started_by=work.principal.subject,
-            tolerance=tolerance,
-            min_units=min_units,
-            window_seconds=window_seconds,
-            baseline_units=baseline.denominator,
-            baseline_right_first_time=baseline.numerator,
-            timings=timings(settings),
-            poll_seconds=settings.transfer_poll_seconds,
-        ),
-        id=row.workflow_id,
-        task_queue=settings.temporal_task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+
+def _launch(row: Transfer, settings: Settings) -> steering.Send[None]:
+    """Start the transfer's workflow from its committed row (idempotent by its id)."""
+    baseline = row.package["baseline"]["rightFirstTime"]
+    request = TransferInput(
+        transfer_id=row.id,
+        template=row.template,
+        version=row.version,
+        source=row.source,
+        target=row.target,
+        started_by=row.started_by,
+        tolerance=row.tolerance,
+        min_units=row.min_units,
+        window_seconds=row.window_seconds,
+        baseline_units=baseline["denominator"],
+        baseline_right_first_time=baseline["numerator"],
+        timings=timings(settings),
+        poll_seconds=settings.transfer_poll_seconds,
     )
-    return row
+
+    async def send(temporal: Client | None) -> None:
+        await steering.start(
+            temporal,
+            TRANSFER_WORKFLOW,
+            request,
+            workflow_id=row.workflow_id,
+            task_queue=settings.temporal_task_queue,
+            recorded=f"transfer {row.id} is recorded but has not started",
+            transfer=row.id,
+        )
+
+    return send
 
 
 async def complete_overlay(
@@ -310,11 +340,14 @@ async def complete_overlay(
     transfer_id: str,
     choices: dict[str, Any],
     reason: str | None = None,
-) -> tuple[Transfer, TransferProgress]:
+) -> tuple[Transfer, steering.Send[TransferProgress]]:
     """The target's site admin makes the decisions; the completed overlay is proposed (as any
-    overlay revision) and the transfer goes to approval."""
+    overlay revision) and, once that is committed, the transfer goes to approval. (`temporal`
+    is only asked where the transfer stands.)"""
+    reason = checked_reason(reason)
     row = await get(work.session, work.principal, transfer_id)
     work.principal.require_site(row.target, *overlay_service.PROPOSERS)
+    await _require_state(temporal, row, TransferStatus.AWAITING_OVERLAY)
     template_row = await _template(work.session, row)
     site = await sites.get_site(work.session, work.principal, row.target)
     latest = await overlays.latest(work.session, row.target, row.template)
@@ -335,13 +368,31 @@ async def complete_overlay(
     ]
     if problems:
         raise ValidationFailedError(f"{row.target}'s overlay is not complete", problems)
-    revision, _ = await overlay_service.propose(work, proposal.overlay)
-    # The workflow records the step on the transfer row: this transaction must not hold that
-    # row while it waits for the update, or the two would wait on each other.
-    progress = await _update(
-        temporal, row, OVERLAY_COMPLETED, _step(work, overlay_version=revision.version)
+    if _same_proposal(latest, proposal.overlay, work.principal.subject):
+        version = latest.version if latest else 0  # this request, retried: proposed already
+    else:
+        version = (await overlay_service.propose(work, proposal.overlay))[0].version
+    step = _step(work, overlay_version=version)
+    return row, _update(row, OVERLAY_COMPLETED, step)
+
+
+def _same_proposal(latest: OverlayRevision | None, document: dict[str, Any], by: str) -> bool:
+    """The target's latest revision is this very proposal, by the same person, still open."""
+    if latest is None or latest.status != OverlayStatus.PROPOSED or latest.proposed_by != by:
+        return False
+    renumbered = {**document, "metadata": {**document["metadata"], "version": latest.version}}
+    return bool(latest.document == renumbered)
+
+
+async def _require_state(temporal: Client | None, row: Transfer, wanted: str) -> TransferProgress:
+    """The workflow's state (not its mirror, which may lag a step): refuse early, before
+    anything is written, when the transfer is not where the step needs it."""
+    state: TransferProgress = await steering.query(
+        temporal, row.workflow_id, PROGRESS, TransferProgress, transfer=row.id
     )
-    return row, progress
+    if state.status != wanted:
+        raise ConflictError(f"transfer {row.id} is {state.status}, not {wanted}")
+    return state
 
 
 async def approve(
@@ -353,85 +404,94 @@ async def approve(
     credentials: Credentials,
     reason: str,
     reauth_max_age_seconds: int,
-) -> tuple[Transfer, TransferProgress]:
-    """A QA approver of `side` (source or target) signs; the target's signature also approves
-    the target's proposed overlay revision. The workflow refuses a second signature by the
-    same person, the starter, or a transfer not awaiting approval — and nothing is kept."""
+) -> tuple[Transfer, steering.Send[TransferProgress]]:
+    """A QA approver of `side` (source or target) re-authenticates to sign; once that is
+    committed, the workflow is asked to accept the approval. It refuses a second signature by
+    the same person, the starter, or a transfer not awaiting approval — and nothing is kept;
+    once accepted, the workflow stores the signature (timed now, at the re-authentication)
+    and, for the target, approves the target's proposed overlay revision with it. (`temporal`
+    is only asked where the transfer stands.)"""
     if side not in SIDES:
         raise BadUserInputError(f"side must be source or target, not {side!r}")
+    reason = required_reason(reason, argument="signature.reason")
     row = await get(work.session, work.principal, transfer_id)
     work.principal.require_roles(Role.QA_APPROVER)
     site = row.source if side == "source" else row.target
     work.principal.require_site(site, Role.QA_APPROVER)
-    # the workflow's state, not its mirror (which may lag the previous step by a moment)
-    state: TransferProgress = await steering.query(
-        temporal, row.workflow_id, PROGRESS, TransferProgress, transfer=row.id
-    )
-    if state.status != TransferStatus.AWAITING_APPROVAL:
-        raise ConflictError(f"transfer {transfer_id} is {state.status}, not awaiting_approval")
+    state = await _require_state(temporal, row, TransferStatus.AWAITING_APPROVAL)
     revision = (
         await overlays.revision(work.session, row.target, row.template, state.overlay_version)
         if state.overlay_version is not None
         else None
     )
-    signature = await sign(
+    proposed = (
+        revision
+        if side == "target" and revision is not None and revision.status == OverlayStatus.PROPOSED
+        else None
+    )
+    if proposed is not None:
+        await _require_approvable(work, proposed)
+    signer = await reauthenticate(
+        work, credentials, verifier, max_age_seconds=reauth_max_age_seconds
+    )
+    signed_at = now()  # the signature's time, whenever the workflow stores it
+    if signer.id in (row.started_by, proposed.proposed_by if proposed else None):
+        raise SignatureError("four-eyes rule: the author cannot sign this")
+    step = _step(
         work,
-        verifier,
-        credentials=credentials,
-        meaning=Meaning.APPROVED,
+        side=side,
         reason=reason,
-        entity_type="transfer",
-        entity_id=f"{transfer_id}/{side}",
-        content=_signed_content(row, side, revision.document if revision else None),
-        author=row.started_by,
-        reauth_max_age_seconds=reauth_max_age_seconds,
+        printed_name=signer.printed_name,
+        signed_at=signed_at.isoformat(),
+        content_sha256=content_hash(
+            _signed_content(row, side, revision.document if revision else None)
+        ),
+        overlay_version=proposed.version if proposed else None,
+        overlay_sha256=content_hash(proposed.document) if proposed else None,
     )
-    if side == "target" and revision is not None and revision.status == OverlayStatus.PROPOSED:
-        await overlay_service.approve(
-            work,
-            verifier,
-            row.target,
-            row.template,
-            revision.version,
-            credentials,
-            reason,
-            reauth_max_age_seconds=reauth_max_age_seconds,
+    return row, _update(row, APPROVE_TRANSFER, step, side)
+
+
+async def _require_approvable(work: UnitOfWork, revision: OverlayRevision) -> None:
+    """The target's proposed overlay revision can be approved by the caller (as
+    `overlays.service.approve` would check): an approver of the site, an overlay that still
+    fits."""
+    work.principal.require_site(revision.site, *overlay_service.APPROVERS)
+    violations, _ = await overlay_service.overlay_violations(work.session, revision.document)
+    if violations:
+        raise ValidationFailedError(
+            "the target's overlay no longer fits the published template versions",
+            [violation.as_dict() for violation in violations],
         )
-    progress = await _update(
-        temporal,
-        row,
-        APPROVE_TRANSFER,
-        _step(work, side=side, reason=reason, signature_id=str(signature.id)),
-    )
-    return row, progress
 
 
 async def steer(
     work: UnitOfWork,
-    temporal: Client | None,
     transfer_id: str,
     action: str,
     *,
     reason: str | None = None,
     window_seconds: float | None = None,
-) -> tuple[Transfer, TransferProgress]:
-    """extend (a new qualification window), fail, or cancel — validated by the workflow."""
+) -> tuple[Transfer, steering.Send[TransferProgress]]:
+    """extend (a new qualification window), fail, or cancel — sent after the commit,
+    validated by the workflow."""
     work.principal.require_roles(*DRIVERS)
     if action not in (EXTEND, FAIL, CANCEL):
         raise BadUserInputError(f"unknown action {action!r}")
+    reason = checked_reason(reason, required=action in (FAIL, CANCEL))
     row = await get(work.session, work.principal, transfer_id)
-    progress = await _update(
-        temporal, row, action, _step(work, reason=reason, window_seconds=window_seconds)
-    )
-    return row, progress
+    return row, _update(row, action, _step(work, reason=reason, window_seconds=window_seconds))
 
 
 async def get(session: AsyncSession, principal: Principal, transfer_id: str) -> Transfer:
+    """One transfer; NOT_FOUND outside the caller's sites (as when it does not exist)."""
     row = await repository.get(session, transfer_id)
-    readable = principal.readable_sites()
-    if row is None or (readable is not None and not {row.source, row.target} & readable):
-        raise NotFoundError(f"no transfer {transfer_id!r}")
-    return row
+    return Scope.of(principal).found(row, sites_of, f"transfer {transfer_id!r}")
+
+
+def sites_of(row: Transfer) -> tuple[str, str]:
+    """A transfer belongs to its source and its target."""
+    return row.source, row.target
 
 
 def workflow_id(transfer_id: str) -> str:
@@ -474,13 +534,19 @@ async def _template(session: AsyncSession, row: Transfer) -> dict[str, Any]:
     return document
 
 
-async def _update(
-    temporal: Client | None, row: Transfer, name: str, argument: Any
-) -> TransferProgress:
-    progress: TransferProgress = await steering.update(
-        temporal, row.workflow_id, name, argument, TransferProgress, transfer=row.id
-    )
-    return progress
+def _update(
+    row: Transfer, name: str, step: TransferStep, *keys: str
+) -> steering.Send[TransferProgress]:
+    """The update to send once the request's transaction has committed."""
+    update_id = steering.update_id(name, step.request_id, *keys)
+
+    async def send(temporal: Client | None) -> TransferProgress:
+        progress: TransferProgress = await steering.update(
+            temporal, row.workflow_id, name, step, TransferProgress, id=update_id, transfer=row.id
+        )
+        return progress
+
+    return send
 
 
 def choices_of(value: Any) -> dict[str, Any]:

@@ -22,11 +22,12 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
+    from coe.errors import BadUserInputError, ForbiddenError
     from coe.models.rollout import RolloutStatus, SiteState
+    from coe.reasons import reason_problem
     from coe.rollouts.contract import (
         ABORT,
         APPROVE,
@@ -44,10 +45,17 @@ with workflow.unsafe.imports_passed_through():
         RolloutProgress,
         SiteDeploymentInput,
         SiteStatus,
-        Timings,
         WaveSpec,
     )
     from coe.rollouts.guard import GuardCounts, Verdict, judge
+    from coe_workflows.policies import (
+        PREPARE_TIMEOUT,
+        RECORD_RETRY,
+        RECORD_TIMEOUT,
+        plant_retry,
+        plant_timeout,
+    )
+    from coe_workflows.records import Records
     from coe_workflows.rollout.models import (
         ApprovalRecord,
         DeployRequest,
@@ -60,21 +68,11 @@ with workflow.unsafe.imports_passed_through():
         SiteStateRecord,
     )
 
-RECORD_TIMEOUT = timedelta(seconds=30)
-RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 CONTINUE_AS_NEW_AFTER = 10_000  # history events; Temporal's limit is 50k
 CONTROLLERS = ("coe_architect",)
+# The ApplicationError type of an authorization refusal: the API answers it as FORBIDDEN.
+FORBIDDEN = ForbiddenError.code
 FINAL = {SiteState.LIVE, SiteState.FAILED, SiteState.ROLLED_BACK, SiteState.SKIPPED}
-
-
-def _plant_retry(timings: Timings) -> RetryPolicy:
-    return RetryPolicy(
-        initial_interval=timedelta(seconds=timings.retry_initial_seconds),
-        maximum_interval=timedelta(seconds=timings.retry_maximum_seconds),
-        backoff_coefficient=2.0,
-        maximum_attempts=timings.retry_attempts,
-        non_retryable_error_types=["PlantRefused", "DefinitionChanged"],
-    )
 
 
 def _hours(window: timedelta) -> str:
@@ -87,6 +85,13 @@ def _cause(error: BaseException) -> str:
     while isinstance(error, ActivityError | ChildWorkflowError) and error.cause is not None:
         error = error.cause
     return str(error)
+
+
+def _require_reason(reason: str | None, *, required: bool = False) -> None:
+    """The API's one reason rule, held here too: nothing the audit trail cannot keep."""
+    problem = reason_problem(reason, required=required)
+    if problem is not None:
+        raise ApplicationError(f"reason: {problem}", type=BadUserInputError.code)
 
 
 async def _record(activity: str, argument: Any) -> None:
@@ -105,7 +110,7 @@ class SiteDeployment:
             "prepare_site",
             request,
             result_type=PreparedSite,
-            start_to_close_timeout=timedelta(minutes=2),
+            start_to_close_timeout=PREPARE_TIMEOUT,
             retry_policy=RECORD_RETRY,
         )
         if not prepared.compatible:
@@ -159,8 +164,8 @@ class SiteDeployment:
         return await workflow.execute_activity(
             activity,
             argument,
-            start_to_close_timeout=timedelta(seconds=timings.plant_timeout_seconds + 5),
-            retry_policy=_plant_retry(timings),
+            start_to_close_timeout=plant_timeout(timings),
+            retry_policy=plant_retry(timings),
         )
 
     async def _verify(self, plant: PlantRequest, expected: str) -> str | None:
@@ -207,6 +212,7 @@ class SiteDeployment:
                 sha256,
                 previous,
                 request.started_by,
+                request.origin,
             ),
         )
 
@@ -227,7 +233,10 @@ class SiteDeployment:
             sha256=sha256 or (previous.sha256 if previous else None),
             previous_sha256=previous.previous_sha256 if previous else None,
         )
-        await _record("record_site_state", SiteStateRecord(self._request.rollout_id, self._status))
+        await _record(
+            "record_site_state",
+            SiteStateRecord(self._request.rollout_id, self._status, self._request.origin),
+        )
         return self._status
 
 
@@ -257,9 +266,14 @@ class TemplateRollout:
         self._attempts: dict[str, int] = {}
         self._wave_started = ""
         self._guard_failed = False
+        self._records = Records(_record)
 
     @workflow.run
     async def run(self, request: RolloutInput) -> str:
+        # Handlers only change state and queue records; they are all written before the end.
+        return await self._records.during(self._run(request))
+
+    async def _run(self, request: RolloutInput) -> str:
         self._input = request
         self._approvals = dict(request.approvals)
         self._changed = list(request.changed)
@@ -268,11 +282,11 @@ class TemplateRollout:
             for wave in request.waves
             for site in wave.sites
         }
-        await self._set_status(RolloutStatus.RUNNING)
+        self._set_status(RolloutStatus.RUNNING)
         for index in range(request.next_wave, len(request.waves)):
             wave = request.waves[index]
             self._wave, self._wave_started = wave, workflow.now().isoformat()
-            await self._set_status(RolloutStatus.RUNNING)
+            self._set_status(RolloutStatus.RUNNING)
             await self._run_wave(wave)
             await self._within_budget(wave)
             for gate in wave.gates if wave.sites else []:
@@ -287,9 +301,10 @@ class TemplateRollout:
                 index + 1 < len(request.waves)
                 and workflow.info().get_current_history_length() > CONTINUE_AS_NEW_AFTER
             ):
+                await self._records.drained()  # no handler or record left behind
                 workflow.continue_as_new(self._carry_over(index + 1))
         self._wave, self._waiting_for, self._reason = None, None, None
-        await self._set_status(RolloutStatus.COMPLETED, finished=True)
+        self._set_status(RolloutStatus.COMPLETED, finished=True)
         return RolloutStatus.COMPLETED.value
 
     # --- waves ---------------------------------------------------------------------------
@@ -378,13 +393,13 @@ class TemplateRollout:
                     self._states[site] = SiteStatus(
                         site=site, wave=wave.name, state=SiteState.PENDING.value
                     )
-                await self._set_status(RolloutStatus.RUNNING)
+                self._set_status(RolloutStatus.RUNNING)
                 await self._run_wave(wave, only=failed)
 
     async def _decide(self, reason: str) -> _Decision:
         self._decision, self._awaiting_decision = None, True
         self._paused, self._reason = True, reason
-        await self._set_status(RolloutStatus.PAUSED)
+        self._set_status(RolloutStatus.PAUSED)
         await workflow.wait_condition(lambda: self._decision is not None or self._aborted)
         self._awaiting_decision, self._paused = False, False
         decision = self._decision or _Decision("abort", "unknown")
@@ -397,11 +412,12 @@ class TemplateRollout:
         self._gate = gate
         if gate.kind == "approval":
             self._waiting_for = f"approval of wave {wave.name} by a {gate.role}"
-            await self._set_status(RolloutStatus.AWAITING_APPROVAL)
+            self._set_status(RolloutStatus.AWAITING_APPROVAL)
             await workflow.wait_condition(lambda: wave.name in self._approvals or self._aborted)
+            await self._records.drained()  # the e-signature is stored before the rollout goes on
         elif gate.kind == "soak":
             self._waiting_for = f"soak of wave {wave.name} ({gate.soak_seconds:g} s)"
-            await self._set_status(RolloutStatus.RUNNING)
+            self._set_status(RolloutStatus.RUNNING)
             with contextlib.suppress(TimeoutError):  # the timeout is the soak passing
                 await workflow.wait_condition(
                     lambda: self._aborted, timeout=timedelta(seconds=gate.soak_seconds or 0)
@@ -440,11 +456,11 @@ class TemplateRollout:
             )
             self._waiting_for = f"kpiGuard of wave {wave.name}: {found.reason}"
             if found.verdict is Verdict.PASS:
-                await self._audit("kpi_guard_passed", "system:rollout", found.reason, None)
+                self._audit("kpi_guard_passed", "system:rollout", found.reason, None)
                 return
             if found.verdict is Verdict.FAIL:
                 self._guard_failed, self._reason = True, f"kpiGuard failed: {found.reason}"
-                await self._audit("kpi_guard_failed", "system:rollout", found.reason, None)
+                self._audit("kpi_guard_failed", "system:rollout", found.reason, None)
                 return
             if found.verdict is Verdict.INCONCLUSIVE:
                 await self._decide(
@@ -452,7 +468,7 @@ class TemplateRollout:
                     f"end of its {_hours(window)} window; resume to continue, or abort"
                 )
                 return
-            await self._set_status(RolloutStatus.RUNNING)
+            self._set_status(RolloutStatus.RUNNING)
             remaining = (deadline - workflow.now()).total_seconds()
             pause = min(self._input.timings.kpi_guard_poll_seconds, remaining)
             if pause > 0:
@@ -467,7 +483,7 @@ class TemplateRollout:
             for site in reversed(self._changed):
                 await self._compensate(site, "rolled back: the rollout was aborted")
         self._waiting_for = None
-        await self._set_status(RolloutStatus.ABORTED, finished=True)
+        self._set_status(RolloutStatus.ABORTED, finished=True)
         return RolloutStatus.ABORTED.value
 
     async def _finish_guard_failure(self, wave: WaveSpec) -> str:
@@ -475,7 +491,7 @@ class TemplateRollout:
         for site in reversed([s for s in self._changed if s in wave.sites]):
             await self._compensate(site, f"rolled back: {self._reason}")
         self._waiting_for = None
-        await self._set_status(RolloutStatus.FAILED, finished=True)
+        self._set_status(RolloutStatus.FAILED, finished=True)
         return RolloutStatus.FAILED.value
 
     async def _compensate(self, site: str, reason: str) -> None:
@@ -493,7 +509,7 @@ class TemplateRollout:
                 self._input.timings,
             ),
             result_type=PreparedSite,
-            start_to_close_timeout=timedelta(minutes=2),
+            start_to_close_timeout=PREPARE_TIMEOUT,
             retry_policy=RECORD_RETRY,
         )
         try:
@@ -505,10 +521,8 @@ class TemplateRollout:
                     self._input.template,
                     self._input.timings.plant_timeout_seconds,
                 ),
-                start_to_close_timeout=timedelta(
-                    seconds=self._input.timings.plant_timeout_seconds + 5
-                ),
-                retry_policy=_plant_retry(self._input.timings),
+                start_to_close_timeout=plant_timeout(self._input.timings),
+                retry_policy=plant_retry(self._input.timings),
             )
             await _record(
                 "record_rolled_back",
@@ -538,13 +552,14 @@ class TemplateRollout:
 
     # --- bookkeeping ---------------------------------------------------------------------
 
-    async def _set_status(self, status: RolloutStatus, finished: bool = False) -> None:
+    def _set_status(self, status: RolloutStatus, finished: bool = False) -> None:
+        """Set the status now; queue its mirror (written in order, see `Records`)."""
         assert self._input is not None
         if status is RolloutStatus.RUNNING and self._paused:
             status = RolloutStatus.PAUSED  # a pause that arrived meanwhile stands
         self._status = status
         reason = self._reason or self._waiting_for
-        await _record(
+        self._records.add(
             "record_rollout",
             RolloutRecord(
                 self._input.rollout_id,
@@ -571,11 +586,11 @@ class TemplateRollout:
             approvals=self._approvals,
         )
 
-    async def _audit(
+    def _audit(
         self, action: str, actor: str, reason: str | None, request_id: str | None, **details: Any
     ) -> None:
         assert self._input is not None
-        await _record(
+        self._records.add(
             "audit_rollout",
             RolloutAudit(self._input.rollout_id, action, actor, reason, request_id, details),
         )
@@ -598,10 +613,14 @@ class TemplateRollout:
 
     @workflow.update(name=APPROVE)
     async def approve(self, approval: ApprovalUpdate) -> str:
-        """Approve the waiting gate of a wave with an e-signature."""
+        """Approve the waiting gate of a wave with an e-signature. The wave is approved before
+        anything is awaited, so a concurrent second approval's validator refuses it; the
+        signature (timed at the signer's re-authentication) and its audit are queued, and the
+        approver is answered once they are stored."""
         assert self._input is not None
         signature_id = str(workflow.uuid4())
-        await _record(
+        self._approvals[approval.wave] = approval.signer_id
+        self._records.add(
             "record_approval",
             ApprovalRecord(
                 self._input.rollout_id,
@@ -610,13 +629,16 @@ class TemplateRollout:
                 gate_content(self._input, approval, self._gate),
             ),
         )
-        self._approvals[approval.wave] = approval.signer_id
+        await self._records.caught_up()
         return signature_id
 
     @approve.validator
     def _validate_approval(self, approval: ApprovalUpdate) -> None:
         assert self._input is not None
         gate, wave = self._gate, self._wave
+        _require_reason(approval.reason, required=True)
+        if not approval.signed_at:
+            raise ApplicationError("an approval needs the time its signer re-authenticated")
         if approval.wave in self._approvals:
             raise ApplicationError(
                 f"wave {approval.wave} is already approved by "
@@ -626,29 +648,35 @@ class TemplateRollout:
             raise ApplicationError(f"wave {approval.wave} is not waiting for an approval")
         if gate.role not in approval.roles:
             raise ApplicationError(
-                f"this gate needs a {gate.role}; you are {', '.join(approval.roles) or 'none'}"
+                f"this gate needs a {gate.role}; you are {', '.join(approval.roles) or 'none'}",
+                type=FORBIDDEN,
             )
         if approval.signer_id == self._input.started_by:
-            raise ApplicationError("the person who started the rollout cannot approve its gates")
+            raise ApplicationError(
+                "the person who started the rollout cannot approve its gates", type=FORBIDDEN
+            )
         if approval.sites:
             outside = sorted(set(wave.sites) - set(approval.sites))
             if outside:
                 raise ApplicationError(
                     f"your approval covers {', '.join(approval.sites)}; "
-                    f"wave {wave.name} also has {', '.join(outside)}"
+                    f"wave {wave.name} also has {', '.join(outside)}",
+                    type=FORBIDDEN,
                 )
 
     @workflow.update(name=PAUSE)
     async def pause(self, control: ControlUpdate) -> str:
         """Stop starting new site deployments (those under way finish)."""
         self._paused, self._reason = True, control.reason or f"paused by {control.actor}"
-        await self._set_status(RolloutStatus.PAUSED)
-        await self._audit("paused", control.actor, control.reason, control.request_id)
+        self._set_status(RolloutStatus.PAUSED)
+        self._audit("paused", control.actor, control.reason, control.request_id)
+        await self._records.caught_up()  # the caller reads the recorded step
         return self._status.value
 
     @pause.validator
     def _validate_pause(self, control: ControlUpdate) -> None:
         self._require_controller(control)
+        _require_reason(control.reason)
         if self._paused:
             raise ApplicationError("the rollout is already paused")
 
@@ -659,13 +687,15 @@ class TemplateRollout:
             self._decision = _Decision("resume", control.actor)
         else:
             self._paused, self._reason = False, None
-            await self._set_status(RolloutStatus.RUNNING)
-        await self._audit("resumed", control.actor, control.reason, control.request_id)
+            self._set_status(RolloutStatus.RUNNING)
+        self._audit("resumed", control.actor, control.reason, control.request_id)
+        await self._records.caught_up()  # the caller reads the recorded step
         return "resumed"
 
     @resume.validator
     def _validate_resume(self, control: ControlUpdate) -> None:
         self._require_controller(control)
+        _require_reason(control.reason)
         if not self._paused:
             raise ApplicationError("the rollout is not paused")
 
@@ -673,12 +703,14 @@ class TemplateRollout:
     async def retry(self, control: ControlUpdate) -> str:
         """Deploy the failed sites of the current wave again."""
         self._decision = _Decision("retry", control.actor)
-        await self._audit("retried", control.actor, control.reason, control.request_id)
+        self._audit("retried", control.actor, control.reason, control.request_id)
+        await self._records.caught_up()  # the caller reads the recorded step
         return "retrying"
 
     @retry.validator
     def _validate_retry(self, control: ControlUpdate) -> None:
         self._require_controller(control)
+        _require_reason(control.reason)
         if not self._awaiting_decision or self._wave is None or not self._failed(self._wave):
             raise ApplicationError("there are no failed sites waiting for a decision")
 
@@ -687,14 +719,16 @@ class TemplateRollout:
         """Stop; with rollback, undo every site this rollout changed, newest first."""
         self._aborted, self._rollback = True, control.rollback
         self._decision = _Decision("abort", control.actor)
-        await self._audit(
+        self._audit(
             "aborted", control.actor, control.reason, control.request_id, rollback=control.rollback
         )
+        await self._records.caught_up()  # the caller reads the recorded step
         return "aborting"
 
     @abort.validator
     def _validate_abort(self, control: ControlUpdate) -> None:
         self._require_controller(control)
+        _require_reason(control.reason)
         if self._aborted or self._status in (RolloutStatus.COMPLETED, RolloutStatus.ABORTED):
             raise ApplicationError(f"the rollout is already {self._status.value}")
 
@@ -710,17 +744,19 @@ class TemplateRollout:
             state=SiteState.SKIPPED.value,
             reason=f"skipped by {control.actor}: {control.reason or 'no reason given'}",
         )
-        await _record(
+        self._records.add(
             "record_site_state", SiteStateRecord(self._input.rollout_id, self._states[control.site])
         )
-        await self._audit(
+        self._audit(
             "site_skipped", control.actor, control.reason, control.request_id, site=control.site
         )
+        await self._records.caught_up()  # the caller reads the recorded step
         return SiteState.SKIPPED.value
 
     @skip_site.validator
     def _validate_skip(self, control: ControlUpdate) -> None:
         self._require_controller(control)
+        _require_reason(control.reason, required=True)
         status = self._states.get(control.site or "")
         if status is None:
             raise ApplicationError(f"{control.site} is not part of this rollout")
@@ -731,7 +767,7 @@ class TemplateRollout:
 
     def _require_controller(self, control: ControlUpdate) -> None:
         if not set(CONTROLLERS) & set(control.roles):
-            raise ApplicationError("only a coe_architect steers a rollout")
+            raise ApplicationError("only a coe_architect steers a rollout", type=FORBIDDEN)
 
 
 def gate_content(

@@ -12,7 +12,6 @@ for weeks: every wait is a Temporal condition or timer; every step is recorded a
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from datetime import timedelta
 from typing import Any
@@ -23,7 +22,12 @@ from temporalio.exceptions import ApplicationError, ChildWorkflowError
 with workflow.unsafe.imports_passed_through():
     from coe.models.rollout import RolloutStatus, SiteState
     from coe.models.transfer import TransferStatus
-    from coe.rollouts.contract import SITE_WORKFLOW, SiteDeploymentInput, SiteStatus
+    from coe.rollouts.contract import (
+        ORIGIN_TRANSFER,
+        SITE_WORKFLOW,
+        SiteDeploymentInput,
+        SiteStatus,
+    )
     from coe.transfers.contract import (
         APPROVE_TRANSFER,
         CANCEL,
@@ -34,16 +38,26 @@ with workflow.unsafe.imports_passed_through():
         DeploymentOpening,
         QualificationRequest,
         TargetCounts,
+        TransferApproval,
         TransferInput,
         TransferProgress,
         TransferRecord,
         TransferStep,
     )
     from coe.transfers.qualification import assess
+    from coe_workflows.policies import RECORD_RETRY, RECORD_TIMEOUT
+    from coe_workflows.records import Records
     from coe_workflows.rollout.models import RolloutRecord
-    from coe_workflows.rollout.workflows import RECORD_RETRY, RECORD_TIMEOUT, _cause, _record
+    from coe_workflows.rollout.workflows import (
+        FORBIDDEN,
+        _cause,
+        _record,
+        _require_reason,
+    )
 
 SYSTEM_ACTOR = "system:transfer"
+# The deployment is the transfer's own (no stand-in rollout row to finish): see migration 0007.
+NO_STAND_IN_ROLLOUT = "transfer-deployment-without-stand-in-rollout"
 DRIVERS = ("npi_engineer",)
 OVERLAY_EDITORS = ("site_admin", "coe_architect")
 FINISHED = (TransferStatus.QUALIFIED, TransferStatus.FAILED, TransferStatus.CANCELLED)
@@ -62,38 +76,23 @@ class ProcessTransfer:
         self._decision: TransferStep | None = None
         self._decision_kind: str | None = None
         self._reason: str | None = None
-        self._records: list[TransferRecord] = []
-        self._recording = False
+        # update handlers change the state and queue the records (see coe_workflows.records)
+        self._records = Records(_record)
 
     @workflow.run
     async def run(self, request: TransferInput) -> str:
-        recorder = asyncio.create_task(self._recorder())
-        try:
-            await self._steps()
-        finally:  # everything recorded, in order, before the workflow ends
-            await workflow.wait_condition(lambda: not self._records and not self._recording)
-            recorder.cancel()
+        await self._records.during(self._steps())  # everything recorded, in order, first
         return self._status.value
 
     async def _steps(self) -> None:
         await workflow.wait_condition(lambda: self._overlay_version is not None or self._cancelled)
         if not self._cancelled:
             await workflow.wait_condition(lambda: len(self._approvals) == 2 or self._cancelled)
+            # the signatures and the target's overlay approval are stored before deploying
+            await self._records.drained()
         if self._cancelled or not await self._deploy():
             return
         await self._qualify()
-
-    async def _recorder(self) -> None:
-        """Mirror and audit the records one at a time, in order. Update handlers only queue
-        them: the API's transaction (with its own audit record, which holds the audit chain's
-        lock) waits for the update to return, so recording inside the update would deadlock."""
-        while True:
-            await workflow.wait_condition(lambda: bool(self._records))
-            self._recording = True
-            try:
-                await _record("record_transfer", self._records.pop(0))
-            finally:
-                self._recording = False
 
     # --- deployment ----------------------------------------------------------------------
 
@@ -126,6 +125,7 @@ class ProcessTransfer:
                     version=request.version,
                     started_by=request.started_by,
                     timings=request.timings,
+                    origin=ORIGIN_TRANSFER,
                 ),
                 result_type=SiteStatus,
                 id=f"{workflow.info().workflow_id}--deploy",
@@ -135,16 +135,17 @@ class ProcessTransfer:
                 request.target, "transfer", SiteState.FAILED.value, reason=_cause(error)
             )
         live = status.state == SiteState.LIVE.value
-        await _record(
-            "record_rollout",
-            RolloutRecord(
-                request.transfer_id,
-                (RolloutStatus.COMPLETED if live else RolloutStatus.FAILED).value,
-                None,
-                status.reason,
-                finished=True,
-            ),
-        )
+        if not workflow.patched(NO_STAND_IN_ROLLOUT):  # histories from before: replay as then
+            await _record(
+                "record_rollout",
+                RolloutRecord(
+                    request.transfer_id,
+                    (RolloutStatus.COMPLETED if live else RolloutStatus.FAILED).value,
+                    None,
+                    status.reason,
+                    finished=True,
+                ),
+            )
         if not live:
             self._record(
                 TransferStatus.FAILED,
@@ -243,17 +244,36 @@ class ProcessTransfer:
     def _validate_overlay(self, step: TransferStep) -> None:
         self._require_status(TransferStatus.AWAITING_OVERLAY, "take the target's overlay")
         if not set(OVERLAY_EDITORS) & set(step.roles):
-            raise ApplicationError("only the target's site admin completes its overlay")
+            raise ApplicationError(
+                "only the target's site admin completes its overlay", type=FORBIDDEN
+            )
 
     @workflow.update(name=APPROVE_TRANSFER)
     async def approve(self, step: TransferStep) -> TransferProgress:
-        """An e-signed approval for one side (the API verified the signer's password)."""
+        """An e-signed approval for one side (the API re-authenticated the signer). The side
+        is approved before anything is awaited, so a concurrent second approval's validator
+        sees it; the signature (and, for the target, the overlay approval) is queued."""
+        assert self._input is not None
         assert step.side is not None
+        signature_id = str(workflow.uuid4())
+        overlay = step.side == "target" and step.overlay_sha256 is not None
         self._approvals[step.side] = {
             "signer": step.actor,
-            "signatureId": step.signature_id or "",
+            "signatureId": signature_id,
             "reason": step.reason or "",
         }
+        self._records.add(
+            "record_transfer_approval",
+            TransferApproval(
+                transfer_id=self._input.transfer_id,
+                side=step.side,
+                signature_id=signature_id,
+                step=step,
+                overlay_signature_id=str(workflow.uuid4()) if overlay else None,
+                target=self._input.target,
+                template=self._input.template,
+            ),
+        )
         waiting = [side for side in ("source", "target") if side not in self._approvals]
         self._record(
             TransferStatus.AWAITING_APPROVAL,
@@ -267,6 +287,9 @@ class ProcessTransfer:
     def _validate_approval(self, step: TransferStep) -> None:
         assert self._input is not None
         self._require_status(TransferStatus.AWAITING_APPROVAL, "be approved")
+        _require_reason(step.reason, required=True)
+        if not step.signed_at or not step.content_sha256:
+            raise ApplicationError("an approval needs its signer's re-authentication and content")
         if step.side not in ("source", "target"):
             raise ApplicationError("an approval is for the source or the target")
         if step.side in self._approvals:
@@ -275,17 +298,22 @@ class ProcessTransfer:
                 f"{self._approvals[step.side]['signer']}"
             )
         if "qa_approver" not in step.roles:
-            raise ApplicationError("only a QA approver signs a transfer")
+            raise ApplicationError("only a QA approver signs a transfer", type=FORBIDDEN)
         site = self._input.source if step.side == "source" else self._input.target
         if step.sites and site not in step.sites:
-            raise ApplicationError(f"you approve for {', '.join(step.sites)}, not for {site}")
+            raise ApplicationError(
+                f"you approve for {', '.join(step.sites)}, not for {site}", type=FORBIDDEN
+            )
         if step.actor == self._input.started_by:
-            raise ApplicationError("the person who started the transfer cannot approve it")
+            raise ApplicationError(
+                "the person who started the transfer cannot approve it", type=FORBIDDEN
+            )
         other = [a["signer"] for s, a in self._approvals.items() if s != step.side]
         if step.actor in other:
             raise ApplicationError(
                 "the source and the target need two different QA approvers; you signed the "
-                "other side already"
+                "other side already",
+                type=FORBIDDEN,
             )
 
     @workflow.update(name=EXTEND)
@@ -303,6 +331,7 @@ class ProcessTransfer:
     @extend.validator
     def _validate_extend(self, step: TransferStep) -> None:
         self._require_driver(step)
+        _require_reason(step.reason)
         self._require_status(TransferStatus.AWAITING_DECISION, "be extended")
         if not step.window_seconds or step.window_seconds <= 0:
             raise ApplicationError("an extension needs a window longer than zero")
@@ -323,6 +352,7 @@ class ProcessTransfer:
     @fail.validator
     def _validate_fail(self, step: TransferStep) -> None:
         self._require_driver(step)
+        _require_reason(step.reason, required=True)
         self._require_status(TransferStatus.AWAITING_DECISION, "be failed")
 
     @workflow.update(name=CANCEL)
@@ -341,6 +371,7 @@ class ProcessTransfer:
     @cancel.validator
     def _validate_cancel(self, step: TransferStep) -> None:
         self._require_driver(step)
+        _require_reason(step.reason, required=True)
         if self._status in FINISHED or self._cancelled:
             raise ApplicationError(f"the transfer is already {self._status.value}")
         if self._status is TransferStatus.DEPLOYING:
@@ -363,7 +394,7 @@ class ProcessTransfer:
     @staticmethod
     def _require_driver(step: TransferStep) -> None:
         if not set(DRIVERS) & set(step.roles):
-            raise ApplicationError("only an NPI engineer drives a transfer")
+            raise ApplicationError("only an NPI engineer drives a transfer", type=FORBIDDEN)
 
     def _record(
         self,
@@ -375,10 +406,11 @@ class ProcessTransfer:
         step: TransferStep | None = None,
         finished: bool = False,
     ) -> None:
-        """Set the status now; queue its record (see `_recorder`)."""
+        """Set the status now; queue its record (see `coe_workflows.records`)."""
         assert self._input is not None
         self._status, self._reason = status, reason
-        self._records.append(
+        self._records.add(
+            "record_transfer",
             TransferRecord(
                 transfer_id=self._input.transfer_id,
                 status=status.value,
