@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     oidc_sites_claim: str = "coe_sites"
     oidc_name_claim: str = "name"
     reauth_max_age_seconds: int = 300
+    signing_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Consecutive failed e-signature attempts that lock a user id's signing",
+    )
+    signing_lockout_minutes: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a signing lock lasts; 0 = until a coe_architect unlocks it",
+    )
     token_leeway_seconds: int = 30
 
     # GraphQL and HTTP hardening.
@@ -67,6 +77,9 @@ class Settings(BaseSettings):
     # Key of the audit trail's HMAC chain: COE_AUDIT_KEY (hex), else a file under COE_HOME.
     audit_key: SecretStr | None = None
     audit_key_file: Path | None = None
+    # Where audit-chain anchors are kept outside the database: `file:PATH` (append-only JSON
+    # lines); unset, `$COE_HOME/audit-anchors.jsonl`. Production points it at WORM storage.
+    audit_anchor_sink: str | None = None
 
     # Key from which every site's plant credential is derived: COE_PLANT_KEY (hex), else a file.
     plant_key: SecretStr | None = None
@@ -86,6 +99,7 @@ class Settings(BaseSettings):
     ingest_max_body_bytes: int = 16 * 1024 * 1024
     ingest_max_inflated_bytes: int = 64 * 1024 * 1024
     ingest_max_events: int = 50_000
+    ingest_max_age_days: int = 400  # older events are refused (no partition before this horizon)
     kpi_metrics_interval_seconds: float = 60.0
 
     api_url: str = "http://127.0.0.1:8000"
@@ -149,6 +163,56 @@ class Settings(BaseSettings):
     @property
     def audit_key_path(self) -> Path:
         return self.audit_key_file or self.state_dir / "audit-key"
+
+    def production_problems(self) -> list[str]:
+        """What production needs and is missing: each one named, with the variable to set."""
+        if not self.is_production:
+            return []
+        problems = []
+        if not self.database_url:
+            problems.append("DATABASE_URL is not set (no embedded PostgreSQL in production)")
+        if not self.temporal_address:
+            problems.append("TEMPORAL_ADDRESS is not set (no embedded Temporal in production)")
+        problems += _secret_problems(
+            "audit key", "COE_AUDIT_KEY", self.audit_key, self.audit_key_file
+        )
+        problems += _secret_problems(
+            "plant key", "COE_PLANT_KEY", self.plant_key, self.plant_key_file
+        )
+        if not self.audit_anchor_sink:
+            problems.append(
+                "COE_AUDIT_ANCHOR_SINK is not set (audit anchors must be kept outside the "
+                "database, e.g. file:/mnt/worm/coe-audit-anchors.jsonl on append-only storage)"
+            )
+        return problems
+
+
+class ProductionConfigError(RuntimeError):
+    """Production settings are incomplete; the message lists every missing one."""
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse to start in production without an external database, Temporal and shared keys."""
+    problems = settings.production_problems()
+    if problems:
+        raise ProductionConfigError("COE_ENV=production cannot start: " + "; ".join(problems))
+
+
+def _secret_problems(
+    name: str, variable: str, value: SecretStr | None, file: Path | None
+) -> list[str]:
+    """In production a key is given, never created: replicas must share it."""
+    if value is not None:
+        try:
+            bytes.fromhex(value.get_secret_value())
+        except ValueError:
+            return [f"{variable} is not hex"]
+        return []
+    if file is None:
+        return [f"the {name} is missing: set {variable} (hex) or {variable}_FILE"]
+    if not file.is_file() or not file.read_text().strip():
+        return [f"the {name} is missing: {variable}_FILE {file} does not exist or is empty"]
+    return []
 
 
 def load_settings() -> Settings:

@@ -12,9 +12,13 @@ from typing import Any
 import psycopg
 import pytest
 
+from coe.audit import service
+from coe.audit.anchors import anchor_store
+from coe.audit.chain import link_hash
 from coe.auth.principal import Role
 from coe.config import Settings
-from coe.db import Sessions, libpq_url
+from coe.db import Sessions, libpq_url, read_only
+from coe.secrets import audit_key
 from tests.helpers import Api
 from tests.sites.test_api import add_sites, seed_enterprise
 
@@ -131,12 +135,101 @@ async def test_verify_names_reordered_records(settings: Settings, trail: None) -
     assert report["findings"][0]["seq"] == 2
 
 
-async def test_an_anchor_reveals_a_truncated_chain(settings: Settings, trail: None) -> None:
+async def anchor_now(settings: Settings, sessions: Sessions) -> None:
+    """What the monitor does after each intact check: record the head outside the database."""
+    async with read_only(sessions) as session:
+        report = await service.verify(
+            session, audit_key(settings), anchors=anchor_store(settings), record=True
+        )
+    assert report.intact
+    assert report.anchored_seq == report.head_seq
+
+
+async def chain_via_api(api: Api) -> dict[str, Any]:
+    query = "{ auditChain { intact records anchoredSeq findings { seq kind detail } } }"
+    report: dict[str, Any] = (await api.as_role(Role.AUDITOR, query)).ok()["auditChain"]
+    return report
+
+
+async def test_deleting_the_newest_records_is_found_without_an_anchor_flag(
+    api: Api, settings: Settings, sessions: Sessions, trail: None
+) -> None:
+    await anchor_now(settings, sessions)
+    tamper(settings, "DELETE FROM audit_record WHERE seq >= 4")
+    code, report = await verify(settings)
+    assert code == 1
+    assert [(f["kind"], f["seq"]) for f in report["findings"]] == [("deleted", 4)]
+    assert "seq 4-5 missing from the end" in report["findings"][0]["detail"]
+    assert report["anchored_seq"] == 5
+    via_api = await chain_via_api(api)
+    assert via_api["intact"] is False
+    assert via_api["anchoredSeq"] == 5
+    assert [(f["kind"], f["seq"]) for f in via_api["findings"]] == [("deleted", 4)]
+
+
+async def test_a_truncated_table_is_found(
+    api: Api, settings: Settings, sessions: Sessions, trail: None
+) -> None:
+    await anchor_now(settings, sessions)
+    tamper(settings, "TRUNCATE audit_record")
+    code, report = await verify(settings)
+    assert code == 1
+    assert report["records"] == 0
+    assert [(f["kind"], f["seq"]) for f in report["findings"]] == [("deleted", 1)]
+    assert "the chain is empty" in report["findings"][0]["detail"]
+    assert (await chain_via_api(api))["intact"] is False
+
+
+async def test_an_older_database_restored_and_written_to_is_found(
+    api: Api, settings: Settings, sessions: Sessions, trail: None
+) -> None:
+    await anchor_now(settings, sessions)
+    tamper(settings, "DELETE FROM audit_record WHERE seq = 5")  # the state of an older backup
+    result = await api.as_role(
+        Role.COE_ARCHITECT, 'mutation { updateSite(key: "c-site", patch: {name: "C"}) { key } }'
+    )
+    result.ok()  # the restored database links a new seq 5 onto seq 4: the links all verify
+    code, report = await verify(settings)
+    assert code == 1
+    assert [(f["kind"], f["seq"]) for f in report["findings"]] == [("edited", 5)]
+    assert "another hash" in report["findings"][0]["detail"]
+    assert (await chain_via_api(api))["intact"] is False
+
+
+async def test_a_forged_row_inserted_directly_is_found(
+    api: Api, settings: Settings, sessions: Sessions, trail: None
+) -> None:
+    await anchor_now(settings, sessions)
+    content = {
+        "occurred_at": "2026-01-01T00:00:00+00:00",
+        "actor": "mallory",
+        "action": "site.deleted",
+        "entity_type": "site",
+        "entity_id": "c-site",
+    }
+    assert settings.database_url
+    with psycopg.connect(libpq_url(settings.database_url)) as connection:  # INSERT is allowed
+        head = connection.execute("SELECT hash FROM audit_record WHERE seq = 5").fetchone()
+        assert head is not None
+        forged = link_hash(b"a guessed key", head[0], content)
+        connection.execute(
+            "INSERT INTO audit_record (seq, occurred_at, actor, action, entity_type, entity_id, "
+            "prev_hash, hash) VALUES (6, %s, %s, %s, %s, %s, %s, %s)",
+            (*content.values(), head[0], forged),
+        )
+    code, report = await verify(settings)
+    assert code == 1
+    assert [(f["kind"], f["seq"]) for f in report["findings"]] == [("edited", 6)]
+    assert (await chain_via_api(api))["findings"] == [
+        {"seq": 6, "kind": "edited", "detail": report["findings"][0]["detail"]}
+    ]
+
+
+async def test_an_anchor_given_by_hand_is_checked_too(settings: Settings, trail: None) -> None:
     _, intact = await verify(settings)
+    assert intact["anchored_seq"] is None, "nothing recorded an anchor yet"
     anchor = f"{intact['head']['seq']}:{intact['head']['hash']}"
     tamper(settings, "DELETE FROM audit_record WHERE seq = 5")
-    code, report = await verify(settings)
-    assert code == 0, "without an anchor, losing the newest record leaves no trace"
     code, report = await verify(settings, "--anchor", anchor)
     assert code == 1
     assert [(f["kind"], f["seq"]) for f in report["findings"]] == [("deleted", 5)]

@@ -73,6 +73,14 @@ class Up:
             time.sleep(0.5)
         raise AssertionError("coe up was not ready in time")
 
+    def child(self, *argv_tail: str) -> psutil.Process:
+        """The direct child of `coe up` whose command line ends with `argv_tail`."""
+        assert self.process is not None
+        for child in psutil.Process(self.process.pid).children():
+            if tuple(child.cmdline()[-len(argv_tail) :]) == argv_tail:
+                return child
+        raise AssertionError(f"no child running … {' '.join(argv_tail)}")
+
     def token(self, role: str) -> str:
         return (self.home / "tokens" / role).read_text().strip()
 
@@ -132,6 +140,21 @@ def test_coe_up_runs_the_platform_and_stops_cleanly(up: Up) -> None:
     assert forbidden.returncode == 1
     assert "FORBIDDEN" in forbidden.stderr
 
+    # A crashed API is restarted; PostgreSQL and Temporal are left running.
+    crashed = up.child("-m", "coe", "api")
+    temporal = up.child("--log-level", "warn")  # the dev server's argv ends so
+    postgres_pid = int((up.home / "pgdata" / "postmaster.pid").read_text().split()[0])
+    crashed.send_signal(signal.SIGKILL)
+    crashed.wait(timeout=30)
+    up.wait_ready()
+    assert up.child("-m", "coe", "api").pid != crashed.pid
+    assert temporal.is_running()
+    assert psutil.pid_exists(postgres_pid)
+    again = httpx.post(
+        f"{up.url}/graphql", json=SITES, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()
+    assert again["data"]["sites"]["totalCount"] == len(DEMO_SITES)
+
     second = subprocess.run(
         [sys.executable, "-m", "coe", "up"],
         env=up.env,
@@ -146,6 +169,8 @@ def test_coe_up_runs_the_platform_and_stops_cleanly(up: Up) -> None:
     code, output, children, names = up.stop(signal.SIGINT)
     assert code == 0, output
     assert "COE Platform is running" in output
+    assert "api exited unexpectedly (code -9); restarting it in 1 s" in output
+    assert "api restarted" in output
     assert "stopped." in output
     assert "temporal" in names
     time.sleep(1)

@@ -13,6 +13,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from coe.auth.principal import Role
 from coe.config import Settings
 from coe.db import Sessions, transaction
 from coe.secrets import audit_key
@@ -20,8 +21,8 @@ from coe.work import UnitOfWork
 from coe_workflows.audit.models import ChainCheck, MonitorInput
 from coe_workflows.audit.workflows import AuditChainMonitor
 from coe_workflows.worker import WORKFLOWS, Resources, build_worker
-from tests.audit.test_trail import tamper
-from tests.helpers import ARCHITECT
+from tests.audit.test_trail import tamper, verify
+from tests.helpers import ARCHITECT, Api
 
 
 async def write_records(sessions: Sessions, settings: Settings, count: int) -> None:
@@ -78,8 +79,43 @@ async def test_monitor_detects_a_truncated_chain(
     await wait_for_check(handle, lambda c: c.records == 5)
     tamper(settings, "DELETE FROM audit_record WHERE seq = 5")
     check = await wait_for_check(handle, lambda c: not c.intact)
-    assert check.findings == ["seq 5: deleted: the anchored record is gone (chain truncated)"]
+    assert len(check.findings) == 1
+    assert check.findings[0].startswith("seq 5: deleted: seq 5 missing from the end")
     await handle.terminate()
+
+
+async def test_truncation_seen_by_the_monitor_is_seen_everywhere_and_survives_it(
+    temporal_env: WorkflowEnvironment,
+    worker: Worker,
+    api: Api,
+    settings: Settings,
+    sessions: Sessions,
+) -> None:
+    """The anchor is kept outside the database, not only in the monitor's own state: the CLI,
+    GraphQL and a monitor started afresh (a new run, a new deployment) all check it."""
+    await write_records(sessions, settings, 4)
+    handle = await start_monitor(temporal_env.client, settings)
+    await wait_for_check(handle, lambda c: c.intact and c.records == 4)
+    await handle.terminate()
+    tamper(settings, "DELETE FROM audit_record WHERE seq >= 3")
+
+    fresh = await start_monitor(temporal_env.client, settings)
+    check = await wait_for_check(fresh, lambda c: c.records == 2)
+    assert not check.intact
+    assert [finding.split(":")[0] for finding in check.findings] == ["seq 3"]
+    assert "seq 3-4 missing from the end" in check.findings[0]
+    await fresh.terminate()
+
+    query = "{ auditChain { intact anchoredSeq findings { seq kind } } }"
+    report = (await api.as_role(Role.AUDITOR, query)).ok()["auditChain"]
+    assert report == {
+        "intact": False,
+        "anchoredSeq": 4,
+        "findings": [{"seq": 3, "kind": "deleted"}],
+    }
+    code, cli = await verify(settings)
+    assert code == 1
+    assert [(f["kind"], f["seq"]) for f in cli["findings"]] == [("deleted", 3)]
 
 
 async def test_monitor_continues_as_new_and_replays_deterministically(

@@ -86,6 +86,7 @@ class ChainReport:
     head_seq: int | None
     head_hash: str | None
     findings: list[Finding] = field(default_factory=list)
+    anchored_seq: int | None = None  # the newest anchor (kept outside the database) checked
 
     @property
     def intact(self) -> bool:

@@ -11,9 +11,10 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from coe.audit import repository, service
+from coe.audit.anchors import anchor_store
 from coe.audit.chain import ChainReport
 from coe.auth.principal import Principal, Role
-from coe.errors import ForbiddenError
+from coe.auth.scope import Scope
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import allow
@@ -82,6 +83,10 @@ class AuditChainReport:
     records: int = strawberry.field(description="Records verified.")
     head_seq: int | None = strawberry.field(description="Last record's seq (to anchor).")
     head_hash: str | None = strawberry.field(description="Last record's hash (to anchor).")
+    anchored_seq: int | None = strawberry.field(
+        description="Seq of the latest anchor (kept outside the database) that the chain was "
+        "checked against; null before the monitor recorded one."
+    )
     findings: list[AuditFinding] = strawberry.field(description="Every problem found.")
 
     @classmethod
@@ -91,6 +96,7 @@ class AuditChainReport:
             records=report.records,
             head_seq=report.head_seq,
             head_hash=report.head_hash,
+            anchored_seq=report.anchored_seq,
             findings=[
                 AuditFinding(seq=f.seq, kind=f.kind.value, detail=f.detail) for f in report.findings
             ],
@@ -99,12 +105,8 @@ class AuditChainReport:
 
 def _visible_sites(principal: Principal, site: str | None) -> frozenset[str] | None:
     """Auditors read everything; a site-scoped QA approver reads only their sites' records."""
-    scope = None if principal.has_role(Role.AUDITOR) else principal.readable_sites()
-    if site is None:
-        return scope
-    if scope is not None and site not in scope:
-        raise ForbiddenError(f"not permitted for site {site!r}", site=site)
-    return frozenset({site})
+    sites = Scope.of(principal).narrow_to(site)
+    return None if sites is None else frozenset(sites)
 
 
 @strawberry.type
@@ -143,9 +145,12 @@ class AuditQueries:
 
     @strawberry.field(
         extensions=allow(Role.AUDITOR),
-        description="Verify the hash chain of the whole audit trail now (auditor).",
+        description="Verify the hash chain of the whole audit trail now, and that it still "
+        "holds the latest anchor kept outside the database, so deleted newest records, a "
+        "truncated table or a restored older database show too (auditor).",
     )
     async def audit_chain(self, info: Info[CoeContext, None]) -> AuditChainReport:
+        anchors = anchor_store(info.context.settings)
         async with info.context.read() as session:
-            report = await service.verify(session, info.context.services.audit_key)
+            report = await service.verify(session, info.context.services.audit_key, anchors=anchors)
         return AuditChainReport.from_report(report)

@@ -13,50 +13,65 @@ from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.output import JsonOption, console, emit, fail, table
 
 if TYPE_CHECKING:
+    from coe.audit.anchors import Anchor
     from coe.audit.chain import ChainReport
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 
 
-def _anchor(value: str | None) -> tuple[int, str] | None:
+def _anchor(value: str | None) -> Anchor | None:
+    from coe.audit.anchors import Anchor
+
     if value is None:
         return None
     seq, sep, digest = value.partition(":")
     if not sep or not seq.isdigit() or len(digest) != 64:
         fail("--anchor must be SEQ:HASH as printed by an earlier verify", code="BAD_USER_INPUT")
-    return int(seq), digest
+    return Anchor(seq=int(seq), hash=digest)
 
 
 @app.command("verify")
 def verify(
     anchor: str | None = typer.Option(
-        None, help="SEQ:HASH of a head seen earlier: also detects a truncated chain."
+        None, help="SEQ:HASH of a head seen earlier, checked besides the stored anchors."
     ),
     as_json: bool = JsonOption,
 ) -> None:
     """Recompute every hash and link of the audit chain; name each tampered record.
 
     Reads the database directly (DATABASE_URL or the embedded one) with the audit key, so it
-    does not trust the running service. Exit 0 when intact, 1 when tampering is found.
+    does not trust the running service, and checks that the chain still holds the latest
+    anchor kept outside the database (COE_AUDIT_ANCHOR_SINK), so deleted newest records, a
+    truncated table or a restored older database show too. Exit 0 when intact, 1 when
+    tampering is found.
     """
     from coe.audit import service
+    from coe.audit.anchors import anchor_store
     from coe.cli.local import local_database
     from coe.config import load_settings
     from coe.db import read_only
+    from coe.errors import CoeError
     from coe.secrets import audit_key
 
     settings = load_settings()
     expected = _anchor(anchor)
 
     async def run() -> ChainReport:
+        anchors = anchor_store(settings)
         async with local_database(settings) as sessions, read_only(sessions) as session:
-            return await service.verify(session, audit_key(settings), anchor=expected)
+            return await service.verify(
+                session, audit_key(settings), anchors=anchors, anchor=expected
+            )
 
-    report = asyncio.run(run())
+    try:
+        report = asyncio.run(run())
+    except CoeError as error:
+        fail(error.message, code=error.code)
     result = {
         "intact": report.intact,
         "records": report.records,
         "head": {"seq": report.head_seq, "hash": report.head_hash},
+        "anchored_seq": report.anchored_seq,
         "findings": [
             {**asdict(finding), "kind": finding.kind.value} for finding in report.findings
         ],
@@ -76,12 +91,14 @@ def _render(report: ChainReport) -> None:
         )
         for finding in report.findings:
             console.print(f"  [red]{finding}[/]", highlight=False)
-    if report.head_seq is not None:
+    if report.anchored_seq is None:
         console.print(
-            f"head: {report.head_seq}:{report.head_hash}  [dim](keep it; pass as "
-            "--anchor later to detect truncation)[/]",
-            highlight=False,
+            "[yellow]no anchor recorded yet[/]: the monitor records one after its first check"
         )
+    else:
+        console.print(f"checked against the anchor at seq {report.anchored_seq}", highlight=False)
+    if report.head_seq is not None:
+        console.print(f"head: {report.head_seq}:{report.head_hash}", highlight=False)
 
 
 @app.command("log")

@@ -11,13 +11,12 @@ import hmac
 from hashlib import sha256
 
 from coe.config import Settings
-from coe.secrets import load_or_create_secret
+from coe.secrets import secret_from
 
 
 def plant_key(settings: Settings) -> bytes:
-    if settings.plant_key is not None:
-        return bytes.fromhex(settings.plant_key.get_secret_value())
-    return load_or_create_secret(settings.plant_key_path)
+    value = settings.plant_key.get_secret_value() if settings.plant_key else None
+    return secret_from(settings, value, settings.plant_key_path)
 
 
 def site_credential(key: bytes, site: str) -> str:

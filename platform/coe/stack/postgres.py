@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from coe.config import Settings
+from coe.config import ProductionConfigError, Settings
 
 log = logging.getLogger("coe.stack.postgres")
 
@@ -50,5 +50,9 @@ def resolve_database_url(settings: Settings) -> tuple[str, Any]:
     """
     if settings.database_url:
         return settings.database_url, None
+    if settings.is_production:
+        raise ProductionConfigError(
+            "DATABASE_URL is not set: COE_ENV=production never starts an embedded PostgreSQL"
+        )
     server = start(settings.pgdata)
     return ensure_database(server), server

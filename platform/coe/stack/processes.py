@@ -54,6 +54,13 @@ class Child:
             preexec_fn=_die_with_parent,
         )
 
+    def restart(self) -> None:
+        """Start the child again after it ended; its log continues in the same file."""
+        if self._log is not None:
+            self._log.write(f"--- {self.name} restarted by coe up ---\n".encode())
+            self._log.close()
+        self.start()
+
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None

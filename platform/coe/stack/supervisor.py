@@ -3,6 +3,10 @@
 Order: PostgreSQL (embedded unless DATABASE_URL) → migrations → demo seed → Temporal (embedded
 unless TEMPORAL_ADDRESS) → worker → API. Ctrl-C or SIGTERM stops them in reverse order; each
 child runs in its own process group and dies with this process, so nothing is orphaned.
+
+A crashed API, worker or plant agent is restarted with backoff (`coe.stack.restarts`), each
+restart reported in the terminal; one that keeps crashing stops the platform. PostgreSQL or
+Temporal ending stops the platform: they hold its state and are not restarted.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ from rich.table import Table
 from coe import demo
 from coe.auth.principal import Principal, Role
 from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
-from coe.config import Settings
+from coe.config import ProductionConfigError, Settings, check_production
 from coe.db import create_engine, create_sessions, transaction
 from coe.migrations import upgrade
 from coe.plants.history import close_history, history_closed
 from coe.secrets import audit_key
 from coe.stack import postgres
 from coe.stack.processes import Child, port_in_use, wait_for_port
+from coe.stack.restarts import RESTARTABLE, RestartPolicy
 from coe.stack.temporal import dev_server_argv
 from coe.work import UnitOfWork
 
@@ -85,12 +90,13 @@ def run_stack(settings: Settings, *, demo: bool = True, verbose: bool = False) -
     """Run until interrupted; returns the process exit code."""
     state = settings.state_dir
     try:
+        check_production(settings)  # before starting anything embedded
         with exclusive_lock(state / "up.lock"):
             _check_ports(settings)
             signal.signal(signal.SIGINT, _on_signal)
             signal.signal(signal.SIGTERM, _on_signal)
             return Stack(settings, seed_demo=demo, verbose=verbose).run()
-    except StackError as error:
+    except (StackError, ProductionConfigError) as error:
         console.print(f"[bold red]error[/]: {error}", highlight=False)
         return 1
 
@@ -121,7 +127,9 @@ class Stack:
         self.logs = settings.state_dir / "logs"
         self.children: list[Child] = []
         self.pg: Any = None
+        self.pg_pid: int | None = None
         self.seeded_now = False
+        self.restarts = {name: RestartPolicy() for name in RESTARTABLE}
 
     def run(self) -> int:
         code = 0
@@ -164,6 +172,7 @@ class Stack:
             with console.status("starting embedded PostgreSQL…"):
                 self.pg = postgres.start(self.settings.pgdata)
                 url = postgres.ensure_database(self.pg)
+                self.pg_pid = self.pg.get_pid()
             console.print(f"PostgreSQL: embedded, data in {self.settings.pgdata}")
         with console.status("applying database migrations…"):
             try:
@@ -270,25 +279,81 @@ class Stack:
         raise StackError(f"the API was not ready within 120 s; see {self.logs}/api.log")
 
     def _watch(self) -> int:
+        """Watch the children until one that cannot (or can no longer) be restarted ends."""
+        due: dict[str, float] = {}  # crashed children waiting for their restart, and when
         while True:
+            now = time.monotonic()
+            for child in list(self.children):
+                if child.one_shot:
+                    self._reap_one_shot(child)
+                elif not child.running and child.name not in due:
+                    delay = self._after_crash(child, now)
+                    if delay is None:
+                        return 1
+                    due[child.name] = now + delay
             for child in self.children:
-                if child.one_shot and not child.running and child.process is not None:
-                    if child.process.returncode:
-                        console.print(
-                            f"[yellow]{child.name} ended with code "
-                            f"{child.process.returncode}[/]; see {child.log_path}"
-                        )
-                    self.children.remove(child)
-                    break
-                if not child.running:
-                    code = child.process.returncode if child.process else None
-                    console.print(
-                        f"[bold red]{child.name} exited unexpectedly[/] (code {code}); "
-                        f"stopping the platform. Last lines:\n{child.tail()}",
-                        highlight=False,
-                    )
-                    return 1
+                if due.get(child.name, now + 1) <= now:
+                    del due[child.name]
+                    child.restart()
+                    pid = child.process.pid if child.process else "?"
+                    console.print(f"[green]{child.name} restarted[/] (pid {pid})", highlight=False)
+            if not self._postgres_alive():
+                console.print(
+                    "[bold red]PostgreSQL exited unexpectedly[/]; it holds the platform's state "
+                    "and is not restarted: stopping the platform.",
+                    highlight=False,
+                )
+                return 1
             time.sleep(0.5)
+
+    def _reap_one_shot(self, child: Child) -> None:
+        if child.running or child.process is None:
+            return
+        if child.process.returncode:
+            console.print(
+                f"[yellow]{child.name} ended with code {child.process.returncode}[/]; "
+                f"see {child.log_path}"
+            )
+        self.children.remove(child)
+
+    def _after_crash(self, child: Child, now: float) -> float | None:
+        """Report a crash; the seconds until its restart, or None when the platform stops."""
+        code = child.process.returncode if child.process else None
+        crashed = f"[bold red]{child.name} exited unexpectedly[/] (code {code})"
+        if child.name not in RESTARTABLE:
+            console.print(
+                f"{crashed}; it holds the platform's state and is not restarted: stopping the "
+                f"platform. Last lines:\n{child.tail()}",
+                highlight=False,
+            )
+            return None
+        policy = self.restarts[child.name]
+        delay = policy.after_crash(now)
+        window = f"{policy.window_seconds / 60:g} min"
+        if delay is None:
+            console.print(
+                f"{crashed}; it crashed {policy.recent_crashes} times within {window}, "
+                f"restarting does not help: stopping the platform. Last lines:\n{child.tail()}",
+                highlight=False,
+            )
+            return None
+        console.print(
+            f"{crashed}; restarting it in {delay:g} s (restart {policy.recent_crashes} of at "
+            f"most {policy.max_restarts} within {window}). Last lines:\n{child.tail(5)}",
+            highlight=False,
+        )
+        return delay
+
+    def _postgres_alive(self) -> bool:
+        if self.pg_pid is None:
+            return True  # external, or not started by us
+        try:
+            os.kill(self.pg_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     def _stop_all(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)

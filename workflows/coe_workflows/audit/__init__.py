@@ -1,1 +1,1 @@
-"""Continuous verification of the audit chain, anchored in Temporal's history."""
+"""Continuous verification of the audit chain, anchored outside the database."""

@@ -1,8 +1,10 @@
 """AuditChainMonitor: verifies the audit chain on a timer, for as long as the platform runs.
 
-The last intact head is carried in the workflow's own state (Temporal history, outside the
-database), so deleting the newest records — which a hash chain alone cannot reveal — is
-detected at the next check.
+Each intact head is recorded as an anchor outside the database (the anchor store, see
+`coe.audit.anchors`) and also carried in the workflow's own state (Temporal history), so deleting
+the newest records, truncating the table or restoring an older database — which a hash chain
+alone cannot reveal — is detected at the next check, by this monitor and by every other
+verification (`coe audit verify`, GraphQL `auditChain`), even after the monitor restarts.
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from coe_workflows.audit.models import ChainCheck, MonitorInput, VerifyChainInput
-
-VERIFY_TIMEOUT = timedelta(minutes=10)
+    from coe_workflows.policies import VERIFY_CHAIN_RETRY, VERIFY_CHAIN_TIMEOUT
 
 
 @workflow.defn(name="AuditChainMonitor")
@@ -27,16 +28,20 @@ class AuditChainMonitor:
     async def run(self, request: MonitorInput) -> None:
         anchor = request.anchor
         for _ in range(request.checks_per_run):
-            check = await workflow.execute_activity(
-                "verify_audit_chain",
-                VerifyChainInput(anchor=anchor),
-                result_type=ChainCheck,
-                start_to_close_timeout=VERIFY_TIMEOUT,
-                retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
-            )
-            self._last = check
-            if check.intact and check.head is not None:
-                anchor = check.head  # otherwise keep the old anchor: the finding persists
+            try:
+                check = await workflow.execute_activity(
+                    "verify_audit_chain",
+                    VerifyChainInput(anchor=anchor),
+                    result_type=ChainCheck,
+                    start_to_close_timeout=VERIFY_CHAIN_TIMEOUT,
+                    retry_policy=VERIFY_CHAIN_RETRY,
+                )
+            except ActivityError as error:  # its retries ran out: the next interval tries again
+                workflow.logger.warning("audit chain check failed: %s", error.cause or error)
+            else:
+                self._last = check
+                if check.intact and check.head is not None:
+                    anchor = check.head  # otherwise keep the old anchor: the finding persists
             await workflow.sleep(timedelta(seconds=request.interval_seconds))
         workflow.continue_as_new(
             MonitorInput(
