@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from pydantic import SecretStr
 
 from coe.app import create_app
 from coe.auth.principal import Role
@@ -62,6 +63,7 @@ MUTATIONS: dict[str, str] = {
     'window: "1d") { id } }',
     "failTransfer": 'mutation { failTransfer(id: "t", reason: "x") { id } }',
     "cancelTransfer": 'mutation { cancelTransfer(id: "t", reason: "x") { id } }',
+    "unlockSigning": 'mutation { unlockSigning(username: "x", reason: "r") { userId } }',
 }
 ARCHITECT_ONLY: list[Role] = [r for r in Role if r is not Role.COE_ARCHITECT]
 HIERARCHY: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)]
@@ -85,8 +87,8 @@ FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "approveOverlay": APPROVERS,
     "rejectOverlay": APPROVERS,
     "startRollout": ARCHITECT_ONLY,
-    # Any role may try; the workflow's validator checks the gate's role, sites and signer.
-    "approveRolloutGate": [],
+    # Any person may try; the workflow's validator checks the gate's role, sites and signer.
+    "approveRolloutGate": [Role.PLANT],
     "pauseRollout": ARCHITECT_ONLY,
     "resumeRollout": ARCHITECT_ONLY,
     "abortRollout": ARCHITECT_ONLY,
@@ -94,11 +96,13 @@ FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "skipRolloutSite": ARCHITECT_ONLY,
     "startTransfer": NPI_ONLY,
     "completeTransferOverlay": HIERARCHY,
-    # Any role may try; the service checks QA approver of that side's site, the workflow the rest.
-    "approveTransfer": [],
+    # Any person may try; the service checks QA approver of that side's site, the workflow the
+    # rest.
+    "approveTransfer": [Role.PLANT],
     "extendTransferQualification": NPI_ONLY,
     "failTransfer": NPI_ONLY,
     "cancelTransfer": NPI_ONLY,
+    "unlockSigning": ARCHITECT_ONLY,
 }
 
 
@@ -177,6 +181,7 @@ QUERIES: dict[str, str] = {
     "{ ready } }",
     "transfer": '{ transfer(id: "t") { id } }',
     "transfers": "{ transfers { totalCount } }",
+    "signingLocks": "{ signingLocks { userId } }",
 }
 
 
@@ -294,7 +299,13 @@ async def test_readiness_fails_when_temporal_is_unreachable(settings: Settings) 
 
 async def test_production_turns_off_introspection_and_graphiql(settings: Settings) -> None:
     production = settings.model_copy(
-        update={"env": Environment.PRODUCTION, "dev_issuer_enabled": True}
+        update={
+            "env": Environment.PRODUCTION,
+            "dev_issuer_enabled": True,
+            "audit_key": SecretStr("ab" * 32),
+            "plant_key": SecretStr("cd" * 32),
+            "audit_anchor_sink": f"file:{settings.home / 'anchors.jsonl'}",
+        }
     )
     tokens = Tokens(production)
     async with AsyncTestClient(app=create_app(production)) as client:

@@ -57,6 +57,11 @@ class Principal:
             return not self.sites or site in self.sites
         return True
 
+    def _holds_everywhere(self, role: Role) -> bool:
+        if role not in self.roles or role in SITE_BOUND_ROLES:
+            return False
+        return not (role in SITE_SCOPABLE_ROLES and self.sites)
+
     def may_act_on_site(self, site: str, *roles: Role) -> bool:
         return any(self.role_covers_site(role, site) for role in roles)
 
@@ -65,14 +70,20 @@ class Principal:
 
     def readable_sites(self) -> frozenset[str] | None:
         """The sites this caller may read; None means every site."""
-        for role in self.roles:
-            if role not in SITE_BOUND_ROLES and not (role in SITE_SCOPABLE_ROLES and self.sites):
-                return None
-        return self.sites
+        return None if any(self._holds_everywhere(role) for role in self.roles) else self.sites
 
     def require_roles(self, *roles: Role) -> None:
         if not self.has_role(*roles):
             raise ForbiddenError(f"requires one of the roles: {', '.join(sorted(roles))}")
+
+    def require_enterprise_wide(self, *roles: Role) -> None:
+        """Refuse unless one of `roles` is held for every site: content that every plant
+        runs (a template) is not approved with a token scoped to some of them."""
+        if not any(self._holds_everywhere(role) for role in roles):
+            raise ForbiddenError(
+                f"requires one of the roles {', '.join(sorted(roles))} for the whole "
+                "enterprise (this token is limited to some sites)"
+            )
 
     def require_site(self, site: str, *roles: Role) -> None:
         """Refuse unless one of `roles` (any role, when none given) covers `site`."""

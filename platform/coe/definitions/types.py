@@ -8,9 +8,10 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from coe.auth.principal import Role
 from coe.definitions import service
 from coe.graphql.context import CoeContext
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
 
 
 @strawberry.type(
@@ -33,7 +34,7 @@ class EffectiveDefinitionType:
 @strawberry.type
 class DefinitionQueries:
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE, Role.PLANT),
         description="The effective definition of `template` at `site` (default version: the "
         "newest published). FORBIDDEN outside the caller's sites.",
     )

@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar.controller import BaseContext
 
 from coe.auth.principal import Principal
+from coe.auth.scope import Scope
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings
 from coe.db import Sessions, read_only, transaction
@@ -53,6 +54,10 @@ class CoeContext(BaseContext, kw_only=True):
         if self.principal is None:
             raise self.auth_error or UnauthenticatedError("missing bearer token")
         return self.principal
+
+    def scope(self) -> Scope:
+        """The sites the caller may see (raises UNAUTHENTICATED when there is no caller)."""
+        return Scope.of(self.caller())
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

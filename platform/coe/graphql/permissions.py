@@ -14,14 +14,17 @@ from coe.errors import ForbiddenError
 
 
 class Authorize(FieldExtension):
-    """Requires an authenticated caller holding one of `roles` (any role when empty)."""
+    """Requires an authenticated caller holding one of `roles`, which must be named: the
+    `plant` role (a machine credential) reaches only the fields that name it."""
 
     def __init__(self, roles: tuple[Role, ...]) -> None:
+        if not roles:
+            raise ValueError("allow() needs the roles that may call the field")
         self.roles = roles
 
     def check(self, info: Info) -> None:
         principal = info.context.caller()
-        if self.roles and not principal.has_role(*self.roles):
+        if not principal.has_role(*self.roles):
             allowed = ", ".join(sorted(self.roles))
             raise ForbiddenError(f"{info.field_name} requires one of the roles: {allowed}")
 
@@ -44,7 +47,8 @@ def allow(*roles: Role) -> list[FieldExtension]:
     return [Authorize(roles)]
 
 
-ANY_ROLE: tuple[Role, ...] = ()
+PEOPLE: tuple[Role, ...] = tuple(role for role in Role if role is not Role.PLANT)
+"""Every role of a person: what most fields allow. Site scope still applies (`auth/scope.py`)."""
 
 
 def unguarded_root_fields(*types: type) -> list[str]:
@@ -64,4 +68,4 @@ def assert_guarded(*types: type) -> None:
         raise RuntimeError(f"root fields without authorization: {', '.join(missing)}")
 
 
-__all__ = ["ANY_ROLE", "Authorize", "allow", "assert_guarded", "strawberry"]
+__all__ = ["PEOPLE", "Authorize", "allow", "assert_guarded", "strawberry"]

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe.auth.principal import Principal
+from coe.auth.scope import Scope
 from coe.errors import BadUserInputError
 from coe.kpis import repository
 from coe.kpis.repository import Filter
@@ -74,10 +75,7 @@ def window(start: date | None, end: date | None) -> tuple[date, date]:
 
 def scoped(principal: Principal, asked: Sequence[str] | None) -> Sequence[str] | None:
     """What the caller may see, narrowed to what they asked for."""
-    readable = principal.readable_sites()
-    if readable is None:
-        return asked
-    return sorted(readable if asked is None else set(asked) & readable)
+    return Scope.of(principal).narrow(asked)
 
 
 async def report(

@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from coe.errors import ValidationFailedError
 from coe.graphql.context import CoeContext
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
 from coe.overlays import service
 from coe.overlays.types import OverlayRevisionType, OverlayValidation
 from coe.templates import service as templates
@@ -19,7 +19,7 @@ MAX_REVISIONS = 1000
 @strawberry.type
 class OverlayQueries:
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Overlay revisions (history included), newest first per site and template; "
         "site-scoped callers see only their sites. At most 1000: narrow by site or template.",
     )
@@ -33,7 +33,7 @@ class OverlayQueries:
         return [OverlayRevisionType.from_model(row) for row in rows[:MAX_REVISIONS]]
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Check a SiteOverlay document (YAML or JSON text) against every published "
         "version of its template in its range, without storing it.",
     )

@@ -9,29 +9,33 @@ from strawberry.types import Info
 
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
+from coe.models import RolloutSite
 from coe.rollouts import repository, service
 from coe.rollouts.types import DriftType, LedgerEntryType, RolloutType
+
+
+def _site(row: RolloutSite) -> str:
+    return row.site
 
 
 @strawberry.type
 class RolloutQueries:
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
-        description="One rollout: waves by sites with states and reasons "
-        "(site-scoped callers see their sites only).",
+        extensions=allow(*PEOPLE),
+        description="One rollout: waves by sites with states and reasons (site-scoped "
+        "callers see their sites only; a rollout that touches none of them is NOT_FOUND).",
     )
     async def rollout(self, info: Info[CoeContext, None], id: str) -> RolloutType:
+        scope = info.context.scope()
         async with info.context.read() as session:
-            row = await service.get(session, id)
-            sites = await repository.sites_of(session, [row.id])
-        return RolloutType.from_model(
-            row, service.visible_sites(info.context.caller(), sites), info.context.settings
-        )
+            row, sites = await service.visible(session, scope, id)
+        return RolloutType.from_model(row, sites, info.context.settings)
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
-        description="Rollouts, newest first; filter by template and status.",
+        extensions=allow(*PEOPLE),
+        description="Rollouts, newest first; filter by template and status (site-scoped "
+        "callers: those that touch their sites, showing only their sites).",
     )
     async def rollouts(
         self,
@@ -43,20 +47,21 @@ class RolloutQueries:
     ) -> Connection[RolloutType]:
         limit = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after)
+        scope = info.context.scope()
         async with info.context.read() as session:
             rows, total = await repository.rollouts_page(
                 session,
+                sites=scope.narrow(),
                 template=template,
                 statuses=status,
                 before=datetime.fromisoformat(cursor) if cursor else None,
                 limit=limit + 1,
             )
             sites = await repository.sites_of(session, [row.id for row in rows])
-        principal = info.context.caller()
         nodes = [
             RolloutType.from_model(
                 row,
-                service.visible_sites(principal, [s for s in sites if s.rollout_id == row.id]),
+                scope.keep([s for s in sites if s.rollout_id == row.id], _site),
                 info.context.settings,
             )
             for row in rows
@@ -64,7 +69,7 @@ class RolloutQueries:
         return connection(nodes, total, limit, lambda node: node.started_at.isoformat())
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="The deployment ledger: what runs where, since when, by which "
         "rollout. `history` includes superseded and rolled-back entries.",
     )
@@ -76,11 +81,7 @@ class RolloutQueries:
         history: bool = False,
         first: int = 100,
     ) -> list[LedgerEntryType]:
-        principal = info.context.caller()
-        if site is not None:
-            principal.require_site(site)
-        readable = principal.readable_sites()
-        scope = [site] if site else (sorted(readable) if readable is not None else None)
+        scope = info.context.scope().narrow_to(site)
         limit = page_size(first, info.context.settings.max_page_size)
         async with info.context.read() as session:
             rows = (
@@ -91,14 +92,12 @@ class RolloutQueries:
         return [LedgerEntryType.from_model(row) for row in rows[:limit]]
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Open drift: plants running a hash the ledger does not expect "
         "(checked by a Temporal Schedule).",
     )
     async def drift(self, info: Info[CoeContext, None]) -> list[DriftType]:
-        readable = info.context.caller().readable_sites()
+        sites = info.context.scope().narrow()
         async with info.context.read() as session:
-            rows = await repository.open_drift(
-                session, sites=sorted(readable) if readable is not None else None
-            )
+            rows = await repository.open_drift(session, sites=sites)
         return [DriftType.from_model(row) for row in rows]

@@ -9,7 +9,15 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coe.models import Deployment, DriftObservation, LedgerStatus, Rollout, RolloutSite
+from coe.models import (
+    Deployment,
+    DriftObservation,
+    LedgerStatus,
+    Rollout,
+    RolloutSite,
+    Transfer,
+    TransferStatus,
+)
 
 
 async def rollout(session: AsyncSession, rollout_id: str, *, lock: bool = False) -> Rollout | None:
@@ -22,12 +30,17 @@ async def rollout(session: AsyncSession, rollout_id: str, *, lock: bool = False)
 async def rollouts_page(
     session: AsyncSession,
     *,
+    sites: Collection[str] | None,
     template: str | None,
     statuses: Collection[str] | None,
     before: datetime | None,
     limit: int,
 ) -> tuple[list[Rollout], int]:
+    """Newest first, and how many match; `sites` (a scope) keeps rollouts with a site in it."""
     filters: list[Any] = []
+    if sites is not None:
+        touching = select(RolloutSite.rollout_id).where(col(RolloutSite.site).in_(list(sites)))
+        filters.append(col(Rollout.id).in_(touching))
     if template is not None:
         filters.append(Rollout.template == template)
     if statuses:
@@ -44,6 +57,13 @@ async def sites_of(session: AsyncSession, rollout_ids: Collection[str]) -> list[
         select(RolloutSite)
         .where(col(RolloutSite.rollout_id).in_(list(rollout_ids)))
         .order_by(col(RolloutSite.position))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def wave_sites(session: AsyncSession, rollout_id: str, wave: str) -> list[str]:
+    statement = select(RolloutSite.site).where(
+        RolloutSite.rollout_id == rollout_id, RolloutSite.wave == wave
     )
     return list((await session.exec(statement)).all())
 
@@ -66,18 +86,37 @@ async def active_for(session: AsyncSession, template: str) -> list[Rollout]:
 
 
 async def ledger_row(
-    session: AsyncSession, rollout_id: str, site: str, template: str
+    session: AsyncSession,
+    site: str,
+    template: str,
+    *,
+    rollout_id: str | None = None,
+    transfer_id: str | None = None,
 ) -> Deployment | None:
+    """The entry `rollout_id` (or `transfer_id`) made for `site` and `template`, locked."""
+    by = (
+        Deployment.rollout_id == rollout_id
+        if rollout_id is not None
+        else Deployment.transfer_id == transfer_id
+    )
     statement = (
         select(Deployment)
-        .where(
-            Deployment.rollout_id == rollout_id,
-            Deployment.site == site,
-            Deployment.template == template,
-        )
+        .where(by, Deployment.site == site, Deployment.template == template)
         .with_for_update()
     )
     return (await session.exec(statement)).first()
+
+
+async def deploying_transfers(
+    session: AsyncSession, template: str, sites: Collection[str]
+) -> list[Transfer]:
+    """Transfers of `template` deploying right now to one of `sites`."""
+    statement = select(Transfer).where(
+        Transfer.template == template,
+        Transfer.status == TransferStatus.DEPLOYING,
+        col(Transfer.target).in_(list(sites)),
+    )
+    return list((await session.exec(statement)).all())
 
 
 async def ledger_for(

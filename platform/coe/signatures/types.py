@@ -14,7 +14,7 @@ from coe.auth.service import Credentials
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
 from coe.models import Signature
-from coe.signatures import repository
+from coe.signatures import repository, scoping
 from coe.signatures.manifest import manifestation
 
 
@@ -99,11 +99,13 @@ async def load_signature(
 class SignatureQueries:
     @strawberry.field(
         extensions=allow(Role.AUDITOR, Role.QA_APPROVER, Role.COE_ARCHITECT),
-        description="Signatures on one record, oldest first.",
+        description="Signatures on one record, oldest first (site-scoped callers: none on "
+        "records of other sites).",
     )
     async def signatures(
         self, info: Info[CoeContext, None], entity_type: str, entity_id: str
     ) -> list[SignatureType]:
+        scope = info.context.scope()
         async with info.context.read() as session:
-            rows = await repository.for_entity(session, entity_type, entity_id)
+            rows = await scoping.visible_for_entity(session, scope, entity_type, entity_id)
         return [SignatureType.from_model(row) for row in rows]

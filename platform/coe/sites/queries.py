@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
 from coe.sites import repository, service
 from coe.sites.types import SiteType
 
@@ -21,7 +22,7 @@ class EnterpriseType:
 @strawberry.type
 class SiteQueries:
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="The enterprise this platform serves.",
     )
     async def enterprise(self, info: Info[CoeContext, None]) -> EnterpriseType | None:
@@ -30,7 +31,7 @@ class SiteQueries:
         return EnterpriseType(key=row.key, name=row.name) if row else None
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Sites the caller may see, ordered by key. Site-scoped roles see only their "
         "own sites.",
     )
@@ -55,8 +56,9 @@ class SiteQueries:
         )
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
-        description="One site by key, with its hierarchy. FORBIDDEN outside the caller's sites.",
+        extensions=allow(*PEOPLE, Role.PLANT),
+        description="One site by key, with its hierarchy. FORBIDDEN outside the caller's sites "
+        "(a plant token: its own site).",
     )
     async def site(self, info: Info[CoeContext, None], key: str) -> SiteType:
         async with info.context.read() as session:

@@ -9,8 +9,10 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe.auth.principal import Principal, Role
+from coe.auth.scope import Scope
 from coe.errors import ConflictError, NotFoundError, ValidationFailedError
 from coe.models import Area, Site, WorkCenter, WorkUnit
+from coe.reasons import checked_reason
 from coe.sites import repository
 from coe.sites.validation import (
     SiteFields,
@@ -48,7 +50,7 @@ async def list_sites(
     """The sites the caller may read, in key order."""
     return await repository.sites_page(
         session,
-        keys=principal.readable_sites(),
+        keys=Scope.of(principal).narrow(),
         region=region,
         after_key=after_key,
         limit=limit,
@@ -57,7 +59,7 @@ async def list_sites(
 
 async def get_site(session: AsyncSession, principal: Principal, key: str) -> Site:
     """One site; scoped callers are refused other sites whether or not they exist."""
-    principal.require_site(key)
+    Scope.of(principal).require(key)
     site = await repository.site_by_key(session, key)
     if site is None:
         raise NotFoundError(f"site {key!r} does not exist", site=key)
@@ -67,6 +69,7 @@ async def get_site(session: AsyncSession, principal: Principal, key: str) -> Sit
 async def add_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str | None) -> Site:
     """Register a plant in the enterprise."""
     work.principal.require_roles(Role.COE_ARCHITECT)
+    reason = checked_reason(reason)
     violations = key_violations(key) + site_violations(fields, creating=True)
     if violations:
         raise ValidationFailedError(f"site {key!r} is not valid", violations)
@@ -99,6 +102,7 @@ async def add_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str |
 async def update_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str | None) -> Site:
     """Change a site's master data; fields not given stay as they are."""
     work.principal.require_roles(Role.COE_ARCHITECT)
+    reason = checked_reason(reason)
     violations = site_violations(fields, creating=False)
     if violations:
         raise ValidationFailedError(f"site {key!r} update is not valid", violations)

@@ -11,7 +11,7 @@ from coe.auth.principal import Principal
 from coe.errors import NotFoundError, ValidationFailedError
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
-from coe.graphql.permissions import ANY_ROLE, allow
+from coe.graphql.permissions import PEOPLE, allow
 from coe.models import TemplateVersion
 from coe.models.registry import FROZEN_STATUSES
 from coe.templates import repository, service
@@ -43,7 +43,7 @@ def _require_visible(principal: Principal, *rows: TemplateVersion) -> None:
 @strawberry.type
 class TemplateQueries:
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Templates by key, each with the versions the caller may see (drafts only "
         "for architects, approvers and auditors), newest first.",
     )
@@ -64,7 +64,7 @@ class TemplateQueries:
         return connection(nodes, total, limit, lambda template: template.key)
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="One version; without `version`, the newest published one.",
     )
     async def template_version(
@@ -76,7 +76,7 @@ class TemplateQueries:
         return TemplateVersionType.from_model(row)
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="What changed between two versions, each change classified breaking or "
         "compatible.",
     )
@@ -90,7 +90,7 @@ class TemplateQueries:
         return TemplateDiffType.of(diff_templates(old.document, new.document))
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="For every site the caller may see: compatible, needs_overlay_change (with "
         "the exact violations its current overlay would have) or not_using. `fromVersion` "
         "defaults to the newest published version older than `toVersion`.",
@@ -115,7 +115,7 @@ class TemplateQueries:
         )
 
     @strawberry.field(
-        extensions=allow(*ANY_ROLE),
+        extensions=allow(*PEOPLE),
         description="Check a ProcessTemplate document (YAML or JSON text) without storing it.",
     )
     def validate_template(self, source: str) -> list[ViolationType]:
