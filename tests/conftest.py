@@ -7,6 +7,7 @@ import itertools
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from coe.stack.temporal import temporal_binary
 from tests.helpers import Api, Tokens
 
 TEMPLATE_DB = "coe_test_template"
+TEST_DATA_SINCE = date(2026, 9, 1)
 _counter = itertools.count()
 
 
@@ -107,7 +109,14 @@ def settings(database_url: str, temporal_address: str, tmp_path: Path) -> Settin
         temporal_address=temporal_address,
         home=tmp_path / "coe-home",
         temporal_task_queue=f"coe-test-{next(_counter)}",
+        ingest_max_age_days=ingest_horizon(),
     )
+
+
+def ingest_horizon(default: int = 400) -> int:
+    """The test data are dated from 2026-09 on: the ingest horizon reaches back to them on
+    whatever day the tests run (the horizon itself is tested relative to the setting)."""
+    return max(default, (date.today() - TEST_DATA_SINCE).days + 30)
 
 
 @pytest.fixture

@@ -124,23 +124,24 @@ async def test_a_timestamp_beyond_the_calendar_in_utc_is_rejected(production: Wo
 async def test_no_partition_is_made_outside_the_ingest_window(
     production: World, sessions: Sessions, settings: Settings
 ) -> None:
-    assert settings.ingest_max_age_days == 400
+    horizon = settings.ingest_max_age_days
     now = datetime.now(UTC)
     send = sender(production.api)
     ancient = [unit(n, at=datetime(n, 1, 1, tzinfo=UTC)) for n in range(1, 600)]
     status, answer = await send(
         [
             *ancient,
-            unit(1000, at=now - timedelta(days=401)),
+            unit(1000, at=now - timedelta(days=horizon + 1)),
             unit(1001, at=now + timedelta(days=2)),
-            unit(1002, at=now - timedelta(days=399)),
+            unit(1002, at=now - timedelta(days=horizon - 1)),
         ]
     )
     assert status == 200
     assert (answer["accepted"], answer["rejected"]) == (1, len(ancient) + 2)
     why = reasons(answer)
-    assert why["index 0"].endswith("is older than 400 days (COE_INGEST_MAX_AGE_DAYS)")
-    assert why[f"index {len(ancient)}"].endswith("is older than 400 days (COE_INGEST_MAX_AGE_DAYS)")
+    too_old = f"is older than {horizon} days (COE_INGEST_MAX_AGE_DAYS)"
+    assert why["index 0"].endswith(too_old)
+    assert why[f"index {len(ancient)}"].endswith(too_old)
     assert why[f"index {len(ancient) + 1}"].endswith("is in the future")
     assert await partitions(sessions) == 1
 
