@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coe.audit import service as audit
+from coe.audit import writer as audit
 from coe.auth.principal import Principal
 from coe.models import AuditRecord
 

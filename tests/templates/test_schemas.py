@@ -9,7 +9,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from coe.templates.schemas import schema_files, schema_text
+from coe.kinds import schema_files, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -30,7 +30,7 @@ from coe.errors import (
 )
 from coe.models import SigningLockout, User
 from coe.reasons import required_reason
-from coe.sites import repository as site_repository
+from coe.sites import service as site_service
 from coe.work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ async def unknown_sites(session: AsyncSession, keys: Iterable[str]) -> list[str]
     wanted = sorted(set(keys))
     if not wanted:
         return []
-    known = {site.key for site in await site_repository.sites_by_keys(session, wanted)}
+    known = {site.key for site in await site_service.sites_by_keys(session, wanted)}
     return [key for key in wanted if key not in known]
 
 

@@ -30,7 +30,8 @@ def validate(
 ) -> None:
     """Check overlays against every given version of their template in their range, without a
     server; FILE:JSON_POINTER: reason per violation. Exit 1 if any."""
-    from coe.templates.files import validate_overlays, validate_templates
+    from coe.overlays.files import validate_overlays
+    from coe.templates.files import validate_templates
 
     template_report, templates = validate_templates(template)
     if template_report.violations:

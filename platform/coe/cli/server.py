@@ -56,7 +56,7 @@ def json_schemas(
     folder: Path = typer.Argument(Path("schemas"), help="Where to write the *.schema.json files."),
 ) -> None:
     """Write the JSON Schemas of the YAML formats (editors validate and complete with them)."""
-    from coe.templates.schemas import schema_files, schema_text
+    from coe.kinds import schema_files, schema_text
 
     folder.mkdir(parents=True, exist_ok=True)
     for filename in schema_files():

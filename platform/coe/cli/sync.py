@@ -37,8 +37,9 @@ def sync(
     violation: nothing changes), then each template version is moved as far as it can go
     without a signature and changed overlays are proposed. A second run changes nothing;
     a published version is never changed."""
+    from coe.overlays.files import validate_overlays
     from coe.sync import CHANGES, Step, plan
-    from coe.templates.files import validate_overlays, validate_templates
+    from coe.templates.files import validate_templates
 
     template_report, local_templates = validate_templates([templates])
     overlay_report = validate_overlays([overlays], local_templates)

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from coe.canonical import canonical_json, content_hash, sha256_hex
-from coe.documents import Violation
+from coe.documents import API_VERSION, Violation
 from coe.overlays.validation import check_overlay
 from coe.templates import expressions
 
@@ -136,7 +136,7 @@ def compose(
     }
     extend = (overlay or {}).get("spec", {}).get("extend") or {}
     document = {
-        "apiVersion": "coe.dev/v1",
+        "apiVersion": API_VERSION,
         "kind": "EffectiveDefinition",
         "site": site,
         "template": {

@@ -11,7 +11,7 @@ from coe.auth.principal import Principal
 from coe.definitions.compose import CompositionError, EffectiveDefinition, PreparedTemplate, compose
 from coe.errors import ConflictError, ValidationFailedError
 from coe.models import OverlayRevision, TemplateStatus, TemplateVersion
-from coe.overlays import repository as overlays
+from coe.overlays import service as overlay_service
 from coe.overlays.validation import check_overlay
 from coe.sites import service as sites
 from coe.templates import service as templates
@@ -39,7 +39,7 @@ async def effective_definition(
             "have effective definitions",
             status=row.status,
         )
-    overlay = await overlays.approved_for(session, site, template)
+    overlay = await overlay_service.approved_for(session, site, template)
     if overlay is not None and not parse_range(overlay.template_versions).contains(row.version):
         # Report everything the overlay would break, not only the range it declares.
         violations = check_overlay(overlay.document, row.document).violations

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,25 +13,11 @@ from strawberry.litestar.controller import BaseContext
 
 from coe.auth.principal import Principal
 from coe.auth.scope import Scope
-from coe.auth.tokens import TokenVerifier
 from coe.config import Settings
-from coe.db import Sessions, read_only, transaction
+from coe.db import read_only, transaction
 from coe.errors import CoeError, UnauthenticatedError
+from coe.resources import Services
 from coe.work import UnitOfWork
-
-if TYPE_CHECKING:
-    from temporalio.client import Client
-
-
-@dataclass
-class Services:
-    """Long-lived resources owned by the app's lifespan, shared by every request."""
-
-    settings: Settings
-    sessions: Sessions
-    verifier: TokenVerifier
-    audit_key: bytes
-    temporal: Client | None = None
 
 
 class CoeContext(BaseContext, kw_only=True):

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Field, SQLModel
 
 from coe.models.columns import json_object, timestamp
-
-
-class TransferStatus(StrEnum):
-    AWAITING_OVERLAY = "awaiting_overlay"  # the target completes its overlay
-    AWAITING_APPROVAL = "awaiting_approval"  # QA of the source and of the target sign
-    DEPLOYING = "deploying"
-    QUALIFYING = "qualifying"  # the target's production is measured against the baseline
-    AWAITING_DECISION = "awaiting_decision"  # the window ended unqualified: extend or fail
-    QUALIFIED = "qualified"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-ACTIVE_TRANSFER = (
-    TransferStatus.AWAITING_OVERLAY,
-    TransferStatus.AWAITING_APPROVAL,
-    TransferStatus.DEPLOYING,
-    TransferStatus.QUALIFYING,
-    TransferStatus.AWAITING_DECISION,
-)
+from coe.transfers.states import ACTIVE_TRANSFER as ACTIVE_TRANSFER  # enums live without tables
+from coe.transfers.states import TransferStatus as TransferStatus
 
 
 class Transfer(SQLModel, table=True):

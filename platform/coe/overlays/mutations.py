@@ -6,12 +6,12 @@ import strawberry
 from strawberry.types import Info
 
 from coe.auth.principal import Role
+from coe.documents import parse_source
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
 from coe.overlays import service
 from coe.overlays.types import OverlayRevisionType, ProposeOverlayResult
 from coe.signatures.types import SignerInput
-from coe.templates import service as templates
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class OverlayMutations:
     async def propose_overlay(
         self, info: Info[CoeContext, None], source: str
     ) -> ProposeOverlayResult:
-        document = templates.parse_source(source)
+        document = parse_source(source)
         async with info.context.unit_of_work() as work:
             row, outcome = await service.propose(work, document)
         return ProposeOverlayResult(overlay=OverlayRevisionType.from_model(row), outcome=outcome)

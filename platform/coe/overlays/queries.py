@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from coe.documents import parse_source
 from coe.errors import ValidationFailedError
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import PEOPLE, allow
 from coe.overlays import service
 from coe.overlays.types import OverlayRevisionType, OverlayValidation
-from coe.templates import service as templates
 from coe.templates.types import ViolationType
 
 MAX_REVISIONS = 1000
@@ -41,7 +41,7 @@ class OverlayQueries:
         self, info: Info[CoeContext, None], source: str
     ) -> OverlayValidation:
         try:
-            document = templates.parse_source(source)
+            document = parse_source(source)
         except ValidationFailedError as error:
             return OverlayValidation(
                 violations=[

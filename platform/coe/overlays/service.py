@@ -15,18 +15,20 @@ from coe.auth.scope import Scope
 from coe.auth.service import Credentials
 from coe.auth.tokens import TokenVerifier
 from coe.canonical import content_hash
-from coe.documents import Violation
+from coe.documents import Violation, structural_violations
 from coe.errors import ConflictError, NotFoundError, ValidationFailedError
 from coe.models import OverlayRevision, OverlayStatus, TemplateVersion
 from coe.overlays import repository
+from coe.overlays.impact import SiteImpact
+from coe.overlays.impact import upgrade_impact as site_impacts
 from coe.overlays.validation import check_overlay
 from coe.reasons import required_reason
 from coe.signatures.manifest import Meaning
 from coe.signatures.service import sign
-from coe.sites import repository as sites
-from coe.templates import repository as templates
+from coe.sites import service as site_service
+from coe.templates import service as template_service
+from coe.templates.diff import TemplateDiff, diff_templates
 from coe.templates.models import SiteOverlay
-from coe.templates.schemas import structural_violations
 from coe.templates.versions import VersionError, parse_range
 from coe.work import UnitOfWork
 
@@ -53,7 +55,7 @@ async def versions_in_range(
         wanted = parse_range(text)
     except VersionError:
         return []
-    rows = await templates.versions(session, template, ["published", "deprecated"])
+    rows = await template_service.versions(session, template, ["published", "deprecated"])
     return [row for row in rows if wanted.contains(row.version)]
 
 
@@ -66,9 +68,9 @@ async def overlay_violations(
         return structural, []
     metadata = document["metadata"]
     site, template = metadata["site"], metadata["template"]
-    if await sites.site_by_key(session, site) is None:
+    if await site_service.find_site(session, site) is None:
         return [Violation("/metadata/site", f"unknown site {site!r}")], []
-    published = await templates.latest_published(session, template)
+    published = await template_service.latest_published(session, template)
     if published is None:
         return [
             Violation("/metadata/template", f"unknown template {template!r} (no published version)")
@@ -241,3 +243,51 @@ async def visible_revisions(
 ) -> list[OverlayRevision]:
     sites = Scope.of(principal).narrow_to(site)
     return await repository.revisions(session, site=site, template=template, sites=sites)
+
+
+async def upgrade_impact(
+    session: AsyncSession,
+    principal: Principal,
+    key: str,
+    to_version: str,
+    from_version: str | None,
+) -> tuple[TemplateDiff, list[SiteImpact]]:
+    """Upgrade impact of `to_version` for every site the caller may see."""
+    target = await template_service.get_version(session, key, to_version)
+    source = (
+        await template_service.get_version(session, key, from_version)
+        if from_version
+        else await template_service.predecessor(session, key, target)
+    )
+    site_rows, _ = await site_service.list_sites(session, principal, limit=site_service.ALL_SITES)
+    approved = await repository.approved(session, key)
+    impacts = site_impacts(
+        target.document,
+        [site.key for site in site_rows],
+        {row.site: row.document for row in approved},
+    )
+    return diff_templates(source.document, target.document), impacts
+
+
+async def latest_revision(
+    session: AsyncSession, site: str, template: str
+) -> OverlayRevision | None:
+    """The newest revision of `site`'s overlay for `template`, whatever its status."""
+    return await repository.latest(session, site, template)
+
+
+async def revision(
+    session: AsyncSession, site: str, template: str, version: int
+) -> OverlayRevision | None:
+    """One revision of `site`'s overlay for `template`."""
+    return await repository.revision(session, site, template, version)
+
+
+async def approved_for(session: AsyncSession, site: str, template: str) -> OverlayRevision | None:
+    """The approved (effective) revision of `site`'s overlay for `template`, or None."""
+    return await repository.approved_for(session, site, template)
+
+
+async def approved_overlays(session: AsyncSession, template: str) -> list[OverlayRevision]:
+    """The effective overlays of `template`, one per site that has one."""
+    return await repository.approved(session, template)

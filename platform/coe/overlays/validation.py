@@ -12,9 +12,8 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coe.documents import Violation, pointer
+from coe.documents import Violation, pointer, structural_violations
 from coe.templates.models import SiteOverlay
-from coe.templates.schemas import structural_violations
 from coe.templates.validation import operation_violations, value_problems
 from coe.templates.versions import VersionError, parse_range
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 
-from coe.templates.models import KEY_PATTERN, SEMVER_PATTERN
+from coe.documents import KEY_PATTERN, SEMVER_PATTERN
 
 TYPES = ("unit.completed", "batch.completed", "batch.released", "downtime")
 OUTCOMES = ("right_first_time", "reworked", "scrapped")

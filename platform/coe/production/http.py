@@ -21,10 +21,10 @@ from coe.auth.principal import Principal
 from coe.config import Settings
 from coe.db import Sessions, read_only, transaction
 from coe.errors import CoeError
-from coe.graphql.context import Services
 from coe.production import service
 from coe.production.events import BatchError, BatchTooLarge, Checked
 from coe.production.service import IngestLimits, IngestResult, IngestState
+from coe.resources import Services
 
 
 def ingest_route(settings: Settings) -> HTTPRouteHandler:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from coe.canonical import content_hash
-from coe.models import Signature
 
 
 class Meaning(StrEnum):
@@ -19,7 +18,23 @@ class Meaning(StrEnum):
     RELEASED = "released"
 
 
-def manifest(signature: Signature) -> dict[str, Any]:
+class SignatureFields(Protocol):
+    """The fields a signature binds (the `coe.models.Signature` table has them; so may any
+    plain value): pure code here needs no table."""
+
+    signer_id: str
+    printed_name: str
+    signed_at: datetime
+    meaning: str
+    reason: str
+    entity_type: str
+    entity_id: str
+    content_sha256: str
+    manifest_sha256: str
+
+
+def manifest(signature: SignatureFields) -> dict[str, Any]:
+    """The signed fields, in the form whose hash the signature keeps (a fixed contract)."""
     return {
         "signerId": signature.signer_id,
         "printedName": signature.printed_name,
@@ -32,11 +47,12 @@ def manifest(signature: Signature) -> dict[str, Any]:
     }
 
 
-def seal(signature: Signature) -> None:
+def seal(signature: SignatureFields) -> None:
+    """Record the hash of the manifest, so a later change to any signed field shows."""
     signature.manifest_sha256 = content_hash(manifest(signature))
 
 
-def verifies(signature: Signature, content: Any) -> bool:
+def verifies(signature: SignatureFields, content: Any) -> bool:
     """True while the signed content and the signature's own fields are unchanged."""
     return (
         content_hash(content) == signature.content_sha256
@@ -44,7 +60,7 @@ def verifies(signature: Signature, content: Any) -> bool:
     )
 
 
-def manifestation(signature: Signature) -> str:
+def manifestation(signature: SignatureFields) -> str:
     """Part 11 §11.50: printed name, date and time, and meaning, wherever a signature shows."""
     when = signature.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return (

@@ -9,9 +9,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe.auth.scope import ENTERPRISE, Scope
 from coe.models import Signature
-from coe.rollouts import repository as rollouts
+from coe.rollouts import service as rollouts
 from coe.signatures import repository
-from coe.transfers import repository as transfers
+from coe.transfers import service as transfers
 
 SitesOf = Callable[[AsyncSession, str], Awaitable[frozenset[str] | None]]
 
@@ -32,7 +32,7 @@ async def _rollout_gate(session: AsyncSession, entity_id: str) -> frozenset[str]
 
 async def _transfer_side(session: AsyncSession, entity_id: str) -> frozenset[str] | None:
     transfer_id, _, side = entity_id.rpartition("/")  # "<transfer>/<source|target>"
-    row = await transfers.get(session, transfer_id)
+    row = await transfers.find(session, transfer_id)
     if row is None or side not in ("source", "target"):
         return None
     return frozenset({row.source if side == "source" else row.target})

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
@@ -57,3 +60,8 @@ async def sign(
         signature_id=signature.id,
     )
     return signature
+
+
+async def get_signature(session: AsyncSession, signature_id: UUID) -> Signature | None:
+    """One stored signature, or None."""
+    return await repository.by_id(session, signature_id)

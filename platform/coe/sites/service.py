@@ -24,6 +24,10 @@ from coe.sites.validation import (
 from coe.work import UnitOfWork
 
 HIERARCHY_EDITORS = (Role.COE_ARCHITECT, Role.SITE_ADMIN)
+# A page this long holds every site of an enterprise (hundreds of plants, not tens of
+# thousands): the limit for the rules that need them all (rollout waves, overlay impact),
+# so that even those queries stay bounded.
+ALL_SITES = 100_000
 
 
 def site_snapshot(site: Site) -> dict[str, Any]:
@@ -245,3 +249,21 @@ async def _editable_site(work: UnitOfWork, site_key: str) -> Site:
 def _require_valid(violations: list[dict[str, str]]) -> None:
     if violations:
         raise ValidationFailedError("input is not valid", violations)
+
+
+async def find_site(session: AsyncSession, key: str) -> Site | None:
+    """A site by key, whoever asks (for rules that need to know it exists), or None."""
+    return await repository.site_by_key(session, key)
+
+
+async def sites_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Site]:
+    """The sites among `keys` that exist, whoever asks."""
+    return await repository.sites_by_keys(session, keys)
+
+
+async def all_sites(session: AsyncSession) -> list[Site]:
+    """Every site (bounded by ALL_SITES), in key order: for rules that need them all."""
+    rows, _ = await repository.sites_page(
+        session, keys=None, region=None, after_key=None, limit=ALL_SITES
+    )
+    return rows

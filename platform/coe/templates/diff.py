@@ -12,7 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coe.templates.validation import duration_seconds, reason_codes
+from coe.documents import duration_seconds
+from coe.templates.validation import reason_codes
 from coe.templates.versions import parse_version
 
 

@@ -10,30 +10,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from coe.documents.fields import ID_PATTERN, KEY_PATTERN, SEMVER_PATTERN, Strict
 from coe.reasons import MAX_REASON
-
-API_VERSION = "coe.dev/v1"
-KEY_PATTERN = r"^[a-z][a-z0-9-]{0,62}[a-z0-9]$"
-NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
-SEMVER_PATTERN = (
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-DURATION_PATTERN = r"^\d+(\.\d+)?(ms|s|m|h|d)$"
 
 Number = int | float
 # A limit is a number or an expression over parameters: "${seal_temperature_c} - 5".
 Limit = int | float | str
-
-
-class Strict(BaseModel):
-    """Unknown fields are refused: in a regulated template a typo must not pass silently."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
 class ParameterType(StrEnum):

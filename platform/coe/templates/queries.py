@@ -14,6 +14,7 @@ from coe.graphql.pagination import Connection, connection, decode_cursor, page_s
 from coe.graphql.permissions import PEOPLE, allow
 from coe.models import TemplateVersion
 from coe.models.registry import FROZEN_STATUSES
+from coe.overlays import service as overlay_service
 from coe.templates import repository, service
 from coe.templates.diff import diff_templates
 from coe.templates.types import (
@@ -103,7 +104,7 @@ class TemplateQueries:
         from_version: str | None = None,
     ) -> UpgradeImpactType:
         async with info.context.read() as session:
-            diff, impacts = await service.impact(
+            diff, impacts = await overlay_service.upgrade_impact(
                 session, info.context.caller(), template, to_version, from_version
             )
         return UpgradeImpactType(

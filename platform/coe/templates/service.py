@@ -7,6 +7,7 @@ draft → in_review → approved (e-signature by someone other than the author) 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,35 +17,21 @@ from coe.auth.principal import Principal, Role
 from coe.auth.service import Credentials
 from coe.auth.tokens import TokenVerifier
 from coe.canonical import content_hash
-from coe.documents import DocumentError, Violation, load_mapping
+from coe.documents import Violation
+from coe.documents import parse_source as parse_source  # templates resolvers read with it
 from coe.errors import ConflictError, NotFoundError, ValidationFailedError
 from coe.models import TemplateStatus, TemplateVersion
 from coe.models.registry import FROZEN_STATUSES
-from coe.overlays import repository as overlays
 from coe.reasons import required_reason
-from coe.signatures import repository as signatures
 from coe.signatures.manifest import Meaning, verifies
-from coe.signatures.service import sign
-from coe.sites import service as sites
+from coe.signatures.service import get_signature, sign
 from coe.templates import repository
 from coe.templates.diff import TemplateDiff, diff_templates, version_problems
-from coe.templates.impact import SiteImpact, upgrade_impact
 from coe.templates.validation import template_violations
 from coe.templates.versions import parse_version
 from coe.work import UnitOfWork
 
 APPROVERS = (Role.QA_APPROVER, Role.COE_ARCHITECT)
-EDITABLE = (TemplateStatus.DRAFT, TemplateStatus.IN_REVIEW, TemplateStatus.APPROVED)
-
-
-def parse_source(source: str) -> dict[str, Any]:
-    """A document sent as YAML (or JSON) text, read within the same limits as files."""
-    try:
-        return load_mapping(source)
-    except DocumentError as error:
-        raise ValidationFailedError(
-            "the document cannot be read", [Violation(error.pointer, error.reason).as_dict()]
-        ) from None
 
 
 def require_valid_template(document: dict[str, Any]) -> None:
@@ -133,6 +120,11 @@ async def _require_newer(session: AsyncSession, key: str, version: str) -> None:
             f"{key}@{version} cannot be added",
             [Violation("/metadata/version", problem).as_dict() for problem in problems],
         )
+
+
+async def find_version(session: AsyncSession, key: str, version: str) -> TemplateVersion | None:
+    """One version of a template, or None."""
+    return await repository.get(session, key, version)
 
 
 async def get_version(session: AsyncSession, key: str, version: str | None) -> TemplateVersion:
@@ -251,7 +243,7 @@ async def publish(work: UnitOfWork, key: str, version: str) -> TemplateVersion:
             f"{key}@{version} is {row.status}: only an approved version can be published",
             status=row.status,
         )
-    signature = await signatures.by_id(work.session, row.approval_signature_id)
+    signature = await get_signature(work.session, row.approval_signature_id)
     if signature is None or not verifies(signature, row.document):
         raise ConflictError(
             f"the approval of {key}@{version} no longer verifies against its "
@@ -315,25 +307,13 @@ async def predecessor(session: AsyncSession, key: str, target: TemplateVersion) 
     raise NotFoundError(f"no published version of {key} older than {target.version}")
 
 
-async def impact(
-    session: AsyncSession,
-    principal: Principal,
-    key: str,
-    to_version: str,
-    from_version: str | None,
-) -> tuple[TemplateDiff, list[SiteImpact]]:
-    """Upgrade impact of `to_version` for every site the caller may see."""
-    target = await get_version(session, key, to_version)
-    source = (
-        await get_version(session, key, from_version)
-        if from_version
-        else await predecessor(session, key, target)
-    )
-    site_rows, _ = await sites.list_sites(session, principal, limit=100_000)
-    approved = await overlays.approved(session, key)
-    impacts = upgrade_impact(
-        target.document,
-        [site.key for site in site_rows],
-        {row.site: row.document for row in approved},
-    )
-    return diff_templates(source.document, target.document), impacts
+async def versions(
+    session: AsyncSession, key: str, statuses: Sequence[str] | None = None
+) -> list[TemplateVersion]:
+    """Versions of one template, newest first (only those in `statuses` when given)."""
+    return await repository.versions(session, key, statuses)
+
+
+async def latest_published(session: AsyncSession, key: str) -> TemplateVersion | None:
+    """The newest published version of a template, or None."""
+    return await repository.latest_published(session, key)

@@ -12,9 +12,9 @@ from strawberry.types import Info
 from coe.documents import Violation
 from coe.graphql.context import CoeContext
 from coe.models import TemplateStatus, TemplateVersion
+from coe.overlays.impact import ImpactStatus, SiteImpact
 from coe.signatures.types import SignatureType, load_signature
 from coe.templates.diff import Change, TemplateDiff
-from coe.templates.impact import ImpactStatus, SiteImpact
 
 TemplateStatusType = strawberry.enum(
     TemplateStatus,

@@ -15,19 +15,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from coe.documents import Violation, pointer
+from coe.documents import NAME_PATTERN, Violation, duration_seconds, pointer, structural_violations
 from coe.templates import expressions
-from coe.templates.models import DURATION_PATTERN, NAME_PATTERN, ProcessTemplate
-from coe.templates.schemas import structural_violations
+from coe.templates.models import ProcessTemplate
 
 NUMERIC = ("number", "integer")
-DURATION_UNITS = {
-    "ms": Fraction(1, 1000),
-    "s": Fraction(1),
-    "m": Fraction(60),
-    "h": Fraction(3600),
-    "d": Fraction(86400),
-}
 
 
 def template_violations(document: Any) -> list[Violation]:
@@ -125,13 +117,6 @@ def _bound_violations(
             bounds[option] = value
     if len(bounds) == 2 and bounds["minimum"] > bounds["maximum"]:
         yield Violation(pointer(*at, "minimum"), "minimum is above maximum")
-
-
-def duration_seconds(text: Any) -> Fraction | None:
-    if not isinstance(text, str) or not re.match(DURATION_PATTERN, text):
-        return None
-    unit = next(u for u in ("ms", "s", "m", "h", "d") if text.endswith(u))
-    return Fraction(text[: -len(unit)]) * DURATION_UNITS[unit]
 
 
 def _magnitude(kind: str, value: Any) -> Fraction | None:

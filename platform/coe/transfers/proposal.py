@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coe.documents import Violation, pointer
+from coe.documents import API_VERSION, Violation, pointer
 from coe.overlays.validation import check_overlay
 from coe.templates.versions import parse_version
 
@@ -143,7 +143,7 @@ def propose(
     if extend:
         overlay_spec["extend"] = extend
     proposal.overlay = {
-        "apiVersion": "coe.dev/v1",
+        "apiVersion": API_VERSION,
         "kind": "SiteOverlay",
         "metadata": {
             "site": target,

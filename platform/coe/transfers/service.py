@@ -21,7 +21,7 @@ from coe.canonical import content_hash
 from coe.config import Settings
 from coe.definitions.compose import CompositionError, PreparedTemplate, compose
 from coe.definitions.service import effective_definition
-from coe.documents import Violation
+from coe.documents import Violation, duration_seconds
 from coe.errors import (
     BadUserInputError,
     ConflictError,
@@ -29,20 +29,17 @@ from coe.errors import (
     SignatureError,
     ValidationFailedError,
 )
-from coe.kpis import repository as kpis
-from coe.kpis.repository import Filter
+from coe.kpis import service as kpi_service
 from coe.kpis.service import window
 from coe.kpis.stats import Ratio, wilson
 from coe.models import ACTIVE_TRANSFER, OverlayRevision, OverlayStatus, Transfer, TransferStatus
-from coe.overlays import repository as overlays
 from coe.overlays import service as overlay_service
 from coe.reasons import checked_reason, required_reason
-from coe.rollouts import repository as rollouts
+from coe.rollouts import ledger
 from coe.rollouts.service import timings
 from coe.signatures.manifest import now
 from coe.sites import service as sites
-from coe.templates import repository as templates
-from coe.templates.validation import duration_seconds
+from coe.templates import service as template_service
 from coe.transfers import repository
 from coe.transfers.contract import (
     APPROVE_TRANSFER,
@@ -139,7 +136,7 @@ async def package(
         raise BadUserInputError(f"the source and the target are the same site ({source})")
     await sites.get_site(session, principal, source)
     target_site = await sites.get_site(session, principal, target)
-    running = await rollouts.live(session, sites=[source], template=template)
+    running = await ledger.live(session, sites=[source], template=template)
     if not running:
         raise ConflictError(
             f"{source} does not run {template} (the ledger has no live deployment of it there): "
@@ -150,7 +147,7 @@ async def package(
     source_definition = await effective_definition(session, principal, source, template, version)
     template_row = source_definition.template
     overlay = source_definition.overlay
-    latest = await overlays.latest(session, target, template)
+    latest = await overlay_service.latest_revision(session, target, template)
     proposal = propose(
         template_row.document,
         overlay.document if overlay else None,
@@ -189,9 +186,7 @@ async def package(
 async def _baseline(
     session: AsyncSession, template: str, version: str, site: str, start: date, end: date
 ) -> Baseline:
-    scope = Filter(sites=[site], template=template, version=version)
-    counts = (await kpis.unit_counts(session, [], scope, start, end, "day"))[0]
-    releases = (await kpis.release_times(session, [], scope, start, end, "day"))[0]
+    counts, releases = await kpi_service.site_totals(session, site, template, version, start, end)
     units = int(counts["units"] or 0)
     return Baseline(
         start=start,
@@ -350,7 +345,7 @@ async def complete_overlay(
     await _require_state(temporal, row, TransferStatus.AWAITING_OVERLAY)
     template_row = await _template(work.session, row)
     site = await sites.get_site(work.session, work.principal, row.target)
-    latest = await overlays.latest(work.session, row.target, row.template)
+    latest = await overlay_service.latest_revision(work.session, row.target, row.template)
     proposal = propose(
         template_row,
         row.package.get("sourceOverlay"),
@@ -420,7 +415,9 @@ async def approve(
     work.principal.require_site(site, Role.QA_APPROVER)
     state = await _require_state(temporal, row, TransferStatus.AWAITING_APPROVAL)
     revision = (
-        await overlays.revision(work.session, row.target, row.template, state.overlay_version)
+        await overlay_service.revision(
+            work.session, row.target, row.template, state.overlay_version
+        )
         if state.overlay_version is not None
         else None
     )
@@ -527,7 +524,7 @@ def _signed_content(row: Transfer, side: str, overlay: dict[str, Any] | None) ->
 
 
 async def _template(session: AsyncSession, row: Transfer) -> dict[str, Any]:
-    version = await templates.get(session, row.template, row.version)
+    version = await template_service.find_version(session, row.template, row.version)
     if version is None:
         raise NotFoundError(f"{row.template}@{row.version} is gone")
     document: dict[str, Any] = version.document
@@ -567,3 +564,8 @@ def seconds_of(text: str, argument: str = "window") -> float:
             argument=argument,
         )
     return float(seconds)
+
+
+async def find(session: AsyncSession, transfer_id: str) -> Transfer | None:
+    """A transfer by id, whoever asks (callers apply the scope: `get` does)."""
+    return await repository.get(session, transfer_id)

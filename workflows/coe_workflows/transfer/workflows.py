@@ -20,14 +20,13 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
-    from coe.models.rollout import RolloutStatus, SiteState
-    from coe.models.transfer import TransferStatus
     from coe.rollouts.contract import (
         ORIGIN_TRANSFER,
         SITE_WORKFLOW,
         SiteDeploymentInput,
         SiteStatus,
     )
+    from coe.rollouts.states import RolloutStatus, SiteState
     from coe.transfers.contract import (
         APPROVE_TRANSFER,
         CANCEL,
@@ -45,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         TransferStep,
     )
     from coe.transfers.qualification import assess
+    from coe.transfers.states import TransferStatus
     from coe_workflows.policies import RECORD_RETRY, RECORD_TIMEOUT
     from coe_workflows.records import Records
     from coe_workflows.rollout.models import RolloutRecord

@@ -1,8 +1,10 @@
-"""JSON Schemas generated from the document models, and structural validation against them."""
+"""JSON Schemas generated from document models, and structural validation against them.
+
+Knows no document kind: the catalogue of kinds lives in `coe.kinds`.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from typing import Any, cast
@@ -11,8 +13,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel
 
-from coe.documents import Violation, pointer
-from coe.templates.models import ProcessTemplate, SiteOverlay
+from coe.documents.loading import Violation, pointer
 
 BASE_ID = "https://coe.dev/schemas/v1/"
 
@@ -22,25 +23,14 @@ def schema_filename(model: type[BaseModel]) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", model.__name__).lower() + ".schema.json"
 
 
-def schema_files() -> dict[str, type[BaseModel]]:
-    """Every document kind users write, by the file its JSON Schema ships in (schemas/)."""
-    from coe.rollouts.plan import RolloutPlan
-
-    return {schema_filename(model): model for model in (ProcessTemplate, SiteOverlay, RolloutPlan)}
-
-
 def json_schema(model: type[BaseModel], filename: str) -> dict[str, Any]:
+    """The JSON Schema of a document model, as shipped in `filename`."""
     schema = model.model_json_schema(by_alias=True, mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": BASE_ID + filename,
         **schema,
     }
-
-
-def schema_text(filename: str) -> str:
-    """The committed form of a schema file (`make schema` writes it)."""
-    return json.dumps(json_schema(schema_files()[filename], filename), indent=2) + "\n"
 
 
 @cache

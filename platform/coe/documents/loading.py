@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from coe.errors import ValidationFailedError
 from coe.text import unstorable
 
 MAX_BYTES = 1_048_576
@@ -165,6 +166,16 @@ def load_mapping(text: str) -> dict[str, Any]:
     if any(not isinstance(key, str) for key in document):
         raise DocumentError("every field name must be a string")
     return document
+
+
+def parse_source(source: str) -> dict[str, Any]:
+    """A document sent as YAML (or JSON) text, read within the same limits as files."""
+    try:
+        return load_mapping(source)
+    except DocumentError as error:
+        raise ValidationFailedError(
+            "the document cannot be read", [Violation(error.pointer, error.reason).as_dict()]
+        ) from None
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
