@@ -30,14 +30,16 @@ from coe.auth.tokens import TokenVerifier
 from coe.config import Settings, check_production, load_settings
 from coe.db import create_engine, create_sessions
 from coe.errors import CoeError, UnauthenticatedError
-from coe.graphql.context import CoeContext, Services
+from coe.graphql.context import CoeContext
 from coe.graphql.endpoint import graphql_controller
 from coe.graphql.schema import build_schema
-from coe.kpis import metrics as kpi_metrics
+from coe.kpis.metrics import KpiGauges
 from coe.production.http import ingest_route
 from coe.production.service import IngestState
+from coe.resources import Services
 from coe.secrets import audit_key
 from coe.stack.postgres import resolve_database_url
+from coe.temporal_connection import TemporalConnection
 
 log = logging.getLogger("coe.app")
 
@@ -122,7 +124,8 @@ def health() -> dict[str, str]:
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     """Readiness: the database answers and Temporal is reachable."""
     services: Services = request.app.state.services
-    checks = {"database": await _database_ok(services), "temporal": await _temporal_ok(services)}
+    temporal = await services.temporal_connection.healthy()
+    checks = {"database": await _database_ok(services), "temporal": temporal}
     ok = all(checks.values())
     return Response(
         {"status": "ready" if ok else "not ready", "checks": checks},
@@ -141,36 +144,6 @@ async def _database_ok(services: Services) -> bool:
     return True
 
 
-async def _temporal_ok(services: Services) -> bool:
-    if services.temporal is None:
-        services.temporal = await connect_temporal(services.settings)
-    if services.temporal is None:
-        return False
-    try:
-        await asyncio.wait_for(services.temporal.service_client.check_health(), timeout=2)
-    except Exception:
-        return False
-    return True
-
-
-async def connect_temporal(settings: Settings) -> Any:
-    """A Temporal client, or None while Temporal is unreachable (the API still serves)."""
-    from temporalio.client import Client
-
-    try:
-        return await asyncio.wait_for(
-            Client.connect(
-                settings.temporal_target,
-                namespace=settings.temporal_namespace,
-                interceptors=telemetry.temporal_interceptors(),
-            ),
-            timeout=5,
-        )
-    except Exception as error:
-        log.warning("Temporal at %s is not reachable: %s", settings.temporal_target, error)
-        return None
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the API. Resources (engine, Temporal client) live as long as the app does."""
     settings = settings or load_settings()
@@ -184,15 +157,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = create_engine(database_url, pool_size=settings.db_pool_size)
         telemetry.instrument_engine(tel, engine)
         app.state.ingest = IngestState()
+        temporal = TemporalConnection(settings)
+        await temporal.client()  # the first attempt now; later ones when needed
         app.state.services = Services(
             settings=settings,
             sessions=create_sessions(engine),
             verifier=TokenVerifier.from_settings(settings),
             audit_key=audit_key(settings),
-            temporal=await connect_temporal(settings),
+            temporal_connection=temporal,
         )
+        app.state.kpi_gauges = kpi_gauges = KpiGauges.on(tel.meter_provider)
         gauges = asyncio.create_task(
-            kpi_metrics.keep_fresh(
+            kpi_gauges.keep_fresh(
                 app.state.services.sessions, settings.kpi_metrics_interval_seconds
             )
         )
@@ -200,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             gauges.cancel()
+            kpi_gauges.close()
             await engine.dispose()
             tel.shutdown()
             if embedded is not None:

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "COE_DATABASE_URL")
     )
     db_pool_size: int = 10
+    # The worker's database pool is sized from this (`worker_db_pool_size`): every activity
+    # running at once can hold a connection, so none waits on the pool and times out.
+    worker_max_concurrent_activities: int = Field(default=16, ge=1)
 
     temporal_address: str | None = Field(
         default=None, validation_alias=AliasChoices("TEMPORAL_ADDRESS", "COE_TEMPORAL_ADDRESS")
@@ -102,7 +105,6 @@ class Settings(BaseSettings):
     ingest_max_age_days: int = 400  # older events are refused (no partition before this horizon)
     kpi_metrics_interval_seconds: float = 60.0
 
-    api_url: str = "http://127.0.0.1:8000"
     audit_check_interval_seconds: int = 3600
 
     otel_service_name: str = Field(
@@ -125,6 +127,11 @@ class Settings(BaseSettings):
     @cached_property
     def state_dir(self) -> Path:
         return self.home.resolve()
+
+    @property
+    def worker_db_pool_size(self) -> int:
+        """One connection per activity the worker runs at once."""
+        return self.worker_max_concurrent_activities
 
     @property
     def embedded_postgres(self) -> bool:

@@ -46,7 +46,11 @@ async def transaction(sessions: Sessions) -> AsyncIterator[AsyncSession]:
 
 @asynccontextmanager
 async def read_only(sessions: Sessions) -> AsyncIterator[AsyncSession]:
-    """A session for queries. Closing it ends its transaction without committing; the rows it
-    loaded stay readable (closing detaches them, it does not expire them)."""
+    """A session for queries, enforced by PostgreSQL: its transaction is READ ONLY, so a write
+    (or a `SELECT … FOR UPDATE`) fails instead of being silently rolled back at the end.
+    Closing it ends its transaction without committing; the rows it loaded stay readable
+    (closing detaches them, it does not expire them). The pool resets the connection's
+    read-only flag when the session gives it back."""
     async with sessions() as session:
+        await session.connection(execution_options={"postgresql_readonly": True})
         yield session

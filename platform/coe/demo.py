@@ -17,7 +17,7 @@ from coe.auth import service as users
 from coe.auth.principal import Principal, Role
 from coe.auth.service import Credentials
 from coe.auth.tokens import TokenVerifier
-from coe.documents import read_mapping, yaml_files
+from coe.documents import API_VERSION, read_mapping, yaml_files
 from coe.models import Enterprise
 from coe.overlays import service as overlays
 from coe.sites import repository as site_repository
@@ -341,7 +341,7 @@ def demo_rollouts(api_url: str, token: str, *, timeout: float = 600) -> list[dic
         targets.insert(at, upgrade)
         for key, version in targets:
             plan = {
-                "apiVersion": "coe.dev/v1",
+                "apiVersion": API_VERSION,
                 "kind": "RolloutPlan",
                 "metadata": {
                     "template": key,

@@ -18,9 +18,9 @@ from coe.config import Settings
 from coe.db import Sessions, transaction
 from coe.graphql.schema import build_schema
 from coe.models import (
-    Deployment,
     DriftObservation,
     KpiDaily,
+    LedgerEntry,
     Rollout,
     RolloutSite,
     Signature,
@@ -313,7 +313,7 @@ async def _seed_b_objects(sessions: Sessions) -> None:
                 )
             )
             session.add(
-                Deployment(
+                LedgerEntry(
                     site=site,
                     template="pouch-sealing",
                     version="1.0.0",

@@ -6,9 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
+from coe.app import create_app
+from coe.config import Settings
 from coe.db import Sessions
 from coe.kpis import metrics
 from tests.production.conftest import DAY, KEY, VERSION, batch_event, sender, unit
@@ -35,7 +38,7 @@ def points(reader: InMemoryMetricReader) -> dict[str, dict[tuple[str, str, str],
 
 async def test_gauges_carry_each_sites_kpis(production: World, sessions: Sessions) -> None:
     reader = InMemoryMetricReader()
-    metrics.register(MeterProvider(metric_readers=[reader]).get_meter("test"))
+    gauges = metrics.KpiGauges.on(MeterProvider(metric_readers=[reader]))
     penang, cork = sender(production.api), sender(production.api, "cork")
     outcomes = ["right_first_time"] * 3 + ["reworked"]
     assert (await penang([unit(n, o) for n, o in enumerate(outcomes)]))[1]["accepted"] == 4
@@ -47,7 +50,7 @@ async def test_gauges_carry_each_sites_kpis(production: World, sessions: Session
     ]
     assert (await penang(batch))[1]["accepted"] == 2
 
-    await metrics.refresh(sessions, now=DAY)
+    await gauges.refresh(sessions, now=DAY)
 
     seen = points(reader)
     penang_key, cork_key = ("penang", KEY, VERSION), ("cork", KEY, VERSION)
@@ -59,3 +62,27 @@ async def test_gauges_carry_each_sites_kpis(production: World, sessions: Session
     assert seen["coe.kpi.rework_ratio"][penang_key] == pytest.approx(0.25)
     assert seen["coe.kpi.scrap_ratio"][cork_key] == pytest.approx(0.5)
     assert seen["coe.kpi.release_velocity"] == {penang_key: pytest.approx(6.0)}
+
+
+async def test_each_app_has_its_own_gauges(settings: Settings) -> None:
+    """Two apps in one process: each lifespan makes, registers and closes its own snapshot."""
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader])
+    first, second = create_app(settings), create_app(settings)
+    async with AsyncTestClient(app=first), AsyncTestClient(app=second):
+        one, two = first.state.kpi_gauges, second.state.kpi_gauges
+        assert one is not two
+        assert one.snapshot is not two.snapshot
+        mine = metrics.KpiGauges.on(provider)
+        theirs = metrics.KpiGauges.on(provider)  # the same provider, as in one process
+        mine.snapshot.units[("penang", KEY, VERSION)] = 4
+        theirs.snapshot.units[("cork", KEY, VERSION)] = 2
+        assert points(reader)["coe.kpi.units"] == {
+            ("penang", KEY, VERSION): 4,
+            ("cork", KEY, VERSION): 2,
+        }
+        assert ("penang", KEY, VERSION) not in one.snapshot.units
+    assert one.closed
+    assert two.closed
+    theirs.close()
+    assert points(reader)["coe.kpi.units"] == {("penang", KEY, VERSION): 4}

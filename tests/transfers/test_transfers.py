@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
 from coe.db import Sessions, read_only
-from coe.models import AuditRecord, Deployment
+from coe.models import AuditRecord, LedgerEntry
 from coe_workflows.worker import WORKFLOWS
 from tests.production.conftest import production_template, sender, unit
 from tests.rollouts.conftest import KEY, Agent, plan, start, wait_for
@@ -158,7 +158,7 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     running = agent.state("cork")["templates"][KEY]["current"]
     assert running["version"] == VERSION
     async with read_only(sessions) as session:
-        ledger = (await session.exec(select(Deployment).where(Deployment.site == "cork"))).all()
+        ledger = (await session.exec(select(LedgerEntry).where(LedgerEntry.site == "cork"))).all()
     assert [(d.version, d.rollout_id, d.transfer_id, d.status) for d in ledger] == [
         (VERSION, None, transfer["id"], "live")
     ]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import (
     Client,
     Schedule,
@@ -89,9 +90,14 @@ def build_worker(client: Client, settings: Settings, resources: Resources) -> Wo
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=resources.activities(settings),
-        max_concurrent_activities=64,
+        max_concurrent_activities=settings.worker_max_concurrent_activities,
         interceptors=[DataErrorsAreFinal()],
     )
+
+
+def worker_engine(settings: Settings, database_url: str) -> AsyncEngine:
+    """The worker's engine: its pool holds a connection for every activity that runs at once."""
+    return create_engine(database_url, pool_size=settings.worker_db_pool_size)
 
 
 async def start_audit_monitor(client: Client, settings: Settings) -> None:
@@ -129,7 +135,7 @@ async def run(settings: Settings) -> None:
     check_production(settings)
     tel = telemetry.setup_telemetry(settings, "worker")
     database_url, embedded = resolve_database_url(settings)
-    engine = create_engine(database_url, pool_size=8)
+    engine = worker_engine(settings, database_url)
     telemetry.instrument_engine(tel, engine)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

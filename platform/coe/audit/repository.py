@@ -49,10 +49,6 @@ async def stream_all(session: AsyncSession, batch: int = 5000) -> AsyncIterator[
         last = rows[-1].seq
 
 
-async def record_at(session: AsyncSession, seq: int) -> AuditRecord | None:
-    return await session.get(AuditRecord, seq)
-
-
 async def search(
     session: AsyncSession,
     *,

@@ -17,6 +17,7 @@ from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.output import JsonOption, console, emit, fail, table
 
 if TYPE_CHECKING:
+    from coe.config import Settings
     from coe.work import UnitOfWork
 
 # Heavy modules (SQLAlchemy, SQLModel, pydantic-settings) are imported inside the commands, so
@@ -184,9 +185,9 @@ def token_issue(
     subject, name = f"dev-{role[0]}", f"Dev {role[0]}"
     if user is not None:
         subject = user
-        name, held_sites = _user_identity(user, role, site)
+        name, held_sites = _user_identity(settings, user, role, site)
         site = site or held_sites
-    _require_known_sites(site)
+    _require_known_sites(settings, site)
     key = load_or_create_signing_key(settings.signing_key_path)
     try:
         token = issue_dev_token(
@@ -208,14 +209,13 @@ def token_issue(
     )
 
 
-def _user_identity(username: str, roles: list[Role], sites: list[str]) -> tuple[str, list[str]]:
+def _user_identity(
+    settings: Settings, username: str, roles: list[Role], sites: list[str]
+) -> tuple[str, list[str]]:
     """The user's printed name and sites, after checking they hold what the token grants."""
     from coe.auth import repository as user_repository
     from coe.cli.local import local_database
-    from coe.config import load_settings
     from coe.db import read_only
-
-    settings = load_settings()
 
     async def fetch() -> tuple[str, list[str], list[str]] | None:
         async with local_database(settings) as sessions, read_only(sessions) as session:
@@ -235,16 +235,13 @@ def _user_identity(username: str, roles: list[Role], sites: list[str]) -> tuple[
     return display_name, held_sites
 
 
-def _require_known_sites(keys: list[str]) -> None:
+def _require_known_sites(settings: Settings, keys: list[str]) -> None:
     """A token's sites are its scope: naming a site that does not exist is a mistake."""
     if not keys:
         return
     from coe.auth import service as users
     from coe.cli.local import local_database
-    from coe.config import load_settings
     from coe.db import read_only
-
-    settings = load_settings()
 
     async def fetch() -> list[str]:
         async with local_database(settings) as sessions, read_only(sessions) as session:

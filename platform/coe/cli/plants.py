@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from coe.cli.output import JsonOption, console, emit, fail
+
+if TYPE_CHECKING:
+    from coe.config import Settings
 
 StateDirOption = typer.Option(
     None, "--state-dir", help="Where the agent keeps its state (default COE_HOME/plants)."
 )
 
 
-def _state_dir(state_dir: Path | None) -> Path:
-    from coe.config import load_settings
-
-    return state_dir or load_settings().state_dir / "plants"
+def _state_dir(state_dir: Path | None, settings: Settings) -> Path:
+    return state_dir or settings.state_dir / "plants"
 
 
 def plant_agent(
@@ -57,8 +59,9 @@ def plant_agent(
             "--credential is for a single site; several sites derive theirs from the plant key",
             code="BAD_USER_INPUT",
         )
-    folder = _state_dir(state_dir)
-    key = None if credential else plant_key(load_settings())
+    settings = load_settings()  # once per command, passed down
+    folder = _state_dir(state_dir, settings)
+    key = None if credential else plant_key(settings)
     stores = {
         name: SiteStore(folder, name, credential or site_credential(key or b"", name))
         for name in site
@@ -68,7 +71,7 @@ def plant_agent(
         producer = Producer(
             stores,
             api_url,
-            _plant_tokens(site),
+            _plant_tokens(settings, site),
             interval=interval,
             backfill=timedelta(days=backfill_days),
         )
@@ -81,13 +84,12 @@ def plant_agent(
     uvicorn.run(create_agent_app(stores, producer), host=host, port=port, log_level="warning")
 
 
-def _plant_tokens(sites: list[str]) -> dict[str, str]:
+def _plant_tokens(settings: Settings, sites: list[str]) -> dict[str, str]:
     """Plant tokens from this installation's dev issuer (demo production runs locally)."""
     from coe.auth.principal import Role
     from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
-    from coe.config import load_settings
 
-    key = load_or_create_signing_key(load_settings().signing_key_path)
+    key = load_or_create_signing_key(settings.signing_key_path)
     return {
         site: issue_dev_token(
             key,
@@ -114,9 +116,10 @@ def plant_faults(
     as_json: bool = JsonOption,
 ) -> None:
     """Make a running reference agent slow, flaky, down or lying about its hash (demos)."""
+    from coe.config import load_settings
     from coe.plants.agent import Faults, write_json
 
-    path = _state_dir(state_dir) / f"{site}.faults.json"
+    path = _state_dir(state_dir, load_settings()) / f"{site}.faults.json"
     faults = Faults() if clear else Faults.load(path)
     if slow is not None:
         faults.slow_seconds = slow

@@ -6,8 +6,8 @@ from coe.models.identity import SigningLockout, User
 from coe.models.production import BatchRecord, KpiDaily, ProductionEvent, UnitOutcome
 from coe.models.registry import OverlayRevision, OverlayStatus, TemplateStatus, TemplateVersion
 from coe.models.rollout import (
-    Deployment,
     DriftObservation,
+    LedgerEntry,
     LedgerStatus,
     Rollout,
     RolloutSite,
@@ -22,10 +22,10 @@ __all__ = [
     "Area",
     "AuditRecord",
     "BatchRecord",
-    "Deployment",
     "DriftObservation",
     "Enterprise",
     "KpiDaily",
+    "LedgerEntry",
     "LedgerStatus",
     "OverlayRevision",
     "OverlayStatus",

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, DateTime, String, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def timestamp(*, nullable: bool = False) -> Any:

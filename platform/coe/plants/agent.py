@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from coe.canonical import content_hash, sha256_hex
 from coe.plants.contract import CONTRACT, Deployment
+from coe.plants.credentials import credential_matches
 from coe.plants.history import history_closed
 from coe.plants.production import Line, produce
 
@@ -191,7 +192,7 @@ async def _site(request: Request[Any, Any, Any], site: str) -> SiteStore:
     if store is None:
         raise ContractError(404, "unknown_site", f"this agent does not serve site {site!r}")
     header = request.headers.get("authorization", "")
-    if header != f"Bearer {store.credential}":
+    if not credential_matches(f"Bearer {store.credential}", header):
         raise ContractError(401, "unauthorized", "missing or wrong site credential")
     faults = store.faults()
     if faults.slow_seconds:
