@@ -1,12 +1,17 @@
-"""Run the benchmarks: `make bench` (all) or `python -m bench registry`."""
+"""Run the benchmarks: `make bench` (all) or `python -m bench registry` (or guards, …)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import production, registry, rollouts
+from bench import guards, production, registry, rollouts
 
-BENCHMARKS = {"registry": registry.main, "rollouts": rollouts.main, "production": production.main}
+BENCHMARKS = {
+    "registry": registry.main,
+    "rollouts": rollouts.main,
+    "production": production.main,
+    "guards": guards.main,
+}
 
 
 def main() -> None:

@@ -19,8 +19,10 @@ app = typer.Typer(
 )
 
 ROLLOUT = """id template version status currentWave reason startedBy startedAt finishedAt
-temporalUrl waves { name maxParallel failureBudget gates sites { site state reason sha256
-previousSha256 violations } }"""
+temporalUrl warnings waves { name maxParallel failureBudget gates sites { site state reason
+sha256 previousSha256 violations } kpiGuard { metric verdict measuredAt maxDrop minUnits
+threshold beforeUnits before beforeLow beforeHigh afterUnits after afterLow afterHigh
+difference differenceLow differenceHigh } }"""
 FINISHED = {"completed", "aborted", "failed"}
 COLOURS = {
     "live": "green",
@@ -32,6 +34,33 @@ COLOURS = {
     "deploying": "cyan",
     "verifying": "cyan",
 }
+VERDICTS = {"pass": "green", "fail": "red", "wait": "cyan", "inconclusive": "yellow"}
+MEANING = {
+    "pass": "surely within the allowance",
+    "fail": "surely worse than allowed",
+    "wait": "measuring",
+    "inconclusive": "undecided at the end of its window",
+}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2%}"
+
+
+def guard_line(wave: str, guard: dict[str, Any]) -> str:
+    """A wave's last kpiGuard measurement: both sides with their intervals, the difference and
+    its interval against the limit, and the verdict."""
+    colour = VERDICTS.get(guard["verdict"], "white")
+    return (
+        f"kpiGuard {wave}: {guard['metric'].replace('_', '-')} before {_pct(guard['before'])} "
+        f"[{_pct(guard['beforeLow'])}, {_pct(guard['beforeHigh'])}] ({guard['beforeUnits']} "
+        f"units), after {_pct(guard['after'])} [{_pct(guard['afterLow'])}, "
+        f"{_pct(guard['afterHigh'])}] ({guard['afterUnits']} of at least {guard['minUnits']} "
+        f"units); difference {_pct(guard['difference'])} [{_pct(guard['differenceLow'])}, "
+        f"{_pct(guard['differenceHigh'])}] against {'+' if guard['threshold'] >= 0 else ''}"
+        f"{_pct(guard['threshold'])} — [{colour}]{guard['verdict']}[/] "
+        f"({MEANING.get(guard['verdict'], '')})"
+    )
 
 
 def _rollout(api: ApiClient, rollout_id: str) -> dict[str, Any]:
@@ -69,6 +98,8 @@ def render(rollout: dict[str, Any]) -> Group:
         if not wave["sites"]:
             grid.add_row(f"{wave['name']}{gates}", "[dim](no sites)[/]", "", "")
     parts: list[Any] = [header, grid]
+    parts += [guard_line(w["name"], w["kpiGuard"]) for w in rollout["waves"] if w.get("kpiGuard")]
+    parts += [f"[yellow]warning: {warning}[/]" for warning in rollout.get("warnings") or []]
     if rollout["reason"]:
         parts.append(f"[yellow]{rollout['reason']}[/]")
     parts.append(f"[dim]Temporal: {rollout['temporalUrl']}[/]")
@@ -95,6 +126,49 @@ def start(
         console.print(f"follow it: coe rollout status {rollout['id']} --watch", highlight=False)
 
     emit(rollout, as_json, show)
+
+
+PLAN_CHECK = (
+    "template version waves { name sites gates } warnings estimates { wave metric maxDrop "
+    "windowDays unitsPerDay baseline unitsNeeded daysNeeded enough }"
+)
+
+
+def render_check(checked: dict[str, Any]) -> Any:
+    """The waves a plan resolves to now, and what each kpiGuard needs to decide."""
+    grid = Table(title=f"{checked['template']} {checked['version']}: waves if started now")
+    for column in ("wave", "sites", "gates"):
+        grid.add_column(column)
+    for wave in checked["waves"]:
+        grid.add_row(wave["name"], ", ".join(wave["sites"]) or "-", "; ".join(wave["gates"]))
+    parts: list[Any] = [grid]
+    for found in checked["estimates"]:
+        days = "no recent units" if found["daysNeeded"] is None else f"{found['daysNeeded']:.1f}"
+        parts.append(
+            f"kpiGuard {found['metric']} on {found['wave']}: needs {found['unitsNeeded']} units "
+            f"a side to decide at {found['maxDrop']:.2%}, about {days} days at "
+            f"{found['unitsPerDay']:.0f} units/day; window {found['windowDays']:g} days"
+        )
+    parts += [f"[yellow]warning: {warning}[/]" for warning in checked["warnings"]]
+    return Group(*parts)
+
+
+@app.command("check")
+def check(
+    plan: Path = typer.Option(
+        ..., "--plan", help="A RolloutPlan file.", exists=True, dir_okay=False
+    ),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Check a plan as start would, without starting it: waves resolved now, and whether each
+    kpiGuard's window is long enough to decide."""
+    checked = client(api_url, token).execute(
+        f"query($p: String!) {{ checkRolloutPlan(plan: $p) {{ {PLAN_CHECK} }} }}",
+        {"p": plan.read_text(encoding="utf-8")},
+    )["checkRolloutPlan"]
+    emit(checked, as_json, lambda: console.print(render_check(checked)))
 
 
 @app.command("status")

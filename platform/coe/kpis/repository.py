@@ -157,6 +157,20 @@ async def adoption(
     return [dict(row._mapping) for row in rows]
 
 
+# The kpi_daily columns a guard may count (`guard_counts` formats the name into its SQL).
+GUARD_COLUMNS = ("right_first_time", "reworked", "scrapped")
+
+
+def _require_count_column(caller: str, numerator: str) -> None:
+    """`numerator` is formatted into the SQL: never anything but a count column (a real check,
+    not an assert, which `python -O` would drop)."""
+    if numerator not in GUARD_COLUMNS:
+        raise ValueError(
+            f"{caller}: {numerator!r} is not a kpi_daily count column "
+            f"(expected one of {', '.join(GUARD_COLUMNS)})"
+        )
+
+
 async def guard_counts(
     session: AsyncSession,
     template: str,
@@ -168,7 +182,7 @@ async def guard_counts(
 ) -> dict[str, int]:
     """Units and `numerator` (a kpi_daily column) of `sites` under other versions of `template`
     from `since` to `started` (days, inclusive), and under `version` from `started` on."""
-    assert numerator in ("right_first_time", "reworked", "scrapped")
+    _require_count_column("guard_counts", numerator)
     before = "version <> :version AND day <= :started"
     after = "version = :version AND day >= :started"
     statement = (
@@ -219,3 +233,29 @@ async def units_since(
     for row in rows:
         units, right_first_time = units + int(row.units), right_first_time + int(row.rft)
     return units, right_first_time
+
+
+async def recent_volume(
+    session: AsyncSession,
+    template: str,
+    sites: Sequence[str],
+    numerator: str,
+    since: date,
+    until: date,
+) -> tuple[int, int]:
+    """Units and `numerator` (a kpi_daily column) of `sites` under any version of `template`
+    on the days from `since` up to (not including) `until`: their recent volume and baseline."""
+    _require_count_column("recent_volume", numerator)
+    statement = (
+        f"SELECT coalesce(sum(units), 0) AS units, coalesce(sum({numerator}), 0) AS hits "  # noqa: S608
+        "FROM kpi_daily WHERE template = :template AND site = ANY(:sites) "
+        "AND day >= :since AND day < :until"
+    )
+    connection = await session.connection()
+    row = (
+        await connection.execute(
+            text(statement),
+            {"template": template, "sites": list(sites), "since": since, "until": until},
+        )
+    ).one()
+    return int(row.units), int(row.hits)

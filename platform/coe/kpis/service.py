@@ -254,3 +254,25 @@ async def adoption(
             lead = (raw["live_since"] - raw["published_at"]).total_seconds() / 3600
         entry.lead_times[raw["site"]] = lead
     return list(result.values())
+
+
+async def site_totals(
+    session: AsyncSession, site: str, template: str, version: str, start: date, end: date
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Unit counts and release times of one version at one site over [start, end]."""
+    scope = Filter(sites=[site], template=template, version=version)
+    counts = (await repository.unit_counts(session, [], scope, start, end, "day"))[0]
+    releases = (await repository.release_times(session, [], scope, start, end, "day"))[0]
+    return counts, releases
+
+
+async def recent_volume(
+    session: AsyncSession,
+    template: str,
+    sites: Sequence[str],
+    numerator: str,
+    since: date,
+    until: date,
+) -> tuple[int, int]:
+    """Units and `numerator` of `sites` under any version of `template` over [since, until)."""
+    return await repository.recent_volume(session, template, sites, numerator, since, until)

@@ -10,27 +10,8 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coe.models.columns import timestamp
-
-
-class RolloutStatus(StrEnum):
-    RUNNING = "running"
-    PAUSED = "paused"
-    AWAITING_APPROVAL = "awaiting_approval"
-    COMPLETED = "completed"
-    ABORTED = "aborted"
-    FAILED = "failed"
-
-
-class SiteState(StrEnum):
-    PENDING = "pending"
-    VALIDATING = "validating"
-    AWAITING_APPROVAL = "awaiting_approval"
-    DEPLOYING = "deploying"
-    VERIFYING = "verifying"
-    LIVE = "live"
-    FAILED = "failed"
-    ROLLED_BACK = "rolled_back"
-    SKIPPED = "skipped"
+from coe.rollouts.states import RolloutStatus as RolloutStatus  # the enums live without tables
+from coe.rollouts.states import SiteState as SiteState
 
 
 class LedgerStatus(StrEnum):
@@ -49,6 +30,15 @@ class Rollout(SQLModel, table=True):
     version: str = Field(max_length=64)
     template_sha256: str = Field(max_length=64)
     plan: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # Each kpiGuard wave's last measurement (wave -> coe.rollouts.guard.Measurement as a dict,
+    # with verdict, reason and measured_at), written by the workflow.
+    guards: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    # What the start estimated each kpiGuard needs (coe.rollouts.guard estimates as dicts).
+    guard_estimates: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     status: str = Field(max_length=24, index=True)
     current_wave: str | None = Field(default=None, max_length=64)
     reason: str | None = Field(default=None, max_length=4000)
@@ -77,7 +67,7 @@ class RolloutSite(SQLModel, table=True):
     updated_at: datetime | None = timestamp()
 
 
-class Deployment(SQLModel, table=True):
+class LedgerEntry(SQLModel, table=True):
     """The ledger: what runs where, since when, deployed by which rollout or which transfer
     (exactly one of the two)."""
 

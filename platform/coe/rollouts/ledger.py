@@ -4,10 +4,12 @@ drift check."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
-from coe.models import Deployment, DriftObservation, LedgerStatus
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coe.models import DriftObservation, LedgerEntry, LedgerStatus
 from coe.rollouts import repository
 from coe.rollouts.contract import ORIGIN_TRANSFER
 from coe.work import UnitOfWork
@@ -44,7 +46,7 @@ async def record_live(
     sha256: str,
     previous_sha256: str | None,
     deployed_by: str,
-) -> Deployment:
+) -> LedgerEntry:
     """Record that `site` runs `sha256` because of `rollout_id` or `transfer_id`; idempotent
     (a retried activity records nothing twice)."""
     by = origin(rollout_id, transfer_id)
@@ -56,9 +58,9 @@ async def record_live(
         work.session, site, template, [LedgerStatus.LIVE]
     ):
         superseded.status, superseded.ended_at = LedgerStatus.SUPERSEDED, now
-    row: Deployment = await repository.add(
+    row: LedgerEntry = await repository.add(
         work.session,
-        Deployment(
+        LedgerEntry(
             site=site,
             template=template,
             version=version,
@@ -166,3 +168,10 @@ async def record_drift(
         else:
             row.last_seen, row.reported_sha256, row.detail = now, have, detail
     return [row for row in open_rows.values() if row.resolved_at is None]
+
+
+async def live(
+    session: AsyncSession, *, sites: Collection[str] | None = None, template: str | None = None
+) -> list[LedgerEntry]:
+    """What runs where now (the live ledger entries), by site and template."""
+    return await repository.live(session, sites=sites, template=template)

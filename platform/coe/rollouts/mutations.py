@@ -6,13 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from coe.auth.principal import Role
+from coe.documents import parse_source
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import PEOPLE, allow
 from coe.rollouts import service
 from coe.rollouts.contract import ABORT, PAUSE, RESUME, RETRY, SKIP_SITE
 from coe.rollouts.types import RolloutType
 from coe.signatures.types import SignerInput
-from coe.templates import service as templates
 
 
 async def _reload(info: Info[CoeContext, None], rollout_id: str) -> RolloutType:
@@ -42,7 +42,7 @@ class RolloutMutations:
         "SERVICE_UNAVAILABLE starts its workflow), instead of starting another.",
     )
     async def start_rollout(self, info: Info[CoeContext, None], plan: str) -> RolloutType:
-        document = templates.parse_source(plan)
+        document = parse_source(plan)
         async with info.context.unit_of_work() as work:
             row, send = await service.start(work, info.context.settings, document)
         await send(info.context.services.temporal)  # committed first: see coe.steering

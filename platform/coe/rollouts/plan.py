@@ -13,14 +13,19 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from coe.auth.principal import Role
-from coe.documents import Violation, pointer
+from coe.documents import DURATION_PATTERN as DURATION
+from coe.documents import (
+    KEY_PATTERN,
+    SEMVER_PATTERN,
+    Strict,
+    Violation,
+    duration_seconds,
+    pointer,
+    structural_violations,
+)
 from coe.reasons import MAX_REASON
 from coe.rollouts.contract import GateSpec, WaveSpec
-from coe.templates.models import KEY_PATTERN, SEMVER_PATTERN, Strict
-from coe.templates.schemas import structural_violations
-from coe.templates.validation import duration_seconds
 
-DURATION = r"^\d+(\.\d+)?(ms|s|m|h|d)$"
 APPROVER_ROLES = [role.value for role in Role if role is not Role.PLANT]
 
 
@@ -30,10 +35,27 @@ class ApprovalGate(Strict):
 
 
 class KpiGuard(Strict):
-    metric: Literal["right_first_time", "scrap_ratio", "rework_ratio"]
-    max_drop: float = Field(alias="maxDrop", ge=0)
-    min_units: int = Field(alias="minUnits", ge=1)
-    window: str = Field(pattern=DURATION)
+    """The wave's sites after the deployment against the same sites before, decided on the 95 %
+    interval of the difference (docs/formats/rollout-plan-kpi-guard.md)."""
+
+    metric: Literal["right_first_time", "scrap_ratio", "rework_ratio"] = Field(
+        description="What is guarded; a worsening is right-first-time down, a ratio up."
+    )
+    max_drop: float = Field(
+        alias="maxDrop",
+        ge=0,
+        description="The worsening allowed, as a fraction (0.02: 2 points). Fails when the "
+        "whole 95 % interval of the difference is worse than this; passes when all of it is "
+        "within; otherwise keeps measuring.",
+    )
+    min_units: int = Field(
+        alias="minUnits", ge=1, description="Units after the deployment before any decision."
+    )
+    window: str = Field(
+        pattern=DURATION,
+        description="How long it measures (and how far back 'before' reaches); undecided at "
+        "its end, the rollout pauses for a person.",
+    )
 
 
 class Gate(Strict):

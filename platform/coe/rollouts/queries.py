@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
 
+from coe.auth.principal import Role
+from coe.documents import parse_source
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
 from coe.models import RolloutSite
 from coe.rollouts import repository, service
-from coe.rollouts.types import DriftType, LedgerEntryType, RolloutType
+from coe.rollouts.types import (
+    DriftType,
+    KpiGuardEstimateType,
+    LedgerEntryType,
+    PlannedWaveType,
+    RolloutPlanCheckType,
+    RolloutType,
+    describe_gate,
+)
 
 
 def _site(row: RolloutSite) -> str:
@@ -21,6 +32,35 @@ def _site(row: RolloutSite) -> str:
 
 @strawberry.type
 class RolloutQueries:
+    @strawberry.field(
+        extensions=allow(Role.COE_ARCHITECT),
+        description="Check a RolloutPlan (YAML or JSON text) as startRollout would, without "
+        "starting it: VALIDATION_FAILED with violations, or the waves resolved now and what "
+        "each kpiGuard needs to decide, with a warning when its window is too short.",
+    )
+    async def check_rollout_plan(
+        self, info: Info[CoeContext, None], plan: str
+    ) -> RolloutPlanCheckType:
+        document = parse_source(plan)
+        async with info.context.read() as session:
+            checked, waves, estimates = await service.check(
+                session, info.context.caller(), document
+            )
+        return RolloutPlanCheckType(
+            template=checked.metadata.template,
+            version=checked.metadata.version,
+            waves=[
+                PlannedWaveType(
+                    name=wave.name,
+                    sites=list(wave.sites),
+                    gates=[describe_gate(asdict(gate)) for gate in wave.gates],
+                )
+                for wave in waves
+            ],
+            estimates=[KpiGuardEstimateType.from_dict(found) for found in estimates],
+            warnings=[found["warning"] for found in estimates if found.get("warning")],
+        )
+
     @strawberry.field(
         extensions=allow(*PEOPLE),
         description="One rollout: waves by sites with states and reasons (site-scoped "

@@ -10,8 +10,8 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe.models import (
-    Deployment,
     DriftObservation,
+    LedgerEntry,
     LedgerStatus,
     Rollout,
     RolloutSite,
@@ -92,16 +92,16 @@ async def ledger_row(
     *,
     rollout_id: str | None = None,
     transfer_id: str | None = None,
-) -> Deployment | None:
+) -> LedgerEntry | None:
     """The entry `rollout_id` (or `transfer_id`) made for `site` and `template`, locked."""
     by = (
-        Deployment.rollout_id == rollout_id
+        LedgerEntry.rollout_id == rollout_id
         if rollout_id is not None
-        else Deployment.transfer_id == transfer_id
+        else LedgerEntry.transfer_id == transfer_id
     )
     statement = (
-        select(Deployment)
-        .where(by, Deployment.site == site, Deployment.template == template)
+        select(LedgerEntry)
+        .where(by, LedgerEntry.site == site, LedgerEntry.template == template)
         .with_for_update()
     )
     return (await session.exec(statement)).first()
@@ -121,35 +121,37 @@ async def deploying_transfers(
 
 async def ledger_for(
     session: AsyncSession, site: str, template: str, statuses: Collection[str] | None = None
-) -> list[Deployment]:
-    statement = select(Deployment).where(Deployment.site == site, Deployment.template == template)
+) -> list[LedgerEntry]:
+    statement = select(LedgerEntry).where(
+        LedgerEntry.site == site, LedgerEntry.template == template
+    )
     if statuses is not None:
-        statement = statement.where(col(Deployment.status).in_(list(statuses)))
-    statement = statement.order_by(col(Deployment.since).desc(), col(Deployment.id).desc())
+        statement = statement.where(col(LedgerEntry.status).in_(list(statuses)))
+    statement = statement.order_by(col(LedgerEntry.since).desc(), col(LedgerEntry.id).desc())
     return list((await session.exec(statement.with_for_update())).all())
 
 
 async def live(
     session: AsyncSession, *, sites: Collection[str] | None = None, template: str | None = None
-) -> list[Deployment]:
-    statement = select(Deployment).where(Deployment.status == LedgerStatus.LIVE)
+) -> list[LedgerEntry]:
+    statement = select(LedgerEntry).where(LedgerEntry.status == LedgerStatus.LIVE)
     if sites is not None:
-        statement = statement.where(col(Deployment.site).in_(list(sites)))
+        statement = statement.where(col(LedgerEntry.site).in_(list(sites)))
     if template is not None:
-        statement = statement.where(Deployment.template == template)
-    statement = statement.order_by(col(Deployment.site), col(Deployment.template))
+        statement = statement.where(LedgerEntry.template == template)
+    statement = statement.order_by(col(LedgerEntry.site), col(LedgerEntry.template))
     return list((await session.exec(statement)).all())
 
 
 async def history(
     session: AsyncSession, *, sites: Collection[str] | None, template: str | None, limit: int
-) -> list[Deployment]:
-    statement = select(Deployment)
+) -> list[LedgerEntry]:
+    statement = select(LedgerEntry)
     if sites is not None:
-        statement = statement.where(col(Deployment.site).in_(list(sites)))
+        statement = statement.where(col(LedgerEntry.site).in_(list(sites)))
     if template is not None:
-        statement = statement.where(Deployment.template == template)
-    statement = statement.order_by(col(Deployment.since).desc(), col(Deployment.id).desc())
+        statement = statement.where(LedgerEntry.template == template)
+    statement = statement.order_by(col(LedgerEntry.since).desc(), col(LedgerEntry.id).desc())
     return list((await session.exec(statement.limit(limit))).all())
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe import steering
-from coe.auth.principal import SYSTEM, Role
+from coe.auth.principal import SYSTEM, Principal, Role
 from coe.auth.scope import Scope
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
@@ -23,8 +24,16 @@ from coe.errors import (
     NotFoundError,
     ValidationFailedError,
 )
-from coe.models import Rollout, RolloutSite, RolloutStatus, SiteState, TemplateStatus
-from coe.overlays import repository as overlays
+from coe.kpis import service as kpis
+from coe.models import (
+    Rollout,
+    RolloutSite,
+    RolloutStatus,
+    SiteState,
+    TemplateStatus,
+    TemplateVersion,
+)
+from coe.overlays import service as overlays
 from coe.reasons import checked_reason, required_reason
 from coe.rollouts import repository
 from coe.rollouts.contract import (
@@ -42,17 +51,24 @@ from coe.rollouts.contract import (
     Timings,
     WaveSpec,
 )
-from coe.rollouts.plan import SiteFacts, parse_plan, plan_violations, resolve_waves
+from coe.rollouts.guard import NUMERATORS, estimate, estimate_warning
+from coe.rollouts.plan import (
+    RolloutPlan,
+    SiteFacts,
+    parse_plan,
+    plan_violations,
+    resolve_waves,
+)
 from coe.signatures.manifest import now
-from coe.sites import repository as sites_repository
-from coe.templates import repository as templates
+from coe.sites import service as sites
+from coe.templates import service as templates
 from coe.work import UnitOfWork
 
 if TYPE_CHECKING:
     from temporalio.client import Client
 
 CONTROLLERS = (Role.COE_ARCHITECT,)
-ACTIVE = (RolloutStatus.RUNNING, RolloutStatus.PAUSED, RolloutStatus.AWAITING_APPROVAL)
+RECENT_DAYS = 28  # the volume and baseline a kpiGuard's estimate starts from
 
 
 def timings(settings: Settings) -> Timings:
@@ -73,7 +89,7 @@ def workflow_id(rollout_id: str) -> str:
 
 async def template_users(session: AsyncSession, template: str) -> set[str]:
     """Sites that use a template: an effective overlay for it, or a ledger entry."""
-    using = {row.site for row in await overlays.approved(session, template)}
+    using = {row.site for row in await overlays.approved_overlays(session, template)}
     return using | {row.site for row in await repository.live(session, template=template)}
 
 
@@ -85,40 +101,13 @@ async def start(
     while that rollout is active is the same start, retried: it is answered with that
     rollout, whose workflow is started if the first attempt could not."""
     work.principal.require_roles(*CONTROLLERS)
-    violations = plan_violations(document)
-    if violations:
-        raise ValidationFailedError(
-            "the rollout plan is not valid", [v.as_dict() for v in violations]
-        )
-    plan = parse_plan(document)
+    plan, target = await _valid_plan(work.session, document)
     key, version = plan.metadata.template, plan.metadata.version
-    target = await templates.get(work.session, key, version)
-    if target is None or target.status != TemplateStatus.PUBLISHED:
-        state = target.status if target else "not in the registry"
-        raise ValidationFailedError(
-            f"{key}@{version} cannot be rolled out: it is {state}",
-            [
-                Violation(
-                    "/metadata/version", f"{key}@{version} must be published (it is {state})"
-                ).as_dict()
-            ],
-        )
     for active in await repository.active_for(work.session, key):
         if active.started_by == work.principal.subject and active.plan.get("document") == document:
             return active, _launch(active, settings)
         raise ConflictError(f"a rollout of {key} is already under way; finish or abort it first")
-    site_rows, _ = await sites_repository.sites_page(
-        work.session, keys=None, region=None, after_key=None, limit=100_000
-    )
-    facts = [SiteFacts(s.key, s.region, s.country) for s in site_rows]
-    waves, unknown = resolve_waves(plan, facts, await template_users(work.session, key))
-    if unknown:
-        raise ValidationFailedError(
-            "the rollout plan names unknown sites", [v.as_dict() for v in unknown]
-        )
-    await _require_no_transfer_deploying(work.session, key, waves)
-    if plan.spec.on_incompatible_overlay == "block":
-        await _require_compatible(work.session, key, version, waves)
+    waves, estimates = await _waves_of(work.session, plan)
     rollout_id = f"{key}-{version}-{uuid.uuid4().hex[:6]}"
     row = Rollout(
         id=rollout_id,
@@ -134,6 +123,7 @@ async def start(
             "reason": plan.metadata.reason,
             "onIncompatibleOverlay": plan.spec.on_incompatible_overlay,
         },
+        guard_estimates=estimates,
     )
     await repository.add(work.session, row)
     position = 0
@@ -161,9 +151,100 @@ async def start(
             "version": version,
             "sha256": target.content_sha256,
             "waves": {wave.name: wave.sites for wave in waves},
+            "warnings": [e["warning"] for e in estimates if e["warning"]],
         },
     )
     return row, _launch(row, settings)
+
+
+async def check(
+    session: AsyncSession, principal: Principal, document: dict[str, Any]
+) -> tuple[RolloutPlan, list[WaveSpec], list[dict[str, Any]]]:
+    """What `start` would do with this plan, without starting it: the same refusals
+    (VALIDATION_FAILED, CONFLICT with a transfer), the waves resolved now, and what each
+    kpiGuard needs to decide (with a warning when its window is too short)."""
+    principal.require_roles(*CONTROLLERS)
+    plan, _target = await _valid_plan(session, document)
+    waves, estimates = await _waves_of(session, plan)
+    return plan, waves, estimates
+
+
+async def _valid_plan(
+    session: AsyncSession, document: dict[str, Any]
+) -> tuple[RolloutPlan, TemplateVersion]:
+    """The plan, if valid, and the published template version it rolls out."""
+    violations = plan_violations(document)
+    if violations:
+        raise ValidationFailedError(
+            "the rollout plan is not valid", [v.as_dict() for v in violations]
+        )
+    plan = parse_plan(document)
+    key, version = plan.metadata.template, plan.metadata.version
+    target = await templates.find_version(session, key, version)
+    if target is None or target.status != TemplateStatus.PUBLISHED:
+        state = target.status if target else "not in the registry"
+        raise ValidationFailedError(
+            f"{key}@{version} cannot be rolled out: it is {state}",
+            [
+                Violation(
+                    "/metadata/version", f"{key}@{version} must be published (it is {state})"
+                ).as_dict()
+            ],
+        )
+    return plan, target
+
+
+async def _waves_of(
+    session: AsyncSession, plan: RolloutPlan
+) -> tuple[list[WaveSpec], list[dict[str, Any]]]:
+    """The plan's waves resolved against today's sites, checked against running transfers
+    and (when the plan says block) overlay compatibility; and its kpiGuards' estimates."""
+    key, version = plan.metadata.template, plan.metadata.version
+    facts = [SiteFacts(s.key, s.region, s.country) for s in await sites.all_sites(session)]
+    waves, unknown = resolve_waves(plan, facts, await template_users(session, key))
+    if unknown:
+        raise ValidationFailedError(
+            "the rollout plan names unknown sites", [v.as_dict() for v in unknown]
+        )
+    await _require_no_transfer_deploying(session, key, waves)
+    if plan.spec.on_incompatible_overlay == "block":
+        await _require_compatible(session, key, version, waves)
+    return waves, await guard_estimates(session, key, waves)
+
+
+async def guard_estimates(
+    session: AsyncSession, key: str, waves: list[WaveSpec]
+) -> list[dict[str, Any]]:
+    """For each kpiGuard: how many units it needs to decide at its maxDrop and how long that
+    takes at its wave's sites' volume of the last RECENT_DAYS days, with a warning when its
+    window is too short (non-blocking: the rollout starts; the warning stays with it)."""
+    until = datetime.now(UTC).date()
+    since = until - timedelta(days=RECENT_DAYS)
+    found: list[dict[str, Any]] = []
+    for wave in waves:
+        for gate in wave.gates:
+            if gate.kind != "kpi_guard" or gate.metric is None or not wave.sites:
+                continue
+            units, hits = await kpis.recent_volume(
+                session, key, wave.sites, NUMERATORS[gate.metric], since, until
+            )
+            needs = estimate(
+                gate.metric,
+                gate.max_drop or 0.0,
+                gate.min_units or 1,
+                gate.window_seconds or 0.0,
+                units,
+                hits,
+                RECENT_DAYS,
+            )
+            found.append(
+                {
+                    "wave": wave.name,
+                    **needs.as_dict(),
+                    "warning": estimate_warning(wave.name, needs),
+                }
+            )
+    return found
 
 
 def _launch(row: Rollout, settings: Settings) -> steering.Send[None]:
@@ -317,3 +398,8 @@ async def visible(
     sites = await repository.sites_of(session, [rollout_id]) if row is not None else []
     found = scope.found(row, lambda _: [site.site for site in sites], f"rollout {rollout_id!r}")
     return found, scope.keep(sites, lambda site: site.site)
+
+
+async def wave_sites(session: AsyncSession, rollout_id: str, wave: str) -> list[str]:
+    """The sites of one wave of a rollout (none when either is unknown)."""
+    return await repository.wave_sites(session, rollout_id, wave)

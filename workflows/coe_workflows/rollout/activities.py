@@ -220,6 +220,8 @@ class RolloutActivities:
 
     @activity.defn(name="record_rollout")
     async def record_rollout(self, record: RolloutRecord) -> None:
+        """Mirror the rollout's status, and its waves' last kpiGuard measurements (merged:
+        a rollout continued as new sends only the waves measured since)."""
         async with transaction(self._sessions) as session:
             row = await repository.rollout(session, record.rollout_id, lock=True)
             if row is None:
@@ -229,6 +231,8 @@ class RolloutActivities:
                 record.current_wave,
                 record.reason,
             )
+            if record.guards:  # a new dict, so the JSON column is written
+                row.guards = {**row.guards, **record.guards}
             row.updated_at = datetime.now(UTC)
             if record.finished and row.finished_at is None:
                 row.finished_at = row.updated_at

@@ -50,6 +50,9 @@ class RolloutRecord:
     current_wave: str | None
     reason: str | None = None
     finished: bool = False
+    # The last kpiGuard measurement of each wave so far (wave name -> Measurement.as_dict plus
+    # verdict and time), kept with the rollout so status shows it (see record_rollout).
+    guards: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

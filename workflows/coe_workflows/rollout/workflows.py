@@ -26,7 +26,6 @@ from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from coe.errors import BadUserInputError, ForbiddenError
-    from coe.models.rollout import RolloutStatus, SiteState
     from coe.reasons import reason_problem
     from coe.rollouts.contract import (
         ABORT,
@@ -48,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         WaveSpec,
     )
     from coe.rollouts.guard import GuardCounts, Verdict, judge
+    from coe.rollouts.states import RolloutStatus, SiteState
     from coe_workflows.policies import (
         PREPARE_TIMEOUT,
         RECORD_RETRY,
@@ -73,6 +73,8 @@ CONTROLLERS = ("coe_architect",)
 # The ApplicationError type of an authorization refusal: the API answers it as FORBIDDEN.
 FORBIDDEN = ForbiddenError.code
 FINAL = {SiteState.LIVE, SiteState.FAILED, SiteState.ROLLED_BACK, SiteState.SKIPPED}
+# An inconclusive kpiGuard is audited with its measurement (histories from before: replay as then).
+INCONCLUSIVE_GUARD_AUDITED = "kpi-guard-inconclusive-audited"
 
 
 def _hours(window: timedelta) -> str:
@@ -266,6 +268,7 @@ class TemplateRollout:
         self._attempts: dict[str, int] = {}
         self._wave_started = ""
         self._guard_failed = False
+        self._guards: dict[str, dict[str, Any]] = {}  # wave -> its kpiGuard's last measurement
         self._records = Records(_record)
 
     @workflow.run
@@ -427,9 +430,10 @@ class TemplateRollout:
         self._gate, self._waiting_for = None, None
 
     async def _kpi_guard(self, wave: WaveSpec, gate: GateSpec) -> None:
-        """Look at the wave's sites every poll interval until they have `min_units` units
-        under the new version (then pass or fail) or the window is over (inconclusive: a
-        person decides)."""
+        """Look at the wave's sites every poll interval until the interval of the difference
+        decides (surely worse than `max_drop`: fail; surely not: pass; `min_units` first) or
+        the window is over undecided (inconclusive: a person decides). Each measurement is
+        kept with the rollout's mirror; each verdict is audited with it."""
         assert self._input is not None
         assert gate.metric is not None
         assert gate.max_drop is not None
@@ -454,18 +458,28 @@ class TemplateRollout:
             found = judge(
                 gate.metric, gate.max_drop, gate.min_units or 1, counts, workflow.now() >= deadline
             )
+            details = {"wave": wave.name, "verdict": found.verdict.value}
+            details |= found.measurement.as_dict()
+            self._guards[wave.name] = details | {
+                "reason": found.reason,
+                "measured_at": workflow.now().isoformat(),
+            }
             self._waiting_for = f"kpiGuard of wave {wave.name}: {found.reason}"
             if found.verdict is Verdict.PASS:
-                self._audit("kpi_guard_passed", "system:rollout", found.reason, None)
+                self._audit("kpi_guard_passed", "system:rollout", found.reason, None, **details)
                 return
             if found.verdict is Verdict.FAIL:
                 self._guard_failed, self._reason = True, f"kpiGuard failed: {found.reason}"
-                self._audit("kpi_guard_failed", "system:rollout", found.reason, None)
+                self._audit("kpi_guard_failed", "system:rollout", found.reason, None, **details)
                 return
             if found.verdict is Verdict.INCONCLUSIVE:
+                if workflow.patched(INCONCLUSIVE_GUARD_AUDITED):
+                    self._audit(
+                        "kpi_guard_inconclusive", "system:rollout", found.reason, None, **details
+                    )
                 await self._decide(
-                    f"kpiGuard after wave {wave.name} is inconclusive: {found.reason} by the "
-                    f"end of its {_hours(window)} window; resume to continue, or abort"
+                    f"kpiGuard after wave {wave.name} is inconclusive at the end of its "
+                    f"{_hours(window)} window: {found.reason}; resume to continue, or abort"
                 )
                 return
             self._set_status(RolloutStatus.RUNNING)
@@ -567,6 +581,7 @@ class TemplateRollout:
                 self._wave.name if self._wave else None,
                 reason,
                 finished,
+                dict(self._guards),
             ),
         )
 
