@@ -182,6 +182,7 @@ QUERIES: dict[str, str] = {
     "transfer": '{ transfer(id: "t") { id } }',
     "transfers": "{ transfers { totalCount } }",
     "signingLocks": "{ signingLocks { userId } }",
+    "checkRolloutPlan": '{ checkRolloutPlan(plan: "kind: x") { template } }',
 }
 
 

@@ -74,6 +74,9 @@ QUERIES: dict[str, Case] = {
         '{ effectiveDefinition(site: "cork", template: "pouch-sealing") { sha256 } }',
         refuse=True,
     ),
+    "checkRolloutPlan": Case(
+        f"{{ checkRolloutPlan(plan: {json.dumps(PLAN)}) {{ waves {{ sites }} }} }}", refuse=True
+    ),
     "rollout": Case(f'{{ rollout(id: "{R_B}") {{ id }} }}', refuse=True),
     "rollouts": Case("{ rollouts { nodes { id waves { sites { site } } } totalCount } }"),
     "ledger": Case('{ ledger(site: "cork") { site rolloutId } }', refuse=True),
