@@ -52,6 +52,12 @@ async def test_a_plan_is_checked_without_starting_it(
     assert checked["warnings"]
     listed = json.loads(cli("rollout", "list", "--json").stdout)
     assert listed == [], "checking starts nothing"
+    started = cli("rollout", "start", "--plan", str(path))
+    assert started.returncode == 0, started.stderr
+    busy = cli("rollout", "check", "--plan", str(path))
+    assert busy.returncode == 1
+    assert "CONFLICT" in busy.stderr
+    assert "already under way" in busy.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: RolloutPlan\n")
     refused = cli("rollout", "check", "--plan", str(bad))

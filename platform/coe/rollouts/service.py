@@ -161,10 +161,15 @@ async def check(
     session: AsyncSession, principal: Principal, document: dict[str, Any]
 ) -> tuple[RolloutPlan, list[WaveSpec], list[dict[str, Any]]]:
     """What `start` would do with this plan, without starting it: the same refusals
-    (VALIDATION_FAILED, CONFLICT with a transfer), the waves resolved now, and what each
-    kpiGuard needs to decide (with a warning when its window is too short)."""
+    (VALIDATION_FAILED; CONFLICT while a rollout of the template or a transfer to one of its
+    sites is under way), the waves resolved now, and what each kpiGuard needs to decide (with
+    a warning when its window is too short)."""
     principal.require_roles(*CONTROLLERS)
     plan, _target = await _valid_plan(session, document)
+    if await repository.active_for(session, plan.metadata.template):
+        raise ConflictError(
+            f"a rollout of {plan.metadata.template} is already under way; finish or abort it first"
+        )
     waves, estimates = await _waves_of(session, plan)
     return plan, waves, estimates
 
