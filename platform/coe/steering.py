@@ -70,6 +70,31 @@ def _unreachable(error: Exception, doing: str, retry: str, **about: str) -> Serv
     )
 
 
+def starter(
+    workflow: str,
+    argument: Any,
+    *,
+    workflow_id: str,
+    task_queue: str,
+    recorded: str,
+    **about: str,
+) -> Send[None]:
+    """What starts `workflow` once the caller's transaction has committed (see `start`)."""
+
+    async def send(temporal: Client | None) -> None:
+        await start(
+            temporal,
+            workflow,
+            argument,
+            workflow_id=workflow_id,
+            task_queue=task_queue,
+            recorded=recorded,
+            **about,
+        )
+
+    return send
+
+
 async def start(
     temporal: Client | None,
     workflow: str,

@@ -268,18 +268,14 @@ def _launch(row: Rollout, settings: Settings) -> steering.Send[None]:
         timings=timings(settings),
     )
 
-    async def send(temporal: Client | None) -> None:
-        await steering.start(
-            temporal,
-            ROLLOUT_WORKFLOW,
-            request,
-            workflow_id=row.workflow_id,
-            task_queue=settings.temporal_task_queue,
-            recorded=f"rollout {row.id} is recorded but has not started",
-            rollout=row.id,
-        )
-
-    return send
+    return steering.starter(
+        ROLLOUT_WORKFLOW,
+        request,
+        workflow_id=row.workflow_id,
+        task_queue=settings.temporal_task_queue,
+        recorded=f"rollout {row.id} is recorded but has not started",
+        rollout=row.id,
+    )
 
 
 async def _require_no_transfer_deploying(

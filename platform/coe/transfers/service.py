@@ -315,18 +315,14 @@ def _launch(row: Transfer, settings: Settings) -> steering.Send[None]:
         poll_seconds=settings.transfer_poll_seconds,
     )
 
-    async def send(temporal: Client | None) -> None:
-        await steering.start(
-            temporal,
-            TRANSFER_WORKFLOW,
-            request,
-            workflow_id=row.workflow_id,
-            task_queue=settings.temporal_task_queue,
-            recorded=f"transfer {row.id} is recorded but has not started",
-            transfer=row.id,
-        )
-
-    return send
+    return steering.starter(
+        TRANSFER_WORKFLOW,
+        request,
+        workflow_id=row.workflow_id,
+        task_queue=settings.temporal_task_queue,
+        recorded=f"transfer {row.id} is recorded but has not started",
+        transfer=row.id,
+    )
 
 
 async def complete_overlay(
