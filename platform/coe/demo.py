@@ -322,7 +322,8 @@ async def seed_content(work: UnitOfWork, credentials_file: Path, root: Path) -> 
 def demo_rollouts(api_url: str, token: str, *, timeout: float = 600) -> list[dict[str, str]]:
     """The demo plants' starting point, reached the way it would be in real life: one rollout
     per template of its first published version to every site that uses it; then
-    sterile-barrier-sealing moves on to 2.1.0, so an upgrade shows in the KPIs."""
+    sterile-barrier-sealing moves on to 2.0.0, so an upgrade shows in the KPIs — and 2.1.0
+    is left for the README's first rollout walk-through to deploy."""
     headers = {"Authorization": f"Bearer {token}"}
     started: list[dict[str, str]] = []
     with httpx.Client(base_url=api_url, headers=headers, timeout=60) as http:
@@ -336,7 +337,7 @@ def demo_rollouts(api_url: str, token: str, *, timeout: float = 600) -> list[dic
             if t["versions"]
         ]
         # the upgrade right behind its first version, so the plants' history holds both
-        upgrade, base = ("sterile-barrier-sealing", "2.1.0"), ("sterile-barrier-sealing", "1.4.0")
+        upgrade, base = ("sterile-barrier-sealing", "2.0.0"), ("sterile-barrier-sealing", "1.4.0")
         at = targets.index(base) + 1 if base in targets else len(targets)
         targets.insert(at, upgrade)
         for key, version in targets:
