@@ -32,6 +32,7 @@ from coe.db import create_engine, create_sessions
 from coe.errors import CoeError, UnauthenticatedError
 from coe.graphql.context import CoeContext
 from coe.graphql.endpoint import graphql_controller
+from coe.graphql.ide import console_assets
 from coe.graphql.schema import build_schema
 from coe.kpis.metrics import KpiGauges
 from coe.production.http import ingest_route
@@ -185,8 +186,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     graphql = graphql_controller(
         schema, graphiql=not settings.is_production, context_getter=graphql_context
     )
+    # GraphiQL's scripts and styles, like GraphiQL itself, exist in development only.
+    assets = [] if settings.is_production else [console_assets()]
     return Litestar(
-        route_handlers=[graphql, health, ready, ingest_route(settings)],
+        route_handlers=[graphql, health, ready, ingest_route(settings), *assets],
         lifespan=[lifespan],
         middleware=[telemetry.http_middleware(), RequestIdMiddleware()],
         request_max_body_size=settings.max_body_bytes,

@@ -14,6 +14,8 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.litestar.controller import GraphQLController, GraphQLResource
 from strawberry.schema import BaseSchema
 
+from coe.graphql.ide import ServesLocalGraphiQL
+
 MAX_JSON_DEPTH = 64
 CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
@@ -87,7 +89,8 @@ class _RefusesBadBodies(GraphQLController):
 def graphql_controller(
     schema: BaseSchema, *, graphiql: bool, context_getter: Callable[..., Any]
 ) -> type[GraphQLController]:
-    """The controller strawberry builds, with the body checks above in front of it."""
+    """The controller strawberry builds, with the body checks above in front of it and, when
+    `graphiql` is on, our locally built GraphiQL page instead of strawberry's CDN template."""
     made = make_graphql_controller(
         schema,
         path="/graphql",
@@ -96,5 +99,6 @@ def graphql_controller(
         context_getter=context_getter,
     )
     return cast(
-        type[GraphQLController], type("CoeGraphQLController", (_RefusesBadBodies, made), {})
+        type[GraphQLController],
+        type("CoeGraphQLController", (_RefusesBadBodies, ServesLocalGraphiQL, made), {}),
     )

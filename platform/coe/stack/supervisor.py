@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import shlex
 import signal
 import sys
 import time
@@ -406,17 +407,23 @@ class Stack:
             for role, (username, password, _token) in tokens.items():
                 grid.add_row(role, username, password or "—")
             console.print(grid)
-            console.print(
-                f"  export COE_TOKEN=$(cat {s.state_dir}/tokens/coe_architect)", highlight=False
-            )
-            console.print(
-                f'  coe site list        # or: curl -H "Authorization: Bearer '
-                f'$COE_TOKEN" {api}/graphql -d \'{{"query":"{{sites{{nodes{{key}}}}}}"}}\'',
-                highlight=False,
-            )
+            for line in first_steps(api, s.state_dir):
+                # soft_wrap: a command cut into two lines by the terminal width breaks when pasted
+                console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
             for role, (_username, _password, token) in tokens.items():
                 console.print(f"[bold]{role}[/]: {token}", highlight=False, soft_wrap=True)
         console.rule("Ctrl-C stops everything")
+
+
+def first_steps(api: str, state_dir: Path) -> tuple[str, str]:
+    """The shell lines the banner offers to copy: take the architect's token, then ask the API.
+    tests/stack/test_banner.py runs them as printed, so a broken example fails the tests."""
+    query = '{"query":"{ sites { nodes { key } } }"}'
+    return (
+        f"export COE_TOKEN=$(cat {shlex.quote(str(state_dir / 'tokens' / 'coe_architect'))})",
+        f"coe site list        # or: curl -s {api}/graphql "
+        f"-H \"Authorization: Bearer $COE_TOKEN\" -H 'Content-Type: application/json' -d '{query}'",
+    )
 
 
 def _write_tokens(folder: Path, tokens: dict[str, tuple[str, str | None, str]]) -> None:

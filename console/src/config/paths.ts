@@ -1,0 +1,4 @@
+// Every path of the API the console talks to, in one place.
+export const paths = {
+  graphql: "/graphql",
+} as const;
