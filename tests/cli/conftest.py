@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
@@ -41,25 +41,36 @@ class Cli:
         return self.tokens.issue(role, sites=sites, subject=user)
 
     def __call__(
-        self, *args: str, user: str | None = "ada", stdin: str | None = None
+        self,
+        *args: str,
+        user: str | None = "ada",
+        stdin: str | None = None,
+        env: Mapping[str, str | None] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        env = {
-            **os.environ,
-            "COE_API_URL": self.url,
-            "COE_TOKEN": self.token_for(user) if user else "",
-            "DATABASE_URL": self.settings.database_url or "",
-            "COE_HOME": str(self.settings.home),
-            "COLUMNS": "200",
-        }
         return subprocess.run(
             [sys.executable, "-m", "coe", *args],
-            env=env,
+            env=self.environment(user, env),
             text=True,
             input=stdin,
             capture_output=True,
             timeout=120,
             check=False,
         )
+
+    def environment(
+        self, user: str | None, extra: Mapping[str, str | None] | None = None
+    ) -> dict[str, str]:
+        """What a user's shell has: the API, their token, and `extra` (None values unset)."""
+        env: dict[str, str | None] = {
+            **os.environ,
+            "COE_API_URL": self.url,
+            "COE_TOKEN": self.token_for(user) if user else "",
+            "DATABASE_URL": self.settings.database_url or "",
+            "COE_HOME": str(self.settings.home),
+            "COLUMNS": "200",
+            **(extra or {}),
+        }
+        return {name: value for name, value in env.items() if value is not None}
 
 
 @pytest.fixture

@@ -203,6 +203,7 @@ def test_every_command_has_help_and_reporting_commands_have_json() -> None:
         ("json-schemas",),
         ("db", "upgrade"),
         ("plant-agent",),
+        ("completion",),
     }
     for path, command in commands:
         result = runner.invoke(app, [*path, "--help"])

@@ -14,7 +14,7 @@ import typer
 
 from coe.auth.principal import Role
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.output import JsonOption, console, emit, examples, fail, table
 
 if TYPE_CHECKING:
     from coe.config import Settings
@@ -60,7 +60,12 @@ def init(
     )
 
 
-@db_app.command("upgrade")
+@db_app.command(
+    "upgrade",
+    epilog=examples(
+        "coe db upgrade", "DATABASE_URL=postgresql://coe@db.internal/coe coe db upgrade"
+    ),
+)
 def db_upgrade() -> None:
     """Apply every pending migration (DATABASE_URL, or the embedded database)."""
     from coe.cli.local import local_database
@@ -76,7 +81,14 @@ def db_upgrade() -> None:
     console.print("database schema is up to date")
 
 
-@user_app.command("add")
+@user_app.command(
+    "add",
+    epilog=examples(
+        "echo 'a long password for jdoe' | coe user add jdoe --name \"Jane Doe\" "
+        "--role qa_approver --site cork --password-stdin",
+        'coe user add tomas --name "Tomás Ruiz" --role site_admin --site tijuana',
+    ),
+)
 def user_add(
     username: str = typer.Argument(..., help="User id, e.g. jdoe."),
     name: str = typer.Option(..., "--name", help="Printed name, shown on signatures."),
@@ -90,6 +102,14 @@ def user_add(
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
+    elif not sys.stdin.isatty():
+        # A hidden prompt needs a terminal: without one, getpass echoes the password with a
+        # GetPassWarning. Scripts say where the password comes from.
+        fail(
+            "no terminal to ask for the password without echo: pipe it in with "
+            '--password-stdin (e.g. `echo "$PASSWORD" | coe user add ... --password-stdin`)',
+            code="BAD_USER_INPUT",
+        )
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
@@ -114,7 +134,7 @@ def user_add(
     )
 
 
-@user_app.command("list")
+@user_app.command("list", epilog=examples("coe user list", "coe user list -o plain"))
 def user_list(as_json: bool = JsonOption) -> None:
     """List the users of the local identity store."""
     from coe.auth import repository as user_repository
@@ -158,7 +178,14 @@ def user_list(as_json: bool = JsonOption) -> None:
     )
 
 
-@token_app.command("issue")
+@token_app.command(
+    "issue",
+    epilog=examples(
+        "coe token issue --role executive",
+        "coe token issue --role plant --site cork --ttl 30d",
+        "export COE_TOKEN=$(coe token issue --role qa_approver --user jdoe)",
+    ),
+)
 def token_issue(
     role: list[Role] = typer.Option(..., "--role", help="Role(s) the token grants."),
     site: list[str] = typer.Option([], "--site", help="Site(s) for site-scoped roles."),
@@ -260,7 +287,9 @@ def _require_known_sites(settings: Settings, keys: list[str]) -> None:
 SIGNING_LOCK_FIELDS = "userId consecutiveFailures lastFailureAt locked lockedAt lockedUntil"
 
 
-@user_app.command("signing-locks")
+@user_app.command(
+    "signing-locks", epilog=examples("coe user signing-locks", "coe user signing-locks --json")
+)
 def user_signing_locks(
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -290,7 +319,10 @@ def user_signing_locks(
     )
 
 
-@user_app.command("unlock-signing")
+@user_app.command(
+    "unlock-signing",
+    epilog=examples('coe user unlock-signing jdoe --reason "identity confirmed by phone"'),
+)
 def user_unlock_signing(
     username: str = typer.Argument(..., help="User id whose signing is locked."),
     reason: str = typer.Option(..., help="Why it is safe to unlock (kept in the audit trail)."),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.output import JsonOption, console, emit, examples, fail, table
 
 if TYPE_CHECKING:
     from coe.audit.anchors import Anchor
@@ -30,7 +30,14 @@ def _anchor(value: str | None) -> Anchor | None:
     return Anchor(seq=int(seq), hash=digest)
 
 
-@app.command("verify")
+@app.command(
+    "verify",
+    epilog=examples(
+        "coe audit verify",
+        "coe audit verify --json   # note head.seq and head.hash",
+        'coe audit verify --anchor "$SEQ:$HASH"',
+    ),
+)
 def verify(
     anchor: str | None = typer.Option(
         None, help="SEQ:HASH of a head seen earlier, checked besides the stored anchors."
@@ -101,7 +108,13 @@ def _render(report: ChainReport) -> None:
         console.print(f"head: {report.head_seq}:{report.head_hash}", highlight=False)
 
 
-@app.command("log")
+@app.command(
+    "log",
+    epilog=examples(
+        "coe audit log --entity-type site --limit 20",
+        "coe audit log --actor ada --since 2026-11-01 -o plain",
+    ),
+)
 def log(
     entity_type: str | None = typer.Option(None, help="Only records of this kind."),
     entity_id: str | None = typer.Option(None, help="Only records of this id."),

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from coe.cli.enums import lowercase_enums
 from coe.cli.output import fail
 
 
@@ -25,7 +26,8 @@ class ApiClient:
         )[mutation]
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one operation; any GraphQL error ends the command with its code and message."""
+        """Run one operation; its data with enum values lowercased (as tables, --json and the
+        docs spell them); any GraphQL error ends the command with its code and message."""
         if not self.token:
             fail(
                 "no token: set COE_TOKEN (make run prints one per role) or pass --token",
@@ -54,5 +56,5 @@ class ApiClient:
             first = body["errors"][0]
             extensions = first.get("extensions") or {}
             fail(first.get("message", "error"), code=extensions.get("code"), details=extensions)
-        data: dict[str, Any] = body["data"]
+        data: dict[str, Any] = lowercase_enums(body["data"])
         return data

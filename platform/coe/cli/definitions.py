@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, table
+from coe.cli.output import JsonOption, console, emit, examples, table
 from coe.cli.templates import split_ref
 
 app = typer.Typer(
@@ -16,7 +16,13 @@ app = typer.Typer(
 )
 
 
-@app.command("show")
+@app.command(
+    "show",
+    epilog=examples(
+        "coe definition show penang sterile-barrier-sealing@2.1.0",
+        "coe definition show penang sterile-barrier-sealing@2.1.0 --canonical | sha256sum",
+    ),
+)
 def show(
     site: str = typer.Argument(..., help="Site key."),
     template: str = typer.Argument(..., help="KEY (newest published) or KEY@VERSION."),

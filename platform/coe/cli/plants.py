@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -133,10 +133,24 @@ def plant_faults(
         faults.down = down
     write_json(path, faults.as_json())
     emit(
-        faults.as_json(),
+        {"site": site, **faults.as_json()},
         as_json,
-        lambda: console.print(f"{site}: {faults.as_json()}", highlight=False),
+        lambda: console.print(describe_faults(site, faults.as_json()), highlight=False),
     )
+
+
+def describe_faults(site: str, faults: dict[str, Any]) -> str:
+    """What the site's reference agent now does wrong, in words (`--json` has the fields)."""
+    found = []
+    if faults["slowSeconds"]:
+        found.append(f"slow ({faults['slowSeconds']:g} s before every answer)")
+    if faults["flaky"]:
+        found.append(f"flaky ({faults['flaky']:.0%} of answers are HTTP 503)")
+    if faults["wrongHash"]:
+        found.append("lies about its hash (reports a wrong one for what runs)")
+    if faults["down"]:
+        found.append("down (HTTP 503 to everything)")
+    return f"{site}: " + ("; ".join(found) if found else "no faults: the agent answers normally")
 
 
 def plant_credential(

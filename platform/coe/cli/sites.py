@@ -8,7 +8,7 @@ import typer
 from rich.tree import Tree
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.output import JsonOption, console, emit, examples, fail, table
 
 app = typer.Typer(help="Sites and their areas, work centers and work units.", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ areas { key name workCenters { key name equipmentClasses workUnits { key name eq
 """
 
 
-@app.command("list")
+@app.command("list", epilog=examples("coe site list", "coe site list --region emea -o plain"))
 def site_list(
     region: str | None = typer.Option(None, help="Only sites of this region."),
     api_url: str = ApiUrlOption,
@@ -62,7 +62,7 @@ def site_list(
     )
 
 
-@app.command("show")
+@app.command("show", epilog=examples("coe site show penang", "coe site show cork --json"))
 def site_show(
     key: str = typer.Argument(..., help="Site key."),
     api_url: str = ApiUrlOption,
@@ -109,7 +109,13 @@ def _labels(values: list[str]) -> list[dict[str, str]]:
     return labels
 
 
-@app.command("add")
+@app.command(
+    "add",
+    epilog=examples(
+        'coe site add leuven --name "Leuven, Belgium" --region emea --country BE '
+        '--time-zone Europe/Brussels --regulatory-scope "EU MDR" --reason "New plant"'
+    ),
+)
 def site_add(
     key: str = typer.Argument(..., help="Site key, e.g. cork."),
     name: str = typer.Option(..., help="Display name."),
@@ -145,7 +151,12 @@ def site_add(
     emit(site, as_json, lambda: console.print(f"site [bold]{site['key']}[/] added"))
 
 
-@app.command("update")
+@app.command(
+    "update",
+    epilog=examples(
+        'coe site update leuven --plant-endpoint http://10.20.0.5:9100 --reason "MES moved"'
+    ),
+)
 def site_update(
     key: str = typer.Argument(..., help="Site key."),
     name: str | None = typer.Option(None, help="New display name."),
@@ -182,7 +193,9 @@ def site_update(
     emit(site, as_json, lambda: console.print(f"site [bold]{site['key']}[/] updated"))
 
 
-@app.command("add-area")
+@app.command(
+    "add-area", epilog=examples('coe site add-area leuven packaging --name "Sterile packaging"')
+)
 def add_area(
     site: str = typer.Argument(..., help="Site key."),
     key: str = typer.Argument(..., help="Area key."),
@@ -200,7 +213,13 @@ def add_area(
     emit(area, as_json, lambda: console.print(f"area [bold]{site}/{area['key']}[/] added"))
 
 
-@app.command("add-work-center")
+@app.command(
+    "add-work-center",
+    epilog=examples(
+        'coe site add-work-center leuven packaging pkg-line-1 --name "Pouch line 1" '
+        "--equipment-class heat-sealer"
+    ),
+)
 def add_work_center(
     site: str = typer.Argument(..., help="Site key."),
     area: str = typer.Argument(..., help="Area key."),
@@ -225,7 +244,13 @@ def add_work_center(
     )
 
 
-@app.command("add-work-unit")
+@app.command(
+    "add-work-unit",
+    epilog=examples(
+        'coe site add-work-unit leuven pkg-line-1 sealer-01 --name "Heat sealer 01" '
+        "--equipment-class heat-sealer"
+    ),
+)
 def add_work_unit(
     site: str = typer.Argument(..., help="Site key."),
     work_center: str = typer.Argument(..., help="Work center key."),

@@ -87,8 +87,9 @@ def _remote_templates(api: ApiClient) -> dict[tuple[str, str], Any]:
         )["templates"]
         for template in page["nodes"]:
             for version in template["versions"]:
+                # coe.sync compares the API's enum names; the client hands them lowercased.
                 found[(template["key"], version["version"])] = RemoteTemplate(
-                    status=version["status"], sha256=version["contentSha256"]
+                    status=version["status"].upper(), sha256=version["contentSha256"]
                 )
         if not page["pageInfo"]["hasNextPage"]:
             return found
@@ -105,7 +106,7 @@ def _remote_overlays(api: ApiClient) -> dict[tuple[str, str], Any]:
         key = (row["site"], row["template"])
         if key not in latest or row["version"] > latest[key].version:
             latest[key] = RemoteOverlay(
-                version=row["version"], status=row["status"], sha256=row["contentSha256"]
+                version=row["version"], status=row["status"].upper(), sha256=row["contentSha256"]
             )
     return latest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ DATABASE = "coe"
 
 def start(pgdata: Path) -> Any:
     """Start (or attach to) the server for `pgdata`; it stops when the last handle exits."""
-    import pgserver  # imported here: only the embedded mode needs it
+    # pgserver picks its lock and socket fallback dir when imported; without XDG_RUNTIME_DIR
+    # (containers, CI, ssh sessions) platformdirs' fallback is the right place, and its
+    # RuntimeDirWarning would only confuse the user of an ordinary command.
+    from platformdirs import RuntimeDirWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeDirWarning)
+        import pgserver  # imported here: only the embedded mode needs it
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
