@@ -33,9 +33,11 @@ from coe.errors import (
     NotFoundError,
     ServiceUnavailableError,
 )
+from coe.rollouts import contract as rollout_contract
+from coe.transfers import contract as transfer_contract
 
 if TYPE_CHECKING:
-    from temporalio.client import Client
+    from temporalio.client import Client, RPCError, WorkflowHandle
 
 T = TypeVar("T")
 # What a service asks of Temporal, made by the resolver once the transaction has committed.
@@ -47,6 +49,27 @@ UNREACHABLE = ("UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "CANCEL
 # authorization refusal is FORBIDDEN, as everywhere else); any other refusal is CONFLICT.
 REFUSALS: dict[str, type[CoeError]] = {
     kind.code: kind for kind in (ForbiddenError, BadUserInputError, NotFoundError)
+}
+# What each update does, in the words of "nothing to …" when its workflow has ended.
+DOING = {
+    rollout_contract.APPROVE: "approve",
+    rollout_contract.PAUSE: "pause",
+    rollout_contract.RESUME: "resume",
+    rollout_contract.ABORT: "abort",
+    rollout_contract.RETRY: "retry",
+    rollout_contract.SKIP_SITE: "skip",
+    transfer_contract.OVERLAY_COMPLETED: "complete",
+    transfer_contract.APPROVE_TRANSFER: "approve",
+    transfer_contract.EXTEND: "extend",
+    transfer_contract.FAIL: "fail",
+    transfer_contract.CANCEL: "cancel",
+}
+# How a workflow that did not return its final state ended, in Temporal.
+ENDED = {
+    "FAILED": "failed",
+    "CANCELED": "was cancelled",
+    "TERMINATED": "was terminated",
+    "TIMED_OUT": "timed out",
 }
 
 
@@ -156,7 +179,8 @@ async def update(
         if error.status.name in UNREACHABLE:
             retry = f"{subject} may not have taken {name}; send the same request again"
             raise _unreachable(error, f"steering {subject}", retry, **about) from None
-        raise ConflictError(f"{subject} cannot take {name} now: {error.message}", **about) from None
+        doing = f"nothing to {DOING.get(name, name)}"
+        raise await _not_steerable(handle, error, subject, doing, **about) from None
 
 
 async def query(
@@ -165,12 +189,55 @@ async def query(
     """Ask a running workflow a query (its current state, not the database's mirror)."""
     from temporalio.client import RPCError, WorkflowQueryFailedError
 
+    handle = client(temporal).get_workflow_handle(workflow_id)
+    subject = " ".join(f"{kind} {value}" for kind, value in about.items())
     try:
-        return (
-            await client(temporal)
-            .get_workflow_handle(workflow_id)
-            .query(name, result_type=result_type)
-        )
-    except (RPCError, WorkflowQueryFailedError) as error:
-        subject = " ".join(f"{kind} {value}" for kind, value in about.items())
+        return await handle.query(name, result_type=result_type)
+    except RPCError as error:
+        if error.status.name in UNREACHABLE:
+            raise _unreachable(error, f"asking {subject}", "ask again", **about) from None
+        doing = "it cannot be asked where it stands"
+        raise await _not_steerable(handle, error, subject, doing, **about) from None
+    except WorkflowQueryFailedError as error:
         raise ConflictError(f"{subject} cannot be asked now: {error}", **about) from None
+
+
+async def _not_steerable(
+    handle: WorkflowHandle[Any, Any], error: RPCError, subject: str, doing: str, **about: str
+) -> CoeError:
+    """Temporal's refusal (`workflow execution already completed`, `workflow not found`) in
+    the product's words: the rollout or transfer, how it ended, and that `doing` is moot."""
+    from temporalio.client import RPCError, WorkflowExecutionStatus
+
+    try:
+        described = await handle.describe()
+    except RPCError as missing:
+        if missing.status.name != "NOT_FOUND":
+            return ConflictError(f"{subject} cannot be steered now: {error.message}", **about)
+        return ConflictError(
+            f"{subject} has no workflow in Temporal (its history is gone, or it never "
+            f"started); {doing}",
+            **about,
+        )
+    status = described.status
+    if status is None or status == WorkflowExecutionStatus.RUNNING:
+        return ConflictError(f"{subject} cannot be steered now: {error.message}", **about)
+    if status != WorkflowExecutionStatus.COMPLETED:
+        how = ENDED.get(status.name, status.name.lower())
+        return ConflictError(
+            f"{subject} has ended: its workflow {how} in Temporal; {doing}",
+            state=status.name.lower(),
+            **about,
+        )
+    state = await _final_state(handle)
+    return ConflictError(f"{subject} has finished ({state}); {doing}", state=state, **about)
+
+
+async def _final_state(handle: WorkflowHandle[Any, Any]) -> str:
+    """A finished rollout's or transfer's last status: what its workflow returned."""
+    from temporalio.client import RPCError
+
+    try:
+        return str(await handle.result())
+    except RPCError:
+        return "completed"

@@ -11,8 +11,10 @@ from rich.table import Table
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, show_or_follow, table
+from coe.cli.ids import resolve_id
+from coe.cli.output import JsonOption, console, emit, examples, fail, show_or_follow, table
 from coe.cli.templates import signer
+from coe.rollouts.states import RolloutStatus
 
 app = typer.Typer(
     help="Roll a template version out to plant instances in waves.", no_args_is_help=True
@@ -24,6 +26,10 @@ sha256 previousSha256 violations } kpiGuard { metric verdict measuredAt maxDrop 
 threshold beforeUnits before beforeLow beforeHigh afterUnits after afterLow afterHigh
 difference differenceLow differenceHigh } }"""
 FINISHED = {"completed", "aborted", "failed"}
+PLAN = "plans/sterile-barrier-sealing-2.1.0.yaml"  # make run's demo plans
+RolloutIdArgument = typer.Argument(
+    ..., help="Rollout id, `latest` (the newest rollout), or a unique prefix or tail of an id."
+)
 COLOURS = {
     "live": "green",
     "failed": "red",
@@ -61,6 +67,11 @@ def guard_line(wave: str, guard: dict[str, Any]) -> str:
         f"{_pct(guard['threshold'])} — [{colour}]{guard['verdict']}[/] "
         f"({MEANING.get(guard['verdict'], '')})"
     )
+
+
+def rollout_id_of(api: ApiClient, given: str) -> str:
+    """The full id of the rollout the user means: an id, `latest` or a unique prefix."""
+    return resolve_id(api, "rollout", given)
 
 
 def _rollout(api: ApiClient, rollout_id: str) -> dict[str, Any]:
@@ -106,7 +117,13 @@ def render(rollout: dict[str, Any]) -> Group:
     return Group(*parts)
 
 
-@app.command("start")
+@app.command(
+    "start",
+    epilog=examples(
+        f"coe rollout start --plan {PLAN}",
+        "coe rollout start --plan plans/sterile-barrier-sealing-2.2.0.yaml --json",
+    ),
+)
 def start(
     plan: Path = typer.Option(
         ..., "--plan", help="A RolloutPlan file.", exists=True, dir_okay=False
@@ -115,13 +132,15 @@ def start(
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Start a rollout (coe_architect): sites are resolved and the plan snapshotted now."""
+    """Start a rollout (coe_architect): sites are resolved and the plan snapshotted now. Its
+    id comes first; `latest` names it in the other rollout commands."""
     rollout = client(api_url, token).execute(
         f"mutation($p: String!) {{ startRollout(plan: $p) {{ {ROLLOUT} }} }}",
         {"p": plan.read_text(encoding="utf-8")},
     )["startRollout"]
 
     def show() -> None:
+        console.print(f"rollout [bold]{rollout['id']}[/] started", highlight=False)
         console.print(render(rollout))
         console.print(f"follow it: coe rollout status {rollout['id']} --watch", highlight=False)
 
@@ -153,7 +172,10 @@ def render_check(checked: dict[str, Any]) -> Any:
     return Group(*parts)
 
 
-@app.command("check")
+@app.command(
+    "check",
+    epilog=examples(f"coe rollout check --plan {PLAN}", f"coe rollout check --plan {PLAN} --json"),
+)
 def check(
     plan: Path = typer.Option(
         ..., "--plan", help="A RolloutPlan file.", exists=True, dir_okay=False
@@ -171,17 +193,57 @@ def check(
     emit(checked, as_json, lambda: console.print(render_check(checked)))
 
 
-@app.command("status")
+STATUSES = tuple(RolloutStatus)
+WAITS = {"awaiting_approval", "paused"}  # a person decides before it goes on
+
+
+def progress_line(rollout: dict[str, Any]) -> str:
+    """One line of a followed rollout: status, wave, sites live, and each site that changed
+    state away from the happy path (failed, rolled back, skipped) with its reason."""
+    sites = [s for wave in rollout["waves"] for s in wave["sites"]]
+    live = sum(1 for s in sites if s["state"] == "live")
+    wave = f" wave {rollout['currentWave']}" if rollout["currentWave"] else ""
+    moving = [f"{s['site']} {s['state']}" for s in sites if s["state"] not in ("pending", "live")]
+    reason = f" — {rollout['reason']}" if rollout["reason"] else ""
+    return (
+        f"{rollout['id']} {rollout['status']}{wave}: {live}/{len(sites)} live"
+        + (f" ({', '.join(moving)})" if moving else "")
+        + reason
+    )
+
+
+@app.command(
+    "status",
+    epilog=examples(
+        "coe rollout status latest --watch",
+        "coe rollout status latest --watch --until completed",
+        "coe rollout status sterile-barrier-sealing-2.1.0 --json",
+    ),
+)
 def status(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
-    watch: bool = typer.Option(False, "--watch", help="Refresh until the rollout ends."),
+    rollout_id: str = RolloutIdArgument,
+    watch: bool = typer.Option(
+        False,
+        "--watch",
+        help="Follow it until it ends or waits for a person to decide "
+        "(an approval gate, a pause); piped, one line per change.",
+    ),
+    until: str | None = typer.Option(
+        None, help="With --watch: also stop once the rollout's status is this one."
+    ),
     interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Waves by sites, with states and reasons; --watch follows it live."""
+    if until is not None and until not in STATUSES:
+        fail(
+            f"--until {until!r} is not a rollout status; one of: {', '.join(STATUSES)}",
+            code="BAD_USER_INPUT",
+        )
     api = client(api_url, token)
+    rollout_id = rollout_id_of(api, rollout_id)
     show_or_follow(
         lambda: _rollout(api, rollout_id),
         render,
@@ -189,10 +251,16 @@ def status(
         watch=watch,
         interval=interval,
         as_json=as_json,
+        line=progress_line,
+        waits=WAITS,
+        until=until,
     )
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples("coe rollout list", "coe rollout list --template sterile-barrier-sealing"),
+)
 def list_rollouts(
     template: str | None = typer.Option(None, help="Only rollouts of this template."),
     api_url: str = ApiUrlOption,
@@ -228,9 +296,16 @@ def list_rollouts(
     )
 
 
-@app.command("approve")
+@app.command(
+    "approve",
+    epilog=examples(
+        "python3 -c \"import json; print(json.load(open('.coe/demo-users.json'))['quinn'])\" | "
+        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe rollout approve latest --wave pilot "
+        '--reason "Pilot batches released" --password-stdin',
+    ),
+)
 def approve(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollout_id: str = RolloutIdArgument,
     wave: str = typer.Option(..., "--wave", help="The wave whose gate you approve."),
     reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
     user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
@@ -241,6 +316,7 @@ def approve(
 ) -> None:
     """Approve a wave's gate with your e-signature (re-enter your password)."""
     api = client(api_url, token)
+    rollout_id = rollout_id_of(api, rollout_id)
     rollout = api.execute(
         "mutation($id: String!, $w: String!, $s: SignerInput!) { approveRolloutGate(id: $id, "
         f"wave: $w, signature: $s) {{ {ROLLOUT} }} }}",
@@ -260,15 +336,16 @@ def approve(
 def _control(
     mutation: str, rollout_id: str, api_url: str, token: str | None, as_json: bool, **arguments: Any
 ) -> None:
-    rollout = client(api_url, token).mutate(
-        mutation, ROLLOUT, id=("String!", rollout_id), **arguments
+    api = client(api_url, token)
+    rollout = api.mutate(
+        mutation, ROLLOUT, id=("String!", rollout_id_of(api, rollout_id)), **arguments
     )
     emit(rollout, as_json, lambda: console.print(render(rollout)))
 
 
-@app.command("pause")
+@app.command("pause", epilog=examples('coe rollout pause latest --reason "line 2 maintenance"'))
 def pause(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollout_id: str = RolloutIdArgument,
     reason: str | None = typer.Option(None, help="Why."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -278,9 +355,9 @@ def pause(
     _control("pauseRollout", rollout_id, api_url, token, as_json, reason=("String", reason))
 
 
-@app.command("resume")
+@app.command("resume", epilog=examples('coe rollout resume latest --reason "maintenance done"'))
 def resume(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollout_id: str = RolloutIdArgument,
     reason: str | None = typer.Option(None, help="Why."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -290,9 +367,15 @@ def resume(
     _control("resumeRollout", rollout_id, api_url, token, as_json, reason=("String", reason))
 
 
-@app.command("abort")
+@app.command(
+    "abort",
+    epilog=examples(
+        'coe rollout abort latest --reason "wrong version"',
+        'coe rollout abort latest --rollback --reason "seal failures at cork"',
+    ),
+)
 def abort(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollout_id: str = RolloutIdArgument,
     rollback: bool = typer.Option(
         False, "--rollback", help="Roll back every site this rollout changed."
     ),
@@ -313,9 +396,11 @@ def abort(
     )
 
 
-@app.command("retry")
+@app.command(
+    "retry", epilog=examples('coe rollout retry latest --reason "cork plant agent restarted"')
+)
 def retry(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollout_id: str = RolloutIdArgument,
     reason: str | None = typer.Option(None, help="Why."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -325,9 +410,12 @@ def retry(
     _control("retryRollout", rollout_id, api_url, token, as_json, reason=("String", reason))
 
 
-@app.command("skip")
+@app.command(
+    "skip",
+    epilog=examples('coe rollout skip latest suzhou --reason "line down for requalification"'),
+)
 def skip(
-    rollout_id: str = typer.Argument(..., help="Rollout id."),
+    rollout_id: str = RolloutIdArgument,
     site: str = typer.Argument(..., help="A site that has not started."),
     reason: str = typer.Option(..., help="Why."),
     api_url: str = ApiUrlOption,

@@ -52,7 +52,8 @@ class RolloutMutations:
         extensions=allow(*PEOPLE),
         description="Approve the gate a wave waits on, with an e-signature. "
         "Refused (and nothing recorded) for the wrong role, sites outside the "
-        "approver's scope, the rollout's starter, or a wave not waiting.",
+        "approver's scope, the rollout's starter, or a wave not waiting; CONFLICT, naming "
+        "how it ended, once the rollout has finished (as for every control).",
     )
     async def approve_rollout_gate(
         self, info: Info[CoeContext, None], id: str, wave: str, signature: SignerInput

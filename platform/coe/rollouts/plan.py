@@ -1,4 +1,4 @@
-"""RolloutPlan documents (FORMATS.md): the model, every rule, and wave resolution (pure).
+"""RolloutPlan documents (docs/formats/rollout-plan.md): the model, every rule, and waves (pure).
 
 Waves are resolved once, when the rollout starts, into explicit site lists that the workflow
 keeps: a site added to the enterprise later is never silently included.
@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from coe.auth.principal import Role
 from coe.documents import DURATION_PATTERN as DURATION
@@ -31,7 +31,9 @@ APPROVER_ROLES = [role.value for role in Role if role is not Role.PLANT]
 
 class ApprovalGate(Strict):
     role: str = Field(description="Role of the approver: " + ", ".join(APPROVER_ROLES))
-    meaning: Literal["approved", "reviewed", "released"] = "approved"
+    meaning: Literal["approved", "reviewed", "released"] = Field(
+        default="approved", description="What the signature means."
+    )
 
 
 class KpiGuard(Strict):
@@ -61,8 +63,12 @@ class KpiGuard(Strict):
 class Gate(Strict):
     """Exactly one of approval, soak or kpiGuard."""
 
-    approval: ApprovalGate | None = None
-    soak: str | None = Field(default=None, pattern=DURATION)
+    approval: ApprovalGate | None = Field(
+        default=None, description="An electronic signature before the rollout goes on."
+    )
+    soak: str | None = Field(
+        default=None, pattern=DURATION, description="A durable wait before the rollout goes on."
+    )
     kpi_guard: KpiGuard | None = Field(default=None, alias="kpiGuard")
 
     @model_validator(mode="after")
@@ -74,38 +80,62 @@ class Gate(Strict):
 
 
 class Selector(Strict):
-    all: bool | None = None
-    region: str | None = None
-    country: str | None = None
+    all: bool | None = Field(default=None, description="true: no narrowing by attribute.")
+    region: str | None = Field(default=None, description="Only the sites of this region.")
+    country: str | None = Field(default=None, description="Only the sites of this country.")
 
 
 class Wave(Strict):
-    name: str = Field(pattern=KEY_PATTERN)
-    sites: list[str] | None = None
-    selector: Selector | None = None
-    max_parallel: int = Field(default=1, alias="maxParallel", ge=1, le=200)
-    failure_budget: int = Field(default=0, alias="failureBudget", ge=0)
-    gates: list[Gate] | None = None
+    name: str = Field(pattern=KEY_PATTERN, description="Unique within the plan.")
+    sites: list[str] | None = Field(
+        default=None, description="Site keys, explicitly (either sites or a selector)."
+    )
+    selector: Selector | None = Field(
+        default=None,
+        description="Sites chosen when the rollout starts: those that use the template, are "
+        "named in no wave and are not taken by an earlier wave, matching every attribute given.",
+    )
+    max_parallel: int = Field(
+        default=1, alias="maxParallel", ge=1, le=200, description="Sites deployed at a time."
+    )
+    failure_budget: int = Field(
+        default=0,
+        alias="failureBudget",
+        ge=0,
+        description="Failed sites the wave tolerates; one more pauses the rollout for a decision.",
+    )
+    gates: list[Gate] | None = Field(
+        default=None, description="Run in order once all the wave's sites are done."
+    )
 
 
 class PlanMetadata(Strict):
-    template: str = Field(pattern=KEY_PATTERN)
-    version: str = Field(pattern=SEMVER_PATTERN)
-    reason: str | None = Field(default=None, max_length=MAX_REASON)
+    template: str = Field(pattern=KEY_PATTERN, description="Key of the template.")
+    version: str = Field(pattern=SEMVER_PATTERN, description="The published version to roll out.")
+    reason: str | None = Field(
+        default=None, max_length=MAX_REASON, description="Why: kept with the rollout."
+    )
 
 
 class PlanSpec(Strict):
     on_incompatible_overlay: Literal["skip", "block"] = Field(
-        default="skip", alias="onIncompatibleOverlay"
+        default="skip",
+        alias="onIncompatibleOverlay",
+        description="A site whose overlay does not fit the version: skip it (reported with "
+        "its violations) or block the whole rollout from starting.",
     )
-    waves: list[Wave] = Field(min_length=1)
+    waves: list[Wave] = Field(min_length=1, description="In order; a site is in at most one wave.")
 
 
 class RolloutPlan(Strict):
-    api_version: Literal["coe.dev/v1"] = Field(alias="apiVersion")
-    kind: Literal["RolloutPlan"]
-    metadata: PlanMetadata
-    spec: PlanSpec
+    """A template version rolled out to the plants in waves (docs/formats/rollout-plan.md)."""
+
+    api_version: Literal["coe.dev/v1"] = Field(
+        alias="apiVersion", description="The version of the file format."
+    )
+    kind: Literal["RolloutPlan"] = Field(description="What the document is.")
+    metadata: PlanMetadata = Field(description="What is rolled out, and why.")
+    spec: PlanSpec = Field(description="How: the waves and their gates.")
 
 
 def plan_violations(document: Any) -> list[Violation]:
@@ -113,7 +143,13 @@ def plan_violations(document: Any) -> list[Violation]:
     found = structural_violations(document, RolloutPlan)
     if found or not isinstance(document, dict):
         return found
-    plan = RolloutPlan.model_validate(document)
+    try:
+        plan = RolloutPlan.model_validate(document)
+    except ValidationError as error:  # rules the schema cannot say (a gate is exactly one kind)
+        return [
+            Violation(pointer(*problem["loc"]), problem["msg"].removeprefix("Value error, "))
+            for problem in error.errors()
+        ]
     seen: dict[str, str] = {}
     names: set[str] = set()
     for index, wave in enumerate(plan.spec.waves):

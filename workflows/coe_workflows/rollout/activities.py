@@ -36,6 +36,7 @@ from coe_workflows.rollout.models import (
     DeployRequest,
     GuardRequest,
     LedgerRecord,
+    LiveDefinition,
     PlantRequest,
     PreparedSite,
     RolloutAudit,
@@ -163,6 +164,16 @@ class RolloutActivities:
         plant = self._plant(request.site, request.endpoint, request.timeout_seconds)
         running = await self._plant_call(lambda: plant.rollback(request.template))
         return running.sha256
+
+    @activity.defn(name="ledger_live")
+    async def ledger_live(self, request: PlantRequest) -> LiveDefinition:
+        """The ledger's live entry of the site for the template, i.e. what a rollback goes
+        back to (a failed deployment records nothing there)."""
+        async with read_only(self._sessions) as session:
+            entries = await ledger.live(session, sites=[request.site], template=request.template)
+        return (
+            LiveDefinition(entries[0].version, entries[0].sha256) if entries else LiveDefinition()
+        )
 
     @activity.defn(name="measure_kpi_guard")
     async def measure_kpi_guard(self, request: GuardRequest) -> GuardCounts:
@@ -319,6 +330,7 @@ class RolloutActivities:
             self.deploy_to_plant,
             self.plant_reported,
             self.rollback_plant,
+            self.ledger_live,
             self.measure_kpi_guard,
             self.record_site_state,
             self.record_rollout,

@@ -26,6 +26,15 @@ class PlantRequest:
 
 
 @dataclass
+class LiveDefinition:
+    """The ledger's live entry of a site for a template: what runs there, as far as we know
+    (both None: nothing is recorded)."""
+
+    version: str | None = None
+    sha256: str | None = None
+
+
+@dataclass
 class DeployRequest:
     site: str
     endpoint: str

@@ -61,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         DeployRequest,
         GuardRequest,
         LedgerRecord,
+        LiveDefinition,
         PlantRequest,
         PreparedSite,
         RolloutAudit,
@@ -75,6 +76,13 @@ FORBIDDEN = ForbiddenError.code
 FINAL = {SiteState.LIVE, SiteState.FAILED, SiteState.ROLLED_BACK, SiteState.SKIPPED}
 # An inconclusive kpiGuard is audited with its measurement (histories from before: replay as then).
 INCONCLUSIVE_GUARD_AUDITED = "kpi-guard-inconclusive-audited"
+# A site's rollback names the ledger's definition it went back to, not what the plant reports
+# (a lying plant's hash matches no definition); histories from before replay as then.
+ROLLBACK_NAMES_LEDGER = "rollback-names-ledger-definition"
+# An approval mirrors the rollout as running before its approver is answered, so the answer
+# (and a watch begun right after) no longer reads awaiting_approval; histories from before
+# replay as then.
+APPROVAL_ANSWERS_RUNNING = "approval-answers-running"
 
 
 def _hours(window: timedelta) -> str:
@@ -156,7 +164,7 @@ class SiteDeployment:
                 previous,
                 f"after deployment the plant reports "
                 f"{(reported or 'nothing')[:12]}…, "
-                f"expected {prepared.sha256[:12]}…",
+                f"not {prepared.sha256[:12]}…",
             )
         await self._ledger(prepared.sha256, previous)
         return await self._state(SiteState.LIVE, sha256=prepared.sha256)
@@ -198,9 +206,36 @@ class SiteDeployment:
             return await self._state(
                 SiteState.FAILED, f"{reason}; rollback failed too: {_cause(error)}"
             )
+        if workflow.patched(ROLLBACK_NAMES_LEDGER):
+            return await self._state(
+                SiteState.FAILED,
+                f"{reason}; rolled back to {await self._restored(plant, restored)}",
+            )
         return await self._state(
             SiteState.FAILED, f"{reason}; rolled back to {(restored or '?')[:12]}…"
         )
+
+    async def _restored(self, plant: PlantRequest, reported: str | None) -> str:
+        """The definition a rollback went back to, by the ledger (its live entry: this
+        deployment recorded none): its version and hash, and what the plant reports when
+        that differs."""
+        try:
+            live: LiveDefinition = await workflow.execute_activity(
+                "ledger_live",
+                plant,
+                result_type=LiveDefinition,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=RECORD_RETRY,
+            )
+        except ActivityError as error:
+            live, unknown = LiveDefinition(), f"the ledger could not be read: {_cause(error)}"
+        else:
+            unknown = "not in the ledger"
+        says = f"the plant reports {(reported or 'nothing')[:12]}…"
+        if live.sha256 is None:
+            return f"the previous definition ({unknown}; {says})"
+        named = f"{live.version} (ledger sha256 {live.sha256[:12]}…"
+        return f"{named})" if reported == live.sha256 else f"{named}; {says})"
 
     async def _ledger(self, sha256: str, previous: str | None) -> None:
         request = self._request
@@ -644,6 +679,10 @@ class TemplateRollout:
                 gate_content(self._input, approval, self._gate),
             ),
         )
+        if workflow.patched(APPROVAL_ANSWERS_RUNNING):
+            # the gate is passed: the approver's answer (and the mirror) already say so
+            self._waiting_for = None
+            self._set_status(RolloutStatus.RUNNING)
         await self._records.caught_up()
         return signature_id
 
