@@ -37,9 +37,11 @@ async def line(world: World, site: str, *classes: str) -> None:
         (await world.as_user("ada", document, {"s": site, **variables})).ok()
 
 
-async def produce(world: World, site: str, good: int, bad: int, tag: str) -> None:
+async def produce(
+    world: World, site: str, good: int, bad: int, tag: str, version: str = VERSION
+) -> None:
     events = [
-        unit(n, "right_first_time" if n < good else "reworked", site=site, version=VERSION)
+        unit(n, "right_first_time" if n < good else "reworked", site=site, version=version)
         | {"id": f"{site}-{tag}-{n}", "unit": f"{tag}-{n}", "occurredAt": _now()}
         for n in range(good + bad)
     ]
@@ -152,6 +154,7 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     assert "two different QA approvers" in again.errors[0]["message"]
     approved = (await approve(fleet, transfer["id"], "target", "rui")).ok()["approveTransfer"]
     assert set(approved["approvals"]) == {"source", "target"}
+    assert approved["status"] == "deploying"  # the answer says where the last signature led
 
     qualifying = await wait_status(fleet, transfer["id"], "qualifying", "failed")
     assert qualifying["status"] == "qualifying", qualifying
@@ -209,11 +212,18 @@ async def test_a_transfer_below_the_source_waits_for_a_decision_and_fails(
     assert not_npi.codes == ["FORBIDDEN"]
     extended = await fleet.as_user(
         "nina",
-        'mutation($id: String!) { extendTransferQualification(id: $id, window: "1s") { status } }',
+        'mutation($id: String!) { extendTransferQualification(id: $id, window: "1s") '
+        "{ status reason qualification } }",
         {"id": transfer["id"]},
     )
-    assert extended.ok()["extendTransferQualification"]["status"] == "qualifying"
+    answer = extended.ok()["extendTransferQualification"]
+    assert answer["status"] == "qualifying"
     deadline = waiting["qualification"]["deadline"]
+    # the answer carries the extended window's end, not the one that passed
+    assert answer["qualification"]["deadline"] > deadline
+    assert answer["reason"].startswith(
+        f"qualification extended by 1s, until {answer['qualification']['deadline'][:19]}"
+    )
     again = await wait_until(
         fleet,
         transfer["id"],
@@ -271,7 +281,7 @@ async def test_bad_requests_are_refused_and_change_nothing(
         ({"toSite": "penang"}, "BAD_USER_INPUT", "the source and the target are the same"),
         ({"toSite": "atlantis"}, "NOT_FOUND", "atlantis"),
         ({"fromSite": "cork", "toSite": "galway"}, "CONFLICT", "cork does not run pouch-sealing"),
-        ({"template": "nope"}, "CONFLICT", "penang does not run nope"),
+        ({"template": "nope"}, "NOT_FOUND", "template 'nope' is unknown"),
         ({"window": "soon"}, "BAD_USER_INPUT", "`window` must be a duration"),
     ]
     for change, code, message in cases:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import typer
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, fail, show_or_follow, table
+from coe.cli.ids import resolve_id
+from coe.cli.output import JsonOption, console, emit, examples, fail, show_or_follow, table
 from coe.cli.templates import signer
+from coe.transfers.states import TransferStatus
 
 app = typer.Typer(
     help="NPI tech transfers: package, target overlay, approvals, deployment, qualification.",
@@ -20,16 +24,38 @@ app = typer.Typer(
 )
 
 TRANSFER = """id template version source target status reason tolerance minUnits windowSeconds
-overlayVersion approvals qualification package startedBy startedAt finishedAt temporalUrl"""
+overlayVersion approvals qualification package warnings startedBy startedAt finishedAt
+temporalUrl"""
 FINISHED = {"qualified", "failed", "cancelled"}
 PACKAGE = """template version source target sourceSha256 targetSha256 ready carried carriedSteps
-proposedOverlay baseline { from to rightFirstTime { numerator denominator value low high }
+proposedOverlay warnings baseline { version from to
+rightFirstTime { numerator denominator value low high }
 scrapRatio { numerator denominator value low high } batchesReleased releaseMedianHours
 releaseP90Hours } decisions { parameter reason sourceValue chosen resolved }
 equipment { operation equipmentClass where } blockers { path reason }
 changes { path before after }"""
 ChoiceOption = typer.Option(
     None, "--set", help="A target value, NAME=VALUE (VALUE as JSON, else text); repeatable."
+)
+BaselineVersionOption = typer.Option(
+    None,
+    "--baseline-version",
+    help="The version whose units at the source make the baseline (one the source ran). "
+    "Default: the version it runs now if it has enough units, else the newest that has.",
+)
+BaselineWindowOption = typer.Option(
+    None,
+    "--baseline-window",
+    help="The baseline's window: 90d (the last 90 days) or FROM..TO (ISO dates, TO "
+    "excluded). Default: the last 30 days.",
+)
+ToleranceOption = typer.Option(
+    0.02, help="How much lower the target's right-first-time may be (0.02 = 2 points)."
+)
+MinUnitsOption = typer.Option(200, help="Units the target completes before it can qualify.")
+WHERE = "--template sterile-barrier-sealing --from cork --to tijuana"  # the demo's transfer
+IdArgument = typer.Argument(
+    ..., help="Transfer id: the full id, `latest`, or a unique prefix (coe transfer list)."
 )
 
 
@@ -71,9 +97,12 @@ def render(transfer: dict[str, Any]) -> Group:
     baseline = transfer["package"].get("baseline", {})
     if baseline:
         lines.append(
-            f"baseline at {transfer['source']} ({baseline['from']} to {baseline['to']}): "
+            f"baseline at {transfer['source']}"
+            f"{' under ' + baseline['version'] if baseline.get('version') else ''} "
+            f"({baseline['from']} to {baseline['to']}): "
             f"right-first-time {_interval(baseline['rightFirstTime'])}"
         )
+    lines.extend(_warnings(transfer.get("warnings") or []))
     lines.append(
         f"qualifies when the target has ≥ {transfer['minUnits']} units and the 95 % interval "
         f"of (target - source) is above -{transfer['tolerance']:.1%}"
@@ -92,11 +121,17 @@ def render(transfer: dict[str, Any]) -> Group:
     return Group(*lines)
 
 
+def _warnings(warnings: list[str]) -> list[Text]:
+    return [Text.assemble(("warning: ", "bold yellow"), text) for text in warnings]
+
+
 def render_package(found: dict[str, Any]) -> Group:
+    """The package; its blockers are not repeated here (`plan` reports them as its error)."""
     parts: list[Any] = [
         f"[bold]{found['template']}@{found['version']}[/] {found['source']} → {found['target']}"
         f" — {'[green]ready[/]' if found['ready'] else '[yellow]not ready[/]'}",
-        f"baseline ({found['baseline']['from']} to {found['baseline']['to']}): right-first-time "
+        f"baseline under {found['baseline']['version']} ({found['baseline']['from']} to "
+        f"{found['baseline']['to']}): right-first-time "
         f"{_interval(found['baseline']['rightFirstTime'])}, scrap "
         f"{_interval(found['baseline']['scrapRatio'])}, release median "
         f"{_hours(found['baseline']['releaseMedianHours'])} over "
@@ -126,8 +161,6 @@ def render_package(found: dict[str, Any]) -> Group:
             ", ".join(need["where"]) or "[red]missing[/]",
         )
     parts.append(equipment)
-    for blocker in found["blockers"]:
-        parts.append(f"[red]blocked[/] {blocker['path']}: {blocker['reason']}")
     if found["changes"]:
         diff = Table(title="Source definition → proposed target definition", header_style="bold")
         for column in ("path", "source", "target"):
@@ -135,6 +168,7 @@ def render_package(found: dict[str, Any]) -> Group:
         for change in found["changes"]:
             diff.add_row(change["path"], json.dumps(change["before"]), json.dumps(change["after"]))
         parts.append(diff)
+    parts.extend(_warnings(found["warnings"]))
     return Group(*parts)
 
 
@@ -145,41 +179,84 @@ def _transfer(api: ApiClient, transfer_id: str) -> dict[str, Any]:
     return found
 
 
-@app.command("plan")
+@app.command(
+    "plan",
+    epilog=examples(
+        f"coe transfer plan {WHERE}",
+        f"coe transfer plan {WHERE} --set label_language=es --baseline-window 90d",
+        f"coe transfer plan {WHERE} --baseline-version 2.0.0 --tolerance 0.03 --json",
+        "coe transfer plan --template sterile-barrier-sealing --from cork --to galway  "
+        "# blocked: exits 1",
+    ),
+)
 def plan(
     template: str = typer.Option(..., "--template", help="Template key."),
     source: str = typer.Option(..., "--from", help="Source site (runs the process)."),
     target: str = typer.Option(..., "--to", help="Target site."),
     values: list[str] | None = ChoiceOption,
+    baseline_version: str | None = BaselineVersionOption,
+    baseline_window: str | None = BaselineWindowOption,
+    tolerance: float = ToleranceOption,
+    min_units: int = MinUnitsOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Preview a transfer: baseline, carried values, decisions, equipment, diff (no change)."""
+    """Preview a transfer: baseline, carried values, decisions, equipment, diff (no change).
+    Exits 1 when something blocks the transfer (each blocker on standard error)."""
     found = client(api_url, token).execute(
-        "query($t: String!, $f: String!, $to: String!, $c: JSON) { transferPackage("
-        f"template: $t, fromSite: $f, toSite: $to, choices: $c) {{ {PACKAGE} }} }}",
-        {"t": template, "f": source, "to": target, "c": choices(values)},
+        "query($t: String!, $f: String!, $to: String!, $c: JSON, $bv: String, $bw: String, "
+        "$tol: Float!, $min: Int!) { transferPackage(template: $t, fromSite: $f, toSite: $to, "
+        "choices: $c, baselineVersion: $bv, baselineWindow: $bw, tolerance: $tol, "
+        f"minUnits: $min) {{ {PACKAGE} }} }}",
+        {
+            "t": template,
+            "f": source,
+            "to": target,
+            "c": choices(values),
+            "bv": baseline_version,
+            "bw": baseline_window,
+            "tol": tolerance,
+            "min": min_units,
+        },
     )["transferPackage"]
     emit(found, as_json, lambda: console.print(render_package(found)))
+    if found["blockers"]:
+        count = len(found["blockers"])
+        fail(
+            f"the transfer of {template} from {source} to {target} is blocked "
+            f"({count} blocker{'s' if count > 1 else ''}); it cannot start until "
+            f"{'they are' if count > 1 else 'it is'} resolved:",
+            code="BLOCKED",
+            details={"violations": found["blockers"]},
+        )
 
 
-@app.command("start")
+@app.command(
+    "start",
+    epilog=examples(
+        f'TRANSFER=$(coe transfer start {WHERE} --min-units 50 --window 30m --reason "NPI-2207" '
+        "-o plain | head -1)",
+        f"coe transfer start {WHERE} --baseline-version 2.0.0 --baseline-window 90d "
+        '--reason "NPI-2207"',
+    ),
+)
 def start(
     template: str = typer.Option(..., "--template", help="Template key."),
     source: str = typer.Option(..., "--from", help="Source site (runs the process)."),
     target: str = typer.Option(..., "--to", help="Target site."),
-    tolerance: float = typer.Option(
-        0.02, help="How much lower the target's right-first-time may be (0.02 = 2 points)."
-    ),
-    min_units: int = typer.Option(200, help="Units the target completes before it can qualify."),
+    tolerance: float = ToleranceOption,
+    min_units: int = MinUnitsOption,
     window: str = typer.Option("30d", help="Qualification window after deployment (30d, 72h)."),
+    baseline_version: str | None = BaselineVersionOption,
+    baseline_window: str | None = BaselineWindowOption,
     reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Start a transfer (npi_engineer); the target's site admin completes the overlay next."""
+    """Start a transfer (npi_engineer); the target's site admin completes the overlay next.
+    The first line printed is the transfer's id, alone (`| head -1` keeps it)."""
     transfer = client(api_url, token).execute(
         f"mutation($i: StartTransferInput!) {{ startTransfer(input: $i) {{ {TRANSFER} }} }}",
         {
@@ -190,12 +267,15 @@ def start(
                 "tolerance": tolerance,
                 "minUnits": min_units,
                 "window": window,
+                "baselineVersion": baseline_version,
+                "baselineWindow": baseline_window,
                 "reason": reason,
             }
         },
     )["startTransfer"]
 
     def show() -> None:
+        console.print(transfer["id"], highlight=False, markup=False, soft_wrap=True)
         console.print(render(transfer))
         console.print(
             f"next: the site admin of {target} runs "
@@ -206,17 +286,47 @@ def start(
     emit(transfer, as_json, show)
 
 
-@app.command("status")
+STATUSES = tuple(TransferStatus)
+WAITS = {"awaiting_overlay", "awaiting_approval", "awaiting_decision"}  # a person acts next
+
+
+def progress_line(transfer: dict[str, Any]) -> str:
+    """One line of a followed transfer: its status and, while it waits, why."""
+    reason = f" — {transfer['reason']}" if transfer.get("reason") else ""
+    return f"{transfer['id']} {transfer['status']}{reason}"
+
+
+@app.command(
+    "status",
+    epilog=examples(
+        "coe transfer status latest --watch",
+        "coe transfer status latest --watch --until qualifying",
+        "coe transfer status sterile-barrier-sealing-cork-tijuana --json",
+    ),
+)
 def status(
-    transfer_id: str = typer.Argument(..., help="Transfer id."),
-    watch: bool = typer.Option(False, "--watch", help="Refresh until the transfer ends."),
+    transfer_id: str = IdArgument,
+    watch: bool = typer.Option(
+        False,
+        "--watch",
+        help="Follow it until it ends or waits for a person to act (the "
+        "target overlay, the approvals, a decision); piped, one line per change.",
+    ),
+    until: str | None = typer.Option(
+        None, help="With --watch: also stop once the transfer's status is this one."
+    ),
     interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Where a transfer stands: status, baseline, the target's measurement, approvals."""
-    api = client(api_url, token)
+    if until is not None and until not in STATUSES:
+        fail(
+            f"--until {until!r} is not a transfer status; one of: {', '.join(STATUSES)}",
+            code="BAD_USER_INPUT",
+        )
+    api, transfer_id = _resolved(api_url, token, transfer_id)
     show_or_follow(
         lambda: _transfer(api, transfer_id),
         render,
@@ -224,10 +334,18 @@ def status(
         watch=watch,
         interval=interval,
         as_json=as_json,
+        line=progress_line,
+        waits=WAITS,
+        until=until,
     )
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples(
+        "coe transfer list", "coe transfer list --template sterile-barrier-sealing -o plain"
+    ),
+)
 def list_transfers(
     template: str | None = typer.Option(None, help="Only transfers of this template."),
     api_url: str = ApiUrlOption,
@@ -267,21 +385,35 @@ def _step(
     transfer_id: str,
     api: ApiClient,
     as_json: bool,
-    message: str,
+    message: Callable[[dict[str, Any]], str],
     **arguments: tuple[str, Any],
 ) -> None:
+    """Send one step (`transfer_id` resolved already); print the transfer as it answers."""
     transfer = api.mutate(mutation, TRANSFER, id=("String!", transfer_id), **arguments)
 
     def show() -> None:
         console.print(render(transfer))
-        console.print(message, highlight=False)
+        console.print(message(transfer), highlight=False)
 
     emit(transfer, as_json, show)
 
 
-@app.command("complete")
+def _resolved(api_url: str, token: str | None, given: str) -> tuple[ApiClient, str]:
+    """The API client and the full transfer id `given` names (`latest`, a prefix…)."""
+    api = client(api_url, token)
+    return api, resolve_id(api, "transfer", given)
+
+
+@app.command(
+    "complete",
+    epilog=examples(
+        "COE_TOKEN=$(coe token issue --role site_admin --site tijuana --user tomas) "
+        "coe transfer complete latest --set label_language=es "
+        "--set label_printer_model=zebra-zt610",
+    ),
+)
 def complete(
-    transfer_id: str = typer.Argument(..., help="Transfer id."),
+    transfer_id: str = IdArgument,
     values: list[str] | None = ChoiceOption,
     reason: str | None = typer.Option(None, help="Reason kept with the overlay revision."),
     api_url: str = ApiUrlOption,
@@ -289,21 +421,31 @@ def complete(
     as_json: bool = JsonOption,
 ) -> None:
     """Complete the target's overlay (the target's site admin): choose every site-bound value."""
+    api, transfer_id = _resolved(api_url, token, transfer_id)
     _step(
         "completeTransferOverlay",
         transfer_id,
-        client(api_url, token),
+        api,
         as_json,
-        "next: a QA approver of each site signs: coe transfer approve "
-        f"{transfer_id} --side source|target --reason …",
+        lambda t: (
+            "next: a QA approver of each site signs: coe transfer approve "
+            f"{t['id']} --side source|target --reason …"
+        ),
         choices=("JSON", choices(values)),
         reason=("String", reason),
     )
 
 
-@app.command("approve")
+@app.command(
+    "approve",
+    epilog=examples(
+        "echo 'a long password for tj' | COE_TOKEN=$(coe token issue --role qa_approver "
+        "--site tijuana --user teresa) coe transfer approve latest --side target "
+        '--reason "Tijuana PQ plan accepted" --password-stdin',
+    ),
+)
 def approve(
-    transfer_id: str = typer.Argument(..., help="Transfer id."),
+    transfer_id: str = IdArgument,
     side: str = typer.Option(..., "--side", help="source or target: the site you sign for."),
     reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
     user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
@@ -313,22 +455,35 @@ def approve(
     as_json: bool = JsonOption,
 ) -> None:
     """Sign the transfer for one side as its QA approver (re-enter your password)."""
-    api = client(api_url, token)
+    api, transfer_id = _resolved(api_url, token, transfer_id)
     _step(
         "approveTransfer",
         transfer_id,
         api,
         as_json,
-        f"{side} approved (your e-signature is recorded); follow it: "
-        f"coe transfer status {transfer_id} --watch",
+        lambda t: (
+            f"{side} approved (your e-signature is recorded); follow it: "
+            f"coe transfer status {t['id']} --watch"
+        ),
         side=("String!", side),
         signature=("SignerInput!", signer(api, user, password_stdin, reason)),
     )
 
 
-@app.command("extend")
+def _window_end(transfer: dict[str, Any]) -> str:
+    """The extended window's end, as the workflow answered the extension."""
+    deadline = (transfer.get("qualification") or {}).get("deadline")
+    if not deadline:
+        return "qualifying again"
+    return f"qualifying again until {deadline[:19].replace('T', ' ')} UTC"
+
+
+@app.command(
+    "extend",
+    epilog=examples('coe transfer extend latest --window 8h --reason "the interval still narrows"'),
+)
 def extend(
-    transfer_id: str = typer.Argument(..., help="Transfer id."),
+    transfer_id: str = IdArgument,
     window: str = typer.Option(..., help="Another qualification window (e.g. 14d)."),
     reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
     api_url: str = ApiUrlOption,
@@ -336,50 +491,55 @@ def extend(
     as_json: bool = JsonOption,
 ) -> None:
     """After an unqualified window: qualify for longer (npi_engineer)."""
+    api, transfer_id = _resolved(api_url, token, transfer_id)
     _step(
         "extendTransferQualification",
         transfer_id,
-        client(api_url, token),
+        api,
         as_json,
-        "qualifying again",
+        _window_end,
         window=("String!", window),
         reason=("String", reason),
     )
 
 
-@app.command("fail")
+@app.command("fail", epilog=examples('coe transfer fail latest --reason "seal jaws out of spec"'))
 def fail_transfer(
-    transfer_id: str = typer.Argument(..., help="Transfer id."),
+    transfer_id: str = IdArgument,
     reason: str = typer.Option(..., help="Why (kept in the audit trail)."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """After an unqualified window: end the transfer as failed (npi_engineer)."""
+    api, transfer_id = _resolved(api_url, token, transfer_id)
     _step(
         "failTransfer",
         transfer_id,
-        client(api_url, token),
+        api,
         as_json,
-        "the transfer failed qualification",
+        lambda _: "the transfer failed qualification",
         reason=("String!", reason),
     )
 
 
-@app.command("cancel")
+@app.command(
+    "cancel", epilog=examples('coe transfer cancel latest --reason "product moved to 2027"')
+)
 def cancel(
-    transfer_id: str = typer.Argument(..., help="Transfer id."),
+    transfer_id: str = IdArgument,
     reason: str = typer.Option(..., help="Why (kept in the audit trail)."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Cancel a transfer that has not ended (npi_engineer)."""
+    api, transfer_id = _resolved(api_url, token, transfer_id)
     _step(
         "cancelTransfer",
         transfer_id,
-        client(api_url, token),
+        api,
         as_json,
-        "cancelled",
+        lambda _: "cancelled",
         reason=("String!", reason),
     )

@@ -84,6 +84,8 @@ class TransferProgress:
     reason: str | None
     approvals: dict[str, dict[str, str]]
     overlay_version: int | None
+    # the latest measurement (an extension's carries its new deadline); None before any
+    qualification: dict[str, Any] | None = None
 
 
 @dataclass

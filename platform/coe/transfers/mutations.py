@@ -25,18 +25,34 @@ class StartTransferInput:
     from_site: str = strawberry.field(description="Source site: runs the process today.")
     to_site: str = strawberry.field(description="Target site: receives it.")
     tolerance: float = strawberry.field(
-        default=0.02,
+        default=service.DEFAULT_TOLERANCE,
         description="How much lower the target's right-first-time may be: it qualifies when "
         "the lower end of the 95 % interval of (target - source) is at least -tolerance.",
     )
     min_units: int = strawberry.field(
-        default=200, description="Units the target must complete before it can qualify."
+        default=service.DEFAULT_MIN_UNITS,
+        description="Units the target must complete before it can qualify.",
     )
     window: str = strawberry.field(
         default="30d", description="Qualification window after deployment (e.g. 30d, 72h)."
     )
+    baseline_version: str | None = strawberry.field(
+        default=None,
+        description="The version whose units at the source make the baseline; one the source "
+        "ran (refused otherwise). Default: the version the source runs now when it has enough "
+        "units in the window (what a comparison at `tolerance` needs), else the newest version "
+        "that has — `warnings` says so.",
+    )
+    baseline_window: str | None = strawberry.field(
+        default=None,
+        description="The baseline's window: `90d` (the last 90 UTC days, today included) or "
+        "`FROM..TO` (ISO dates, TO excluded). Default: the last 30 days. A window without "
+        "units of the baseline version is refused.",
+    )
     baseline_from: date | None = strawberry.field(
-        default=None, description="First day of the source's baseline (default: 30 days ago)."
+        default=None,
+        description="First day of the source's baseline (default: 30 days ago); or use "
+        "`baselineWindow`.",
     )
     baseline_to: date | None = strawberry.field(
         default=None, description="Day after the baseline's last (default: tomorrow, UTC)."
@@ -64,7 +80,10 @@ class TransferMutations:
         extensions=allow(Role.NPI_ENGINEER),
         description="Start a tech transfer (npi_engineer). Refused, with the reasons, when a "
         "site or the template is unknown, the source does not run it, source = target, the "
-        "target lacks an equipment class the process needs, or the source has no baseline. "
+        "target lacks an equipment class the process needs, the source has no baseline, or "
+        "the chosen baseline version was never run at the source (or has no units in the "
+        "chosen window). A baseline with fewer units than the qualification needs is "
+        "accepted with a warning (`warnings`, kept with the transfer). "
         "The same terms sent again by the starter while that transfer is active answer with "
         "it (a retry after SERVICE_UNAVAILABLE starts its workflow).",
     )
@@ -78,11 +97,14 @@ class TransferMutations:
                 template=input.template,
                 source=input.from_site,
                 target=input.to_site,
-                tolerance=input.tolerance,
-                min_units=input.min_units,
+                terms=service.Terms(input.tolerance, input.min_units),
                 window_seconds=service.seconds_of(input.window),
-                baseline_from=input.baseline_from,
-                baseline_to=input.baseline_to,
+                chosen=service.BaselineChoice(
+                    input.baseline_version,
+                    input.baseline_window,
+                    input.baseline_from,
+                    input.baseline_to,
+                ),
                 reason=input.reason,
             )
         await send(info.context.services.temporal)  # committed first: see coe.steering

@@ -21,9 +21,11 @@ class TransferQueries:
     @strawberry.field(
         extensions=allow(*PEOPLE),
         description="Preview a transfer: the source's effective definition and KPI baseline "
-        "(over [from, to), default the last 30 days), the proposed target overlay, the "
-        "decisions left to the target, equipment needed, blockers and what differs. "
-        "`choices` are the target's values (JSON object). Nothing is written.",
+        "(of `baselineVersion` over `baselineWindow` or [from, to); by default the last 30 "
+        "days of the version the source runs, or of the newest version with enough units), "
+        "the proposed target overlay, the decisions left to the target, equipment needed, "
+        "blockers, what differs, and `warnings` (a baseline too small for a comparison at "
+        "`tolerance`). `choices` are the target's values (JSON object). Nothing is written.",
     )
     async def transfer_package(
         self,
@@ -32,8 +34,36 @@ class TransferQueries:
         from_site: str,
         to_site: str,
         choices: JSON | None = None,
-        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
-        to: date | None = None,
+        from_: Annotated[
+            date | None, strawberry.argument(name="from", description="First baseline day.")
+        ] = None,
+        to: Annotated[
+            date | None, strawberry.argument(description="Day after the baseline's last.")
+        ] = None,
+        baseline_version: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The version whose units at the source make the baseline (one "
+                "the source ran). Default: the running version if it has enough units, else "
+                "the newest version that has."
+            ),
+        ] = None,
+        baseline_window: Annotated[
+            str | None,
+            strawberry.argument(
+                description="`90d` (the last 90 UTC days) or `FROM..TO` (ISO dates, TO "
+                "excluded); instead of from/to. Default: the last 30 days."
+            ),
+        ] = None,
+        tolerance: Annotated[
+            float,
+            strawberry.argument(
+                description="The transfer's tolerance: what the baseline's size is judged by."
+            ),
+        ] = service.DEFAULT_TOLERANCE,
+        min_units: Annotated[
+            int, strawberry.argument(description="Units the target would make before qualifying.")
+        ] = service.DEFAULT_MIN_UNITS,
     ) -> TransferPackageType:
         async with info.context.read() as session:
             found = await service.package(
@@ -43,8 +73,8 @@ class TransferQueries:
                 from_site,
                 to_site,
                 service.choices_of(choices),
-                from_,
-                to,
+                service.BaselineChoice(baseline_version, baseline_window, from_, to),
+                service.Terms(tolerance, min_units),
             )
         return TransferPackageType.of(found)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coe.models import Transfer, WorkCenter, WorkUnit
+from coe.models import KpiDaily, LedgerEntry, Transfer, WorkCenter, WorkUnit
 
 
 async def get(session: AsyncSession, transfer_id: str, *, lock: bool = False) -> Transfer | None:
@@ -78,3 +78,58 @@ async def add(session: AsyncSession, row: Any) -> Any:
     session.add(row)
     await session.flush()
     return row
+
+
+async def units_by_version(
+    session: AsyncSession, site: str, template: str, start: date, end: date
+) -> list[tuple[str, int, int]]:
+    """(version, units, right-first-time) of `template` at `site` over [start, end) (UTC
+    days, from the daily rollup), for each version with units."""
+    statement = (
+        select(KpiDaily.version, func.sum(KpiDaily.units), func.sum(KpiDaily.right_first_time))
+        .where(
+            KpiDaily.site == site,
+            KpiDaily.template == template,
+            col(KpiDaily.day) >= start,
+            col(KpiDaily.day) < end,
+            col(KpiDaily.units) > 0,
+        )
+        .group_by(col(KpiDaily.version))
+        .order_by(col(KpiDaily.version))
+    )
+    rows = (await session.exec(statement)).all()
+    return [(version, int(units or 0), int(rft or 0)) for version, units, rft in rows]
+
+
+async def version_days(
+    session: AsyncSession, site: str, template: str, version: str
+) -> tuple[date | None, date | None]:
+    """The first and last day `site` made units of `template`@`version` (None: never)."""
+    statement = select(func.min(KpiDaily.day), func.max(KpiDaily.day)).where(
+        KpiDaily.site == site,
+        KpiDaily.template == template,
+        KpiDaily.version == version,
+        col(KpiDaily.units) > 0,
+    )
+    first, last = (await session.exec(statement)).one()
+    return first, last
+
+
+async def deployed_versions(session: AsyncSession, site: str, template: str) -> list[str]:
+    """Every version of `template` the ledger ever had at `site` (live or not)."""
+    statement = (
+        select(LedgerEntry.version)
+        .where(LedgerEntry.site == site, LedgerEntry.template == template)
+        .distinct()
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def produced_versions(session: AsyncSession, site: str, template: str) -> list[str]:
+    """Every version of `template` that `site` made units of, on any day."""
+    statement = (
+        select(KpiDaily.version)
+        .where(KpiDaily.site == site, KpiDaily.template == template, col(KpiDaily.units) > 0)
+        .distinct()
+    )
+    return list((await session.exec(statement)).all())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,6 +40,7 @@ from coe.rollouts.service import timings
 from coe.signatures.manifest import now
 from coe.sites import service as sites
 from coe.templates import service as template_service
+from coe.transfers import baseline as baseline_rules
 from coe.transfers import repository
 from coe.transfers.contract import (
     APPROVE_TRANSFER,
@@ -61,12 +62,16 @@ if TYPE_CHECKING:
     from temporalio.client import Client
 
 DRIVERS = (Role.NPI_ENGINEER,)
+# The qualification's defaults (StartTransferInput's; a package is judged by them too).
+DEFAULT_TOLERANCE = 0.02
+DEFAULT_MIN_UNITS = 200
 
 
 @dataclass(frozen=True)
 class Baseline:
-    """The source's KPIs under the transferred version over [start, end) (UTC days)."""
+    """The source's KPIs under `version` over [start, end) (UTC days)."""
 
+    version: str
     start: date
     end: date
     right_first_time: Ratio
@@ -78,6 +83,7 @@ class Baseline:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "version": self.version,
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             "rightFirstTime": asdict(self.right_first_time),
@@ -87,6 +93,29 @@ class Baseline:
             "releaseMedianHours": self.release_median_hours,
             "releaseP90Hours": self.release_p90_hours,
         }
+
+
+@dataclass(frozen=True)
+class BaselineChoice:
+    """What the caller chose of the source's baseline (None: the default): a version the
+    source ran, and a window (`30d` or `FROM..TO`, or the older `from`/`to` days)."""
+
+    version: str | None = None
+    window: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def chosen(self) -> bool:
+        return any(value is not None for value in (self.version, self.window, self.start, self.end))
+
+
+@dataclass(frozen=True)
+class Terms:
+    """How a transfer qualifies: the tolerance and the units the target makes first."""
+
+    tolerance: float = DEFAULT_TOLERANCE
+    min_units: int = DEFAULT_MIN_UNITS
 
 
 @dataclass
@@ -104,6 +133,7 @@ class TransferPackage:
     target_definition: dict[str, Any] | None = None
     target_sha256: str | None = None
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """What the transfer row keeps (the package as it was at the start)."""
@@ -118,7 +148,25 @@ class TransferPackage:
             "equipment": [asdict(e) for e in self.proposal.equipment],
             "proposedOverlay": self.proposal.overlay,
             "changes": [{"path": p, "before": b, "after": a} for p, b, a in self.changes],
+            "warnings": self.warnings,
         }
+
+
+def check_terms(terms: Terms, window_seconds: float | None = None) -> None:
+    """The qualification's terms make sense (all problems at once)."""
+    problems = [
+        Violation(path, why)
+        for path, why, bad in (
+            ("/tolerance", "between 0 and 0.5", not 0 <= terms.tolerance <= 0.5),
+            ("/minUnits", "at least 1", terms.min_units < 1),
+            ("/window", "longer than zero", window_seconds is not None and window_seconds <= 0),
+        )
+        if bad
+    ]
+    if problems:
+        raise ValidationFailedError(
+            "the transfer's terms are not valid", [v.as_dict() for v in problems]
+        )
 
 
 async def package(
@@ -128,14 +176,22 @@ async def package(
     source: str,
     target: str,
     choices: dict[str, Any] | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    chosen: BaselineChoice | None = None,
+    terms: Terms | None = None,
 ) -> TransferPackage:
     """Everything a transfer moves and decides, computed now (nothing is written)."""
+    chosen, terms = chosen or BaselineChoice(), terms or Terms()
+    check_terms(terms)
     if source == target:
         raise BadUserInputError(f"the source and the target are the same site ({source})")
     await sites.get_site(session, principal, source)
     target_site = await sites.get_site(session, principal, target)
+    if not await template_service.versions(session, template):
+        raise NotFoundError(
+            f"template {template!r} is unknown: no version of it exists "
+            "(`coe template list` shows the templates)",
+            template=template,
+        )
     running = await ledger.live(session, sites=[source], template=template)
     if not running:
         raise ConflictError(
@@ -157,7 +213,7 @@ async def package(
         source=source,
         target_revision=(latest.version + 1) if latest else 1,
     )
-    first, last = window(start, end)
+    found_baseline, warnings = await _baseline(session, template, source, version, chosen, terms)
     result = TransferPackage(
         template=template,
         version=version,
@@ -167,8 +223,9 @@ async def package(
         source_sha256=source_definition.definition.sha256,
         source_overlay=overlay.document if overlay else None,
         source_overlay_version=overlay.version if overlay else None,
-        baseline=await _baseline(session, template, version, source, first, last),
+        baseline=found_baseline,
         proposal=proposal,
+        warnings=warnings,
     )
     try:
         composed = compose(
@@ -183,13 +240,52 @@ async def package(
     return result
 
 
+def _window(chosen: BaselineChoice) -> tuple[date, date]:
+    """The baseline's [first, end) days: chosen, or the last 30 days."""
+    if chosen.window is not None:
+        if chosen.start is not None or chosen.end is not None:
+            raise BadUserInputError(
+                "give the baseline window either as `baselineWindow` or as `from`/`to`, not both",
+                argument=baseline_rules.WINDOW_ARGUMENT,
+            )
+        first, end = baseline_rules.parse_window(chosen.window, datetime.now(UTC).date())
+        return window(first, end)
+    if chosen.start is not None and chosen.end is not None and chosen.start >= chosen.end:
+        raise BadUserInputError(
+            f"the baseline window {chosen.start}..{chosen.end} is empty: `from` must be "
+            "before `to` (the day after the last)",
+            argument="from",
+        )
+    return window(chosen.start, chosen.end)
+
+
 async def _baseline(
-    session: AsyncSession, template: str, version: str, site: str, start: date, end: date
-) -> Baseline:
-    counts, releases = await kpi_service.site_totals(session, site, template, version, start, end)
+    session: AsyncSession,
+    template: str,
+    source: str,
+    running: str,
+    chosen: BaselineChoice,
+    terms: Terms,
+) -> tuple[Baseline, list[str]]:
+    """The source's baseline (the chosen version and window, or the defaults; see
+    `coe.transfers.baseline`) and what the package says about it."""
+    first, end = _window(chosen)
+    made = [
+        baseline_rules.VersionUnits(*row)
+        for row in await repository.units_by_version(session, source, template, first, end)
+    ]
+    if chosen.version is not None:
+        await _require_ran(session, template, source, chosen.version)
+    version = chosen.version or baseline_rules.default_version(
+        running, made, terms.tolerance, terms.min_units
+    )
+    if chosen.chosen and not baseline_rules.units_of(version, made).units:
+        raise await _empty_window(session, template, source, version, first, end)
+    counts, releases = await kpi_service.site_totals(session, source, template, version, first, end)
     units = int(counts["units"] or 0)
-    return Baseline(
-        start=start,
+    found = Baseline(
+        version=version,
+        start=first,
         end=end,
         right_first_time=wilson(int(counts["rft"] or 0), units),
         scrap_ratio=wilson(int(counts["scrapped"] or 0), units),
@@ -197,6 +293,54 @@ async def _baseline(
         batches_released=int(releases["count"] or 0),
         release_median_hours=releases["median"],
         release_p90_hours=releases["p90"],
+    )
+    warnings = baseline_rules.warnings(
+        template=template,
+        source=source,
+        running=running,
+        chosen=version,
+        by_default=chosen.version is None,
+        first=first,
+        end=end,
+        made=made,
+        tolerance=terms.tolerance,
+        min_units=terms.min_units,
+    )
+    return found, warnings
+
+
+async def _require_ran(session: AsyncSession, template: str, source: str, version: str) -> None:
+    """A baseline version is one the source ran: deployed there, or units made under it."""
+    ran = set(await repository.deployed_versions(session, source, template))
+    ran |= set(await repository.produced_versions(session, source, template))
+    if version not in ran:
+        listed = ", ".join(sorted(ran)) or "none"
+        raise BadUserInputError(
+            f"{source} never ran {template}@{version}, so it cannot be the baseline "
+            f"(versions {source} ran: {listed})",
+            argument=baseline_rules.VERSION_ARGUMENT,
+        )
+
+
+async def _empty_window(
+    session: AsyncSession, template: str, source: str, version: str, first: date, end: date
+) -> ValidationFailedError:
+    """A chosen baseline without a single unit: say where the units are."""
+    made_from, made_to = await repository.version_days(session, source, template, version)
+    where = (
+        f"its units of {version} run from {made_from} to {made_to}"
+        if made_from is not None
+        else f"it made no units of {version} on any day"
+    )
+    return ValidationFailedError(
+        f"{source} made no units of {template}@{version} from {first} to "
+        f"{end - timedelta(days=1)} ({where}): no baseline to qualify against",
+        [
+            {
+                "path": f"/{baseline_rules.WINDOW_ARGUMENT}",
+                "reason": "choose a window in which the source produced under this version",
+            }
+        ],
     )
 
 
@@ -211,11 +355,9 @@ async def start(
     template: str,
     source: str,
     target: str,
-    tolerance: float,
-    min_units: int,
+    terms: Terms,
     window_seconds: float,
-    baseline_from: date | None = None,
-    baseline_to: date | None = None,
+    chosen: BaselineChoice | None = None,
     reason: str | None = None,
 ) -> tuple[Transfer, steering.Send[None]]:
     """Check the transfer can happen, keep its package; and what starts ProcessTransfer once
@@ -223,40 +365,42 @@ async def start(
     that transfer is active are the same start, retried: answered with that transfer."""
     work.principal.require_roles(*DRIVERS)
     reason = checked_reason(reason, argument="input.reason")
-    problems = [
-        Violation(path, why)
-        for path, why, bad in (
-            ("/tolerance", "between 0 and 0.5", not 0 <= tolerance <= 0.5),
-            ("/minUnits", "at least 1", min_units < 1),
-            ("/window", "longer than zero", window_seconds <= 0),
-        )
-        if bad
-    ]
-    if problems:
-        raise ValidationFailedError(
-            "the transfer's terms are not valid", [v.as_dict() for v in problems]
-        )
+    check_terms(terms, window_seconds)
     found = await package(
-        work.session, work.principal, template, source, target, None, baseline_from, baseline_to
+        work.session, work.principal, template, source, target, None, chosen, terms
     )
     if found.proposal.blockers:
         raise _blocked(found.proposal, f"the transfer of {template} to {target} is blocked")
     baseline = found.baseline.right_first_time
     if not baseline.denominator:
         raise ValidationFailedError(
-            f"{source} has no units of {template}@{found.version} between "
+            f"{source} has no units of {template}@{found.baseline.version} between "
             f"{found.baseline.start} and {found.baseline.end}: no baseline to qualify against",
-            [{"path": "/baselineFrom", "reason": "choose a window in which the source produced"}],
+            [
+                {
+                    "path": f"/{baseline_rules.WINDOW_ARGUMENT}",
+                    "reason": "choose a window (or a version) in which the source produced",
+                }
+            ],
         )
+    tolerance, min_units = terms.tolerance, terms.min_units
     active = await repository.active_between(work.session, template, target, list(ACTIVE_TRANSFER))
     if active is not None:
-        terms = (source, tolerance, min_units, window_seconds, work.principal.subject)
-        if terms == (
+        asked = (
+            source,
+            tolerance,
+            min_units,
+            window_seconds,
+            work.principal.subject,
+            found.baseline.version,
+        )
+        if asked == (
             active.source,
             active.tolerance,
             active.min_units,
             active.window_seconds,
             active.started_by,
+            active.package.get("baseline", {}).get("version", found.baseline.version),
         ):
             return active, _launch(active, settings)
         raise ConflictError(f"a transfer of {template} to {target} is already under way")
@@ -290,6 +434,7 @@ async def start(
             "minUnits": min_units,
             "windowSeconds": window_seconds,
             "baseline": found.baseline.as_json(),
+            "warnings": found.warnings,
         },
         reason=reason,
     )

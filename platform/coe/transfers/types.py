@@ -19,6 +19,7 @@ from coe.transfers.service import Baseline, TransferPackage
 
 @strawberry.type(name="TransferBaseline", description="The source's KPIs the target must reach.")
 class BaselineType:
+    version: str = strawberry.field(description="The version whose units make the baseline.")
     from_: date = strawberry.field(name="from", description="First day (UTC).")
     to: date = strawberry.field(description="Day after the last (UTC).")
     right_first_time: RatioType = strawberry.field(description="Right-first-time, with counts.")
@@ -31,6 +32,7 @@ class BaselineType:
     @classmethod
     def of(cls, baseline: Baseline) -> BaselineType:
         return cls(
+            version=baseline.version,
             from_=baseline.start,
             to=baseline.end,
             right_first_time=RatioType.of(baseline.right_first_time),
@@ -98,6 +100,11 @@ class TransferPackageType:
     changes: list[DefinitionChangeType] = strawberry.field(
         description="What differs between the source's definition and the target's proposed one."
     )
+    warnings: list[str] = strawberry.field(
+        description="What makes the qualification weaker than it looks: a baseline with fewer "
+        "units than a comparison at the tolerance needs, or a baseline version other than "
+        "the one the source runs now."
+    )
 
     @classmethod
     def of(cls, found: TransferPackage) -> TransferPackageType:
@@ -137,6 +144,7 @@ class TransferPackageType:
                 DefinitionChangeType(path=p, before=cast(JSON, b), after=cast(JSON, a))
                 for p, b, a in found.changes
             ],
+            warnings=list(found.warnings),
         )
 
 
@@ -168,6 +176,10 @@ class TransferType:
         description="The package as kept at the start: baseline, carried values, decisions, "
         "equipment, proposed overlay, changes."
     )
+    warnings: list[str] = strawberry.field(
+        description="The package's warnings at the start (e.g. a baseline with fewer units "
+        "than the qualification needs to mean anything)."
+    )
     started_by: str = strawberry.field(description="Who started it.")
     started_at: datetime = strawberry.field(description="When (UTC).")
     updated_at: datetime = strawberry.field(description="Last change (UTC).")
@@ -182,6 +194,9 @@ class TransferType:
             reason=progress.reason,
             approvals=cast(JSON, progress.approvals),
             overlay_version=progress.overlay_version,
+            qualification=cast(
+                JSON, progress.qualification if progress.qualification else self.qualification
+            ),
         )
 
     @classmethod
@@ -203,6 +218,7 @@ class TransferType:
             approvals=cast(JSON, row.approvals),
             qualification=cast(JSON, row.qualification),
             package=cast(JSON, row.package),
+            warnings=list(row.package.get("warnings") or []),
             started_by=row.started_by,
             started_at=row.started_at,
             updated_at=row.updated_at,

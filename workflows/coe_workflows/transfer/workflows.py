@@ -13,7 +13,7 @@ for weeks: every wait is a Temporal condition or timer; every step is recorded a
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -63,6 +63,14 @@ OVERLAY_EDITORS = ("site_admin", "coe_architect")
 FINISHED = (TransferStatus.QUALIFIED, TransferStatus.FAILED, TransferStatus.CANCELLED)
 
 
+def _duration(seconds: float) -> str:
+    """A window as people write it (8h, 14d, 90s)."""
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
 @workflow.defn(name="ProcessTransfer")
 class ProcessTransfer:
     @workflow.init
@@ -76,6 +84,8 @@ class ProcessTransfer:
         self._decision: TransferStep | None = None
         self._decision_kind: str | None = None
         self._reason: str | None = None
+        self._measurement: dict[str, Any] | None = None  # the latest, with the window's end
+        self._deadline: datetime | None = None
         # update handlers change the state and queue the records (see coe_workflows.records)
         self._records = Records(_record)
 
@@ -161,7 +171,7 @@ class ProcessTransfer:
         assert self._input is not None
         request = self._input
         since = workflow.now().isoformat()  # live from now: earlier units do not count
-        deadline = workflow.now() + timedelta(seconds=request.window_seconds)
+        self._deadline = workflow.now() + timedelta(seconds=request.window_seconds)
         self._record(
             TransferStatus.QUALIFYING,
             f"live at {request.target}; measuring its right-first-time against the source's",
@@ -193,8 +203,9 @@ class ProcessTransfer:
                 "differenceLow": found.difference.low,
                 "differenceHigh": found.difference.high,
                 "since": since,
-                "deadline": deadline.isoformat(),
+                "deadline": self._deadline.isoformat(),
             }
+            self._measurement = measurement
             if self._cancelled:
                 return self._status.value
             if found.qualified:
@@ -202,7 +213,7 @@ class ProcessTransfer:
                     TransferStatus.QUALIFIED, found.reason, "qualified", measurement, finished=True
                 )
                 return self._status.value
-            if workflow.now() >= deadline:
+            if workflow.now() >= self._deadline:
                 self._decision, self._decision_kind = None, None
                 self._record(
                     TransferStatus.AWAITING_DECISION,
@@ -216,12 +227,9 @@ class ProcessTransfer:
                     return self._status.value
                 if self._decision_kind == FAIL:
                     return self._status.value  # the fail update recorded it
-                assert self._decision is not None
-                deadline = workflow.now() + timedelta(seconds=self._decision.window_seconds or 0)
-                measurement["deadline"] = deadline.isoformat()
-                continue
+                continue  # the extension set the new deadline
             self._record(self._status, found.reason, "", measurement)  # not audited
-            pause = min(request.poll_seconds, (deadline - workflow.now()).total_seconds())
+            pause = min(request.poll_seconds, (self._deadline - workflow.now()).total_seconds())
             if pause > 0:
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(lambda: self._cancelled, timeout=pause)
@@ -275,12 +283,18 @@ class ProcessTransfer:
             ),
         )
         waiting = [side for side in ("source", "target") if side not in self._approvals]
-        self._record(
-            TransferStatus.AWAITING_APPROVAL,
-            f"waiting for the {waiting[0]}'s QA approver" if waiting else "approved",
-            f"approved_{step.side}",
-            step=step,
-        )
+        if waiting:
+            status, reason = (
+                TransferStatus.AWAITING_APPROVAL,
+                f"waiting for the {waiting[0]}'s QA approver",
+            )
+        else:  # the last signature moves the transfer on: its answer says where to
+            status, reason = (
+                TransferStatus.DEPLOYING,
+                f"approved by both sides; deploying {self._input.template}@"
+                f"{self._input.version} to {self._input.target}",
+            )
+        self._record(status, reason, f"approved_{step.side}", step=step)
         return self._progress()
 
     @approve.validator
@@ -318,12 +332,18 @@ class ProcessTransfer:
 
     @workflow.update(name=EXTEND)
     async def extend(self, step: TransferStep) -> TransferProgress:
-        """Qualify for longer: a new window from now."""
+        """Qualify for longer: a new window from now. Its end is set here, so the answer
+        (and the record) carry the new deadline, not the one that passed."""
         self._decision, self._decision_kind = step, EXTEND
+        self._deadline = workflow.now() + timedelta(seconds=step.window_seconds or 0)
+        if self._measurement is not None:
+            self._measurement = {**self._measurement, "deadline": self._deadline.isoformat()}
         self._record(
             TransferStatus.QUALIFYING,
-            f"qualification extended by {step.window_seconds:g} s",
+            f"qualification extended by {_duration(step.window_seconds or 0)}, until "
+            f"{self._deadline.isoformat(timespec='seconds')}",
             "extended",
+            self._measurement,
             step=step,
         )
         return self._progress()
@@ -382,7 +402,11 @@ class ProcessTransfer:
     @workflow.query(name=PROGRESS)
     def _progress(self) -> TransferProgress:
         return TransferProgress(
-            self._status.value, self._reason, dict(self._approvals), self._overlay_version
+            self._status.value,
+            self._reason,
+            dict(self._approvals),
+            self._overlay_version,
+            dict(self._measurement) if self._measurement is not None else None,
         )
 
     def _require_status(self, wanted: TransferStatus, what: str) -> None:
