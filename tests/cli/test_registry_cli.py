@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -102,9 +106,9 @@ async def test_publish_approve_apply_show_from_the_cli(
     assert approved.returncode == 0, approved.stderr
     assert "Quinn Murphy (quinn) — approved" in approved.stdout
     published = cli("template", "publish", "pouch-sealing@1.0.0", "--json")
-    assert json.loads(published.stdout)["status"] == "PUBLISHED"
+    assert json.loads(published.stdout)["status"] == "published"
     listed = json.loads(cli("template", "list", "--json", user="sam").stdout)
-    assert listed[0]["versions"][0]["status"] == "PUBLISHED"
+    assert listed[0]["versions"][0]["status"] == "published"
     shown = cli("template", "show", "pouch-sealing", user="sam")
     assert "seal_temperature_c" in shown.stdout
     assert "locked" in shown.stdout
@@ -152,7 +156,7 @@ async def test_publish_approve_apply_show_from_the_cli(
     cli("template", "publish", "pouch-sealing@2.0.0")
     impact = cli("template", "impact", "pouch-sealing@2.0.0", "--json", user="sam")
     sites = {s["site"]: s for s in json.loads(impact.stdout)["sites"]}
-    assert sites["penang"]["status"] == "NEEDS_OVERLAY_CHANGE"
+    assert sites["penang"]["status"] == "needs_overlay_change"
     online_diff = json.loads(
         cli("template", "diff", "pouch-sealing@1.0.0", "pouch-sealing@2.0.0", "--json").stdout
     )
@@ -219,3 +223,69 @@ def test_api_commands_explain_a_missing_token(cli: Cli) -> None:
     result = cli("template", "list", user=None)
     assert result.returncode == 1
     assert "no token" in result.stderr
+
+
+def _on_a_terminal(cli: Cli, user: str, *args: str, typed: str) -> tuple[int, str]:
+    """Run `coe` with a pseudo-terminal as its standard input (as a person at a terminal), type
+    `typed` once asked for the password; return its exit code and everything it printed."""
+    controller, terminal = pty.openpty()
+    env = {
+        **os.environ,
+        "COE_API_URL": cli.url,
+        "COE_TOKEN": cli.token_for(user),
+        "COE_HOME": str(cli.settings.home),
+        "COLUMNS": "200",
+    }
+    process = subprocess.Popen(  # no controlling terminal: getpass uses stdin, the terminal
+        [sys.executable, "-m", "coe", *args],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    output = b""
+    assert process.stdout is not None
+    while b"(e-signature): " not in output:
+        chunk = os.read(process.stdout.fileno(), 4096)
+        assert chunk, f"no password prompt: {output!r}"
+        output += chunk
+    os.write(controller, typed.encode() + b"\n")
+    rest, _ = process.communicate(timeout=120)
+    os.close(controller)
+    return process.returncode, (output + rest).decode()
+
+
+async def test_signing_asks_for_the_password_on_a_terminal_only(
+    cli: Cli, world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "pouch.yaml"
+    path.write_text(yaml.safe_dump(template()))
+    assert cli("template", "publish", str(path)).returncode == 0
+    approve = ("template", "approve", "pouch-sealing@1.0.0", "--reason", "report reviewed")
+    # No terminal and no --password-stdin: a clear refusal, not a warning or a hang.
+    piped = cli(*approve, user="quinn", stdin="")
+    assert piped.returncode == 1
+    assert "GetPassWarning" not in piped.stderr
+    assert "run this on a terminal to be asked for it, or pipe it in with --password-stdin" in (
+        " ".join(piped.stderr.split())
+    )
+    empty = cli(*approve, "--password-stdin", user="quinn", stdin="")
+    assert empty.returncode == 1
+    assert "standard input held no password" in empty.stderr
+    # On a terminal: asked, without echo, and signed.
+    code, printed = _on_a_terminal(cli, "quinn", *approve, typed=PASSWORD)
+    assert code == 0, printed
+    assert "Password for quinn (e-signature): " in printed
+    assert PASSWORD not in printed, "the password is not echoed"
+    assert "Quinn Murphy (quinn) — approved" in printed
+
+
+def test_every_registry_and_kpi_command_shows_examples() -> None:
+    from coe.cli import kpis, overlays, templates
+
+    for group, name in ((templates.app, "template"), (overlays.app, "overlay"), (kpis.app, "kpi")):
+        for command in group.registered_commands:
+            epilog = command.epilog or ""
+            assert f"coe {name} {command.name}" in epilog, (name, command.name)

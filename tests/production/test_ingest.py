@@ -90,6 +90,15 @@ async def test_each_bad_event_is_rejected_with_its_reason_and_the_rest_stored(
     assert reasons["index 8"].startswith("outcome must be one of")
     assert reasons["index 9"].endswith("is in the future")
     assert reasons["index 10"] == "an event is a JSON object"
+    # Every refused event carries a stable code, whatever its reason's wording.
+    codes = {error["at"]: error["code"] for error in body["errors"]}
+    assert codes == {
+        "index 1": "VALIDATION_FAILED",
+        "index 2": "FORBIDDEN",  # another site's event
+        "index 3": "VALIDATION_FAILED",
+        "index 4": "UNKNOWN_TEMPLATE_VERSION",
+        **{f"index {n}": "VALIDATION_FAILED" for n in range(5, 11)},
+    }
     assert body["errors"][0]["id"] == unit(10)["id"]
     assert await stored(sessions) == 2
 
@@ -102,6 +111,7 @@ async def test_malformed_ndjson_lines_are_rejected_by_line(production: World) ->
     assert result["accepted"] == 2
     assert result["errors"][0]["at"] == "line 2"
     assert result["errors"][0]["reason"].startswith("not valid JSON")
+    assert result["errors"][0]["code"] == "INVALID_JSON"
 
 
 async def test_whole_body_problems_are_refused(production: World, sessions: Sessions) -> None:

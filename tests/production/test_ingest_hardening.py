@@ -64,6 +64,7 @@ async def test_a_nul_in_any_string_rejects_that_event_only(
     assert why["index 1"].startswith("/product contains a NUL character")
     assert why["index 2"].startswith("/attributes/note/1 contains a NUL character")
     assert why["index 3"].startswith("/payload/a~1b\\u0000 contains a NUL character")
+    assert {error["code"] for error in answer["errors"]} == {"VALIDATION_FAILED"}
     assert answer["errors"][0]["id"] == unit(2)["id"]
     status, answer = await send([unit(6), {**unit(7), "id": "x\x00"}], ndjson=True)
     assert status == 200
@@ -179,6 +180,7 @@ async def test_events_of_a_site_that_does_not_exist_are_not_stored(
     )
     assert (status, answer["accepted"]) == (200, 1)
     assert reasons(answer)["index 1"] == "site 'atlantis' is not a known site"
+    assert [error["code"] for error in answer["errors"]] == ["UNKNOWN_SITE"]
     assert await stored(sessions) == 1
     assert await scalar(sessions, "SELECT count(*) FROM kpi_daily WHERE site = 'atlantis'") == 0
 

@@ -246,3 +246,58 @@ async def test_adoption_from_the_deployment_ledger(
     mine = await production.api.as_role(Role.SITE_ADMIN, ADOPTION, {"t": KEY}, sites=["penang"])
     [scoped] = mine.ok()["adoption"]
     assert (scoped["sitesUsing"], scoped["sitesOnCurrent"]) == (1, 1)
+
+
+EMPTY = """query($m: KpiMetric!, $f: KpiFilter, $from: Date, $to: Date) {
+  kpis(metric: $m, filter: $f, from: $from, to: $to) { rows { rank } enterprise { denominator
+  count } warning dataFrom dataTo } }"""
+
+
+async def test_an_empty_window_names_the_days_that_hold_data(penang_and_cork: World) -> None:
+    async def ask(metric: str, role: Role = Role.EXECUTIVE, **filters: Any) -> Any:
+        variables = {"m": metric, "f": filters or None, "from": "2026-09-01", "to": "2026-10-01"}
+        sites = ["penang"] if role is Role.SITE_ADMIN else ()
+        result = await penang_and_cork.api.as_role(role, EMPTY, variables, sites=sites)
+        return result.ok()["kpis"]
+
+    everything = await ask("RIGHT_FIRST_TIME")
+    assert everything["rows"] == []
+    assert everything["warning"] == (
+        "no data from 2026-09-01 to 2026-09-30; the data you can see runs from 2026-10-30 to "
+        "2026-11-02"
+    )
+    assert (everything["dataFrom"], everything["dataTo"]) == ("2026-10-30", "2026-11-02")
+    # The same filters as the report: cork only had units on the 2nd (penang's late unit of
+    # the 30th is not cork's), and batches were released on the 2nd only.
+    cork = await ask("RIGHT_FIRST_TIME", sites=["cork"])
+    assert (cork["dataFrom"], cork["dataTo"]) == ("2026-11-02", "2026-11-02")
+    velocity = await ask("RELEASE_VELOCITY")
+    assert (velocity["dataFrom"], velocity["dataTo"]) == ("2026-11-02", "2026-11-02")
+    nothing = await ask("RIGHT_FIRST_TIME", template="no-such-template")
+    assert nothing["warning"].endswith("there is no data you can see for these filters on any day")
+    assert nothing["dataFrom"] is None
+    # The caller's scope: what a penang site admin cannot see is not named to them.
+    penang = await ask("RIGHT_FIRST_TIME", role=Role.SITE_ADMIN)
+    assert (penang["dataFrom"], penang["dataTo"]) == ("2026-10-30", "2026-11-02")
+    full = await penang_and_cork.api.as_role(
+        Role.EXECUTIVE, EMPTY, {"m": "RIGHT_FIRST_TIME", **WINDOW}
+    )
+    assert full.ok()["kpis"]["warning"] is None, "a window with data needs no warning"
+
+
+async def test_compare_versions_in_an_empty_window_says_where_the_data_is(
+    penang_and_cork: World,
+) -> None:
+    result = (
+        await penang_and_cork.api.as_role(
+            Role.EXECUTIVE,
+            'query { compareVersions(template: "pouch-sealing", fromVersion: "1.0.0", '
+            'toVersion: "1.1.0", from: "2026-11-10", to: "2026-11-20") { sites { site } '
+            "warning dataFrom dataTo } }",
+        )
+    ).ok()["compareVersions"]
+    assert result["sites"] == []
+    assert result["warning"] == (
+        "no data from 2026-11-10 to 2026-11-19; the data you can see runs from 2026-10-30 to "
+        "2026-11-02"
+    )

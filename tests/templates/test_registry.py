@@ -3,6 +3,8 @@ frozen published versions, diff and upgrade impact; nothing written on any failu
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 import pytest
 import yaml
@@ -256,6 +258,49 @@ async def test_upgrade_impact_names_the_sites_and_the_violations(world: World) -
         )
     ).ok()
     assert scoped["upgradeImpact"]["sites"] == [{"site": "penang"}]
+
+
+def _renamed(version: str) -> dict[str, Any]:
+    """`cycles` renamed `cycle_count`: declared by 2.0.0 and carried over by later versions."""
+    document = template(version)
+    parameters = document["spec"]["parameters"]
+    parameters["cycle_count"] = parameters.pop("cycles")
+    document["spec"]["migrations"] = {"renamedParameters": {"cycles": "cycle_count"}}
+    return document
+
+
+async def test_upgrade_impact_attributes_a_rename_to_the_version_that_declared_it(
+    world: World,
+) -> None:
+    await world.publish(template("1.0.0"))
+    cork = overlay(site="cork", cycles=4)
+    cork["metadata"]["templateVersions"] = ">=1.0.0 <3.0.0"
+    cork["spec"].pop("extend")
+    (await world.propose(cork, user="ada")).ok()
+    (await world.approve_overlay("cork", KEY, 1)).ok()
+    await world.publish(_renamed("2.0.0"))
+    await world.publish(_renamed("2.1.0"))
+
+    async def impact(to_version: str, from_version: str) -> dict[str, Any]:
+        result = await world.api.as_role(
+            Role.EXECUTIVE,
+            'query($t: String!, $f: String) { upgradeImpact(template: "pouch-sealing", '
+            "toVersion: $t, fromVersion: $f) { diff { changes { kind subject } } "
+            "sites { site status migrations } } }",
+            {"t": to_version, "f": from_version},
+        )
+        answer: dict[str, Any] = result.ok()["upgradeImpact"]
+        return answer
+
+    minor = await impact("2.1.0", "2.0.0")
+    [cork_impact] = [s for s in minor["sites"] if s["site"] == "cork"]
+    assert cork_impact["status"] == "COMPATIBLE"
+    assert cork_impact["migrations"] == ["cycles → cycle_count (renamed in 2.0.0)"]
+    assert ("renamed", "cycles") not in {
+        (c["kind"], c["subject"]) for c in minor["diff"]["changes"]
+    }
+    major = await impact("2.1.0", "1.0.0")
+    assert {"kind": "renamed", "subject": "cycles"} in major["diff"]["changes"]
 
 
 async def test_validate_template_without_storing(world: World, sessions: Sessions) -> None:

@@ -15,6 +15,8 @@ import yaml
 
 from coe.documents import DocumentError, load_mapping
 from coe.overlays.validation import check_overlay
+from coe.templates import renames
+from coe.templates.diff import diff_templates
 from coe.templates.validation import template_violations
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -281,8 +283,39 @@ def test_renamed_parameters_migrate() -> None:
     check = check_overlay(overlay, template)
     assert check.ok
     assert check.values == {"jaw_temperature_c": 185}
-    assert check.migrations == [
-        "seal_temperature_c → jaw_temperature_c (renamed in this template version)"
+    assert check.migrations == ["seal_temperature_c → jaw_temperature_c (renamed in 2.0.0)"]
+
+
+def test_a_rename_belongs_to_the_version_that_declared_it() -> None:
+    """2.1.0 carries 2.0.0's rename over (so that 1.x overlays still migrate): the rename is
+    still 2.0.0's, and nothing is renamed between 2.0.0 and 2.1.0."""
+
+    def renamed(version: str) -> dict[str, Any]:
+        def edit(d: dict[str, Any]) -> None:
+            d["metadata"]["version"] = version
+            parameters = d["spec"]["parameters"]
+            parameters["jaw_temperature_c"] = parameters.pop("seal_temperature_c")
+            d["spec"]["operations"][1].pop("dataCollection")
+            d["spec"]["migrations"] = {
+                "renamedParameters": {"seal_temperature_c": "jaw_temperature_c"}
+            }
+
+        return edited(BASE_TEMPLATE, edit)
+
+    one, two, two_one = BASE_TEMPLATE, renamed("2.0.0"), renamed("2.1.0")
+    history = renames.history([two_one, one, two])
+    assert history == [renames.Rename("seal_temperature_c", "jaw_temperature_c", "2.0.0")]
+    overlay = edited(BASE_OVERLAY, lambda d: d["metadata"].update(templateVersions="*"))
+    check = check_overlay(overlay, two_one, renames=renames.of_version(history, two_one))
+    assert check.migrations == ["seal_temperature_c → jaw_temperature_c (renamed in 2.0.0)"]
+    assert renames.between(history, "2.0.0", "2.1.0") == {}
+    assert renames.between(history, "1.0.0", "2.1.0") == {"seal_temperature_c": "jaw_temperature_c"}
+    # From 1.0.0 to 2.1.0 the rename applies even if 2.1.0 no longer declared it.
+    forgot = copy.deepcopy(two_one)
+    forgot["spec"].pop("migrations")
+    skipped = diff_templates(one, forgot, renames.between(history, "1.0.0", "2.1.0"))
+    assert [(c.kind, c.subject) for c in skipped.changes if c.area == "parameters"][:1] == [
+        ("renamed", "seal_temperature_c")
     ]
 
 
@@ -322,3 +355,37 @@ def test_oversized_documents_are_refused() -> None:
 def test_invalid_yaml_is_reported() -> None:
     with pytest.raises(DocumentError, match="not valid YAML"):
         load_mapping("a: [unclosed\n")
+
+
+def test_a_typo_inside_a_list_names_the_field_not_the_list() -> None:
+    """`extensionPoints` may be a list or empty: a typo inside one of its entries is reported
+    there (with the field it is likely a typo of), not as "must be empty, not a list"."""
+
+    def typo(d: dict[str, Any]) -> None:
+        point = d["spec"]["extensionPoints"][0]
+        point["maxStep"] = point.pop("maxSteps")
+
+    violations = template_violations(edited(BASE_TEMPLATE, typo))
+    assert [v.as_dict() for v in violations] == [
+        {
+            "path": "/spec/extensionPoints/0/maxStep",
+            "reason": "unknown field (not in the format); did you mean 'maxSteps'?",
+        }
+    ]
+
+
+def test_a_value_of_no_allowed_form_names_the_forms() -> None:
+    violations = template_violations(
+        edited(BASE_TEMPLATE, lambda d: d["spec"].update(extensionPoints="after-seal"))
+    )
+    assert [v.as_dict() for v in violations] == [
+        {"path": "/spec/extensionPoints", "reason": "must be a list or empty, not str 'after-seal'"}
+    ]
+
+
+def test_every_unknown_field_is_named() -> None:
+    def typos(d: dict[str, Any]) -> None:
+        param("cycles")(d).update(siteConfigrable=True, unitt="x")
+
+    pointers = [v.pointer for v in template_violations(edited(BASE_TEMPLATE, typos))]
+    assert pointers == ["/spec/parameters/cycles/siteConfigrable", "/spec/parameters/cycles/unitt"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import typer
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.output import JsonOption, console, emit, errors, examples, fail, table
 
 app = typer.Typer(
     help="Cross-site KPIs: right-first-time, scrap, rework, release velocity.", no_args_is_help=True
@@ -20,8 +21,48 @@ REPORT = """query($m: KpiMetric!, $g: [KpiDimension!], $f: KpiFilter, $from: Dat
   $p: KpiPeriod!) { kpis(metric: $m, groupBy: $g, filter: $f, from: $from, to: $to, period: $p)
   { from to rows { group { site region template version product period } numerator denominator
   value low high count medianHours p90Hours rank overlapsWith } enterprise { numerator
-  denominator value low high count medianHours p90Hours } } }"""
+  denominator value low high count medianHours p90Hours } warning dataFrom dataTo } }"""
 BARS = " ▁▂▃▄▅▆▇█"
+DAY_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, Nd (N days ago) or Nw (N weeks ago), in UTC"
+RELATIVE = re.compile(r"(\d+)([dw])")
+NAMED_DAYS = {"today": 0, "yesterday": 1, "tomorrow": -1}
+
+
+def parse_day(given: str | None, option: str, today: date | None = None) -> date | None:
+    """A day as the KPI commands take it: an ISO date, or relative to today (UTC), so that an
+    example works on any day."""
+    if given is None:
+        return None
+    today = today or datetime.now(UTC).date()
+    text = given.strip().lower()
+    if text in NAMED_DAYS:
+        return today - timedelta(days=NAMED_DAYS[text])
+    relative = RELATIVE.fullmatch(text)
+    if relative:
+        count, unit = int(relative.group(1)), relative.group(2)
+        return today - timedelta(days=count * (7 if unit == "w" else 1))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {given!r}: give {DAY_FORMS}", code="BAD_USER_INPUT")
+
+
+FromOption = typer.Option(
+    None, "--from", metavar="DAY", help=f"First day: {DAY_FORMS}; default 30 days ago."
+)
+
+ToOption = typer.Option(
+    None,
+    "--to",
+    metavar="DAY",
+    help=f"Day after the last (exclusive): {DAY_FORMS}; default tomorrow (today included).",
+)
+
+
+def warn_if_empty(report: dict[str, Any]) -> None:
+    """An empty window says so, and which days hold data (on stderr: the table stays clean)."""
+    if report.get("warning"):
+        errors.print(f"[yellow]note[/]: {report['warning']}", highlight=False)
 
 
 def _metric(metric: str) -> str:
@@ -82,22 +123,33 @@ def _velocity_cells(row: dict[str, Any]) -> list[str]:
     return [hours(row["medianHours"]), hours(row["p90Hours"]), str(row["count"])]
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    epilog=examples(
+        "coe kpi compare",
+        "coe kpi compare --metric scrap_ratio --from 7d",
+        "coe kpi compare --metric release_velocity --by site",
+        "coe kpi compare --by region --by version --template sterile-barrier-sealing --from 14d "
+        "--to tomorrow",
+    ),
+)
 def compare(
     metric: str = typer.Option("right_first_time", help="; ".join(METRICS)),
     by: list[str] = typer.Option(["site"], "--by", help="Group by: " + ", ".join(DIMENSIONS)),
     template: str | None = typer.Option(None, help="Only this template."),
     site: list[str] = typer.Option([], "--site", help="Only these sites."),
-    start: date | None = typer.Option(None, "--from", help="First day (UTC); default 30 days ago."),
-    end: date | None = typer.Option(None, "--to", help="Day after the last (UTC)."),
+    start: str | None = FromOption,
+    end: str | None = ToOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Rank sites (or any grouping) on one KPI, each with its count and 95 % interval; rows whose
     intervals overlap are flagged, so nobody over-reads a small difference."""
-    report = _fetch(api_url, token, metric, by, "day", template, site, start, end)
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    report = _fetch(api_url, token, metric, by, "day", template, site, first, last)
     emit(report, as_json, lambda: _render(report, metric, by))
+    warn_if_empty(report)
 
 
 def _render(report: dict[str, Any], metric: str, by: list[str]) -> None:
@@ -130,14 +182,20 @@ def _render(report: dict[str, Any], metric: str, by: list[str]) -> None:
     )
 
 
-@app.command("trend")
+@app.command(
+    "trend",
+    epilog=examples(
+        "coe kpi trend --period week",
+        "coe kpi trend --metric rework_ratio --period day --from 2w --site cork --site penang",
+    ),
+)
 def trend(
     metric: str = typer.Option("right_first_time", help="; ".join(METRICS)),
     period: str = typer.Option("week", help="day, week or month."),
     template: str | None = typer.Option(None, help="Only this template."),
     site: list[str] = typer.Option([], "--site", help="Only these sites (default: all)."),
-    start: date | None = typer.Option(None, "--from", help="First day (UTC)."),
-    end: date | None = typer.Option(None, "--to", help="Day after the last (UTC)."),
+    start: str | None = FromOption,
+    end: str | None = ToOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -145,8 +203,10 @@ def trend(
     """A KPI per site over time, as a small text chart."""
     if period not in ("day", "week", "month"):
         fail("--period is day, week or month", code="BAD_USER_INPUT")
-    report = _fetch(api_url, token, metric, ["site", "period"], period, template, site, start, end)
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    report = _fetch(api_url, token, metric, ["site", "period"], period, template, site, first, last)
     emit(report, as_json, lambda: _render_trend(report, metric))
+    warn_if_empty(report)
 
 
 def _render_trend(report: dict[str, Any], metric: str) -> None:
@@ -178,34 +238,43 @@ def _bar(value: float | None, low: float, high: float) -> str:
     return BARS[1 + round((value - low) / span * (len(BARS) - 2))]
 
 
-@app.command("versions")
+@app.command(
+    "versions",
+    epilog=examples(
+        "coe kpi versions sterile-barrier-sealing --from-version 1.4.0 --to-version 2.0.0",
+        "coe kpi versions sterile-barrier-sealing --from-version 1.4.0 --to-version 2.0.0 "
+        "--metric scrap_ratio --from 30d",
+    ),
+)
 def versions(
     template: str = typer.Argument(..., help="Template key."),
     old: str = typer.Option(..., "--from-version", help="The older version."),
     new: str = typer.Option(..., "--to-version", help="The newer version."),
     metric: str = typer.Option("right_first_time", help="A ratio KPI."),
-    start: date | None = typer.Option(None, "--from", help="First day (UTC); default 30 days ago."),
-    end: date | None = typer.Option(None, "--to", help="Day after the last (UTC)."),
+    start: str | None = FromOption,
+    end: str | None = ToOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Before/after: a KPI under two versions per site, the difference and its interval.
     The enterprise row pools only the sites that ran both versions."""
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     result = client(api_url, token).execute(
         "query($t: String!, $a: String!, $b: String!, $m: KpiMetric!, $from: Date, $to: Date) "
         "{ compareVersions(template: $t, fromVersion: $a, toVersion: $b, metric: $m, from: "
         "$from, to: $to) { sites { site before { "
         "numerator denominator value } after { numerator denominator value } difference low "
         "high significant } enterprise { site difference low high significant before { "
-        "numerator denominator value } after { numerator denominator value } } } }",
+        "numerator denominator value } after { numerator denominator value } } "
+        "warning dataFrom dataTo } }",
         {
             "t": template,
             "a": old,
             "b": new,
             "m": _metric(metric),
-            "from": start.isoformat() if start else None,
-            "to": end.isoformat() if end else None,
+            "from": first.isoformat() if first else None,
+            "to": last.isoformat() if last else None,
         },
     )["compareVersions"]
     emit(
@@ -226,6 +295,7 @@ def versions(
             ],
         ),
     )
+    warn_if_empty(result)
 
 
 def _change(comparison: dict[str, Any]) -> str:
@@ -237,7 +307,13 @@ def _change(comparison: dict[str, Any]) -> str:
     )
 
 
-@app.command("adoption")
+@app.command(
+    "adoption",
+    epilog=examples(
+        "coe kpi adoption",
+        "coe kpi adoption --template sterile-barrier-sealing --json",
+    ),
+)
 def adoption(
     template: str | None = typer.Option(None, help="Only this template."),
     api_url: str = ApiUrlOption,

@@ -8,8 +8,8 @@ from typing import Any
 import typer
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, fail, table
-from coe.cli.templates import print_violations, signer
+from coe.cli.output import JsonOption, console, emit, examples, fail, table
+from coe.cli.templates import PasswordStdinOption, print_violations, signer
 
 app = typer.Typer(
     help="Site overlays: each site's bounded configuration of a template.", no_args_is_help=True
@@ -19,7 +19,14 @@ REVISION_FIELDS = """site template version templateVersions status reason conten
 proposedBy createdAt decidedAt approval { manifestation printedName signedAt }"""
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog=examples(
+        "coe overlay validate site_overlays/ --template templates/",
+        "coe overlay validate site_overlays/penang/sterile-barrier-sealing.yaml --template "
+        "templates/ --site penang",
+    ),
+)
 def validate(
     overlays: list[Path] = typer.Argument(..., help="Overlay files or folders (offline)."),
     template: list[Path] = typer.Option(
@@ -40,7 +47,13 @@ def validate(
     print_violations(report.violations, report.notes, report.files, as_json)
 
 
-@app.command("apply")
+@app.command(
+    "apply",
+    epilog=examples(
+        "COE_TOKEN=$(cat .coe/tokens/site_admin) coe overlay apply "
+        "site_overlays/penang/sterile-barrier-sealing.yaml",
+    ),
+)
 def apply(
     file: Path = typer.Argument(..., help="A SiteOverlay file.", exists=True, dir_okay=False),
     api_url: str = ApiUrlOption,
@@ -64,7 +77,7 @@ def apply(
             + (
                 f"\nnext: coe overlay approve {row['site']} {row['template']} --version "
                 f"{row['version']} --reason …"
-                if row["status"] == "PROPOSED"
+                if row["status"] == "proposed"
                 else ""
             ),
             highlight=False,
@@ -72,14 +85,23 @@ def apply(
     )
 
 
-@app.command("approve")
+@app.command(
+    "approve",
+    epilog=examples(
+        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe overlay approve penang "
+        'sterile-barrier-sealing --reason "CR-1187 reviewed"',
+        "python3 -c \"import json; print(json.load(open('.coe/demo-users.json'))['quinn'])\" | "
+        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe overlay approve penang "
+        'sterile-barrier-sealing --reason "CR-1187 reviewed" --password-stdin',
+    ),
+)
 def approve(
     site: str = typer.Argument(..., help="Site key."),
     template: str = typer.Argument(..., help="Template key."),
     version: int | None = typer.Option(None, help="Revision (default: the latest proposed)."),
     reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
     user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
-    password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
+    password_stdin: bool = PasswordStdinOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -108,13 +130,19 @@ def _latest_proposed(api: Any, site: str, template: str) -> int:
         "query($s: String, $t: String) { overlays(site: $s, template: $t) { version status } }",
         {"s": site, "t": template},
     )["overlays"]
-    proposed: list[int] = [row["version"] for row in rows if row["status"] == "PROPOSED"]
+    proposed: list[int] = [row["version"] for row in rows if row["status"] == "proposed"]
     if not proposed:
         fail(f"no proposed overlay revision for {site}/{template}", code="NOT_FOUND")
     return max(proposed)
 
 
-@app.command("reject")
+@app.command(
+    "reject",
+    epilog=examples(
+        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe overlay reject penang "
+        'sterile-barrier-sealing --version 5 --reason "PQ report missing"',
+    ),
+)
 def reject(
     site: str = typer.Argument(..., help="Site key."),
     template: str = typer.Argument(..., help="Template key."),
@@ -139,7 +167,13 @@ def reject(
     )
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples(
+        "coe overlay list",
+        "coe overlay list --site penang --template sterile-barrier-sealing --json",
+    ),
+)
 def list_overlays(
     site: str | None = typer.Option(None, help="Only this site."),
     template: str | None = typer.Option(None, help="Only this template."),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from coe.cli import reauth
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, fail, table
+from coe.cli.output import JsonOption, console, emit, examples, fail, table
 
 app = typer.Typer(
     help="Global process templates: validate, publish, approve, diff, impact.", no_args_is_help=True
@@ -59,7 +61,13 @@ def _render_violations(violations: list[Any], notes: list[str], files: int) -> N
     )
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog=examples(
+        "coe template validate templates/",
+        "coe template validate templates/sterile-barrier-sealing-2.1.0.yaml --json",
+    ),
+)
 def validate(
     paths: list[Path] = typer.Argument(..., help="Template files or folders (offline)."),
     as_json: bool = JsonOption,
@@ -75,20 +83,20 @@ def validate(
 def advance(api: ApiClient, row: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Move a version as far as it goes without a human signature: submit, then publish."""
     key, version = row["key"], row["version"]
-    if row["status"] == "DRAFT":
+    if row["status"] == "draft":
         row = api.execute(
             "mutation($k: String!, $v: String!) { submitTemplate(key: $k, version: $v) "
             f"{{ {VERSION_FIELDS} }} }}",
             {"k": key, "v": version},
         )["submitTemplate"]
-    if row["status"] == "APPROVED":
+    if row["status"] == "approved":
         row = api.execute(
             "mutation($k: String!, $v: String!) { publishTemplate(key: $k, version: $v) "
             f"{{ {VERSION_FIELDS} }} }}",
             {"k": key, "v": version},
         )["publishTemplate"]
         return row, f"{key}@{version} published (sha256 {row['contentSha256']})"
-    if row["status"] == "IN_REVIEW":
+    if row["status"] == "in_review":
         return row, (
             f"{key}@{version} is in review: it needs an approval e-signature by a "
             f"qa_approver or another coe_architect: coe template approve {key}@{version}"
@@ -97,7 +105,13 @@ def advance(api: ApiClient, row: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return row, f"{key}@{version} is {row['status'].lower()}"
 
 
-@app.command("publish")
+@app.command(
+    "publish",
+    epilog=examples(
+        "coe template publish templates/sterile-barrier-sealing-2.2.0.yaml",
+        "coe template publish sterile-barrier-sealing@2.2.0",
+    ),
+)
 def publish(
     target: str = typer.Argument(..., help="A template FILE, or KEY@VERSION already uploaded."),
     api_url: str = ApiUrlOption,
@@ -131,21 +145,64 @@ def publish(
     emit(row, as_json, lambda: console.print(message, highlight=False))
 
 
+PasswordStdinOption = typer.Option(
+    False,
+    help="Read the password from standard input (its first line), for scripts; without it you "
+    "are asked for it on the terminal, without echo.",
+)
+
+
 def signer(api: ApiClient, user: str | None, password_stdin: bool, reason: str) -> dict[str, Any]:
+    """The e-signature of every signing command (templates, overlays, rollouts, transfers):
+    who signs, their password re-entered (or, signed in through OIDC, a fresh sign-in at the
+    identity provider), and why."""
+    issuer = None if password_stdin else reauth.oidc_issuer(api.token)
+    if issuer is not None and api.token:
+        token = reauth.fresh_token(issuer, reauth.client_id(api.token))
+        return {"reauthToken": token, "reason": reason}
+    if not password_stdin and not sys.stdin.isatty():
+        # never fall back to reading an echoed password (getpass's GetPassWarning), never hang
+        fail(
+            "an e-signature needs your password: run this on a terminal to be asked for it, "
+            "or pipe it in with --password-stdin",
+            code="BAD_USER_INPUT",
+        )
     username = user or api.execute("{ me { subject } }")["me"]["subject"]
+    return {
+        "username": username,
+        "password": read_password(username, password_stdin),
+        "reason": reason,
+    }
+
+
+def read_password(username: str, password_stdin: bool) -> str:
+    """The signer's password: the first line of standard input, or asked on the terminal."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt(f"Password for {username} (e-signature)", hide_input=True)
-    return {"username": username, "password": password, "reason": reason}
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("--password-stdin: standard input held no password", code="BAD_USER_INPUT")
+        return password
+    try:
+        return getpass.getpass(f"Password for {username} (e-signature): ")
+    except (EOFError, KeyboardInterrupt):
+        fail("no password entered: nothing was signed", code="BAD_USER_INPUT")
 
 
-@app.command("approve")
+@app.command(
+    "approve",
+    epilog=examples(
+        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe template approve "
+        'sterile-barrier-sealing@2.2.0 --reason "Design review DR-231 passed"',
+        "python3 -c \"import json; print(json.load(open('.coe/demo-users.json'))['quinn'])\" | "
+        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe template approve "
+        'sterile-barrier-sealing@2.2.0 --reason "DR-231" --password-stdin',
+    ),
+)
 def approve(
     reference: str = typer.Argument(..., help="KEY@VERSION under review."),
     reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
     user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
-    password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
+    password_stdin: bool = PasswordStdinOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -186,7 +243,12 @@ def _lifecycle(
     )
 
 
-@app.command("deprecate")
+@app.command(
+    "deprecate",
+    epilog=examples(
+        'coe template deprecate sterile-barrier-sealing@1.4.0 --reason "superseded by 2.x"',
+    ),
+)
 def deprecate(
     reference: str = typer.Argument(..., help="KEY@VERSION (published)."),
     reason: str = typer.Option(..., help="Why."),
@@ -198,7 +260,12 @@ def deprecate(
     _lifecycle("deprecateTemplate", reference, reason, api_url, token, as_json)
 
 
-@app.command("retire")
+@app.command(
+    "retire",
+    epilog=examples(
+        'coe template retire sterile-barrier-sealing@1.4.0 --reason "no site runs it any more"',
+    ),
+)
 def retire(
     reference: str = typer.Argument(..., help="KEY@VERSION (deprecated)."),
     reason: str = typer.Option(..., help="Why."),
@@ -210,7 +277,13 @@ def retire(
     _lifecycle("retireTemplate", reference, reason, api_url, token, as_json)
 
 
-@app.command("return")
+@app.command(
+    "return",
+    epilog=examples(
+        'coe template return sterile-barrier-sealing@2.2.0 --reason "raise maxSteps only with a '
+        'PQ"',
+    ),
+)
 def return_to_draft(
     reference: str = typer.Argument(..., help="KEY@VERSION in review or approved."),
     reason: str = typer.Option(..., help="What the author must change."),
@@ -222,7 +295,13 @@ def return_to_draft(
     _lifecycle("returnTemplateToDraft", reference, reason, api_url, token, as_json)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples(
+        "coe template list",
+        "coe template list --json",
+    ),
+)
 def list_templates(
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -259,7 +338,13 @@ def list_templates(
     )
 
 
-@app.command("show")
+@app.command(
+    "show",
+    epilog=examples(
+        "coe template show sterile-barrier-sealing",
+        "coe template show sterile-barrier-sealing@2.1.0 --json",
+    ),
+)
 def show(
     reference: str = typer.Argument(..., help="KEY (newest published) or KEY@VERSION."),
     api_url: str = ApiUrlOption,
@@ -330,7 +415,14 @@ def _render_template(row: dict[str, Any]) -> None:
         )
 
 
-@app.command("diff")
+@app.command(
+    "diff",
+    epilog=examples(
+        "coe template diff sterile-barrier-sealing@2.0.0 sterile-barrier-sealing@2.1.0",
+        "coe template diff templates/sterile-barrier-sealing-1.4.0.yaml "
+        "templates/sterile-barrier-sealing-2.0.0.yaml",
+    ),
+)
 def diff(
     old: str = typer.Argument(..., help="KEY@A, or a template FILE (offline)."),
     new: str = typer.Argument(..., help="KEY@B, or a template FILE (offline)."),
@@ -404,7 +496,13 @@ def render_diff(result: dict[str, Any]) -> None:
     )
 
 
-@app.command("impact")
+@app.command(
+    "impact",
+    epilog=examples(
+        "coe template impact sterile-barrier-sealing@2.0.0 --from 1.4.0",
+        "coe template impact sterile-barrier-sealing@2.1.0 --json",
+    ),
+)
 def impact(
     reference: str = typer.Argument(..., help="KEY@NEW: the candidate version."),
     from_version: str | None = typer.Option(
@@ -435,7 +533,7 @@ def _render_impact(result: dict[str, Any]) -> None:
     )
     for description in breaking:
         console.print(f"  [red]•[/] {description}", highlight=False)
-    colours = {"COMPATIBLE": "green", "NEEDS_OVERLAY_CHANGE": "red", "NOT_USING": "dim"}
+    colours = {"compatible": "green", "needs_overlay_change": "red", "not_using": "dim"}
     table(
         "Sites",
         ["site", "impact", "overlay", "why"],

@@ -24,6 +24,7 @@ from coe.kpis.types import (
     TemplateAdoption,
     VersionComparison,
     VersionReport,
+    coverage_fields,
 )
 
 READERS = (
@@ -42,7 +43,8 @@ class KpiQueries:
         extensions=allow(*READERS),
         description="A KPI grouped by site, region, template, version, product and/or period, "
         "over [from, to) (UTC days; default the last 30 days), with the enterprise figure, ranks "
-        "and overlapping intervals.",
+        "and overlapping intervals. A window without data says so in `warning`, with the days "
+        "that hold data the caller can see under the same filters (`dataFrom`, `dataTo`).",
     )
     async def kpis(
         self,
@@ -80,12 +82,14 @@ class KpiQueries:
             group_by=result.group_by,
             rows=[KpiRow.of(r) for r in result.rows],
             enterprise=KpiRow.of(result.enterprise),
+            **coverage_fields(result.coverage),
         )
 
     @strawberry.field(
         extensions=allow(*READERS),
         description="Before/after: a template version's KPI against another version's, per site, "
-        "with the difference and its 95 % interval.",
+        "with the difference and its 95 % interval; `warning` when neither version has data in "
+        "the window.",
     )
     async def compare_versions(
         self,
@@ -98,7 +102,7 @@ class KpiQueries:
         to_date: Annotated[date | None, strawberry.argument(name="to")] = None,
     ) -> VersionReport:
         async with info.context.read() as session:
-            sites, enterprise = await service.compare_versions(
+            sites, enterprise, coverage = await service.compare_versions(
                 session,
                 info.context.caller(),
                 template,
@@ -115,6 +119,7 @@ class KpiQueries:
             metric=metric,
             sites=[VersionComparison.of(s) for s in sites],
             enterprise=VersionComparison.of(enterprise),
+            **coverage_fields(coverage),
         )
 
     @strawberry.field(

@@ -30,8 +30,9 @@ class Filter:
     product: str | None = None
 
 
-def _where(filters: Filter, day_column: str) -> tuple[str, dict[str, Any]]:
-    clauses = [f"{day_column} >= :start", f"{day_column} < :end"]
+def _where(filters: Filter, day_column: str | None) -> tuple[str, dict[str, Any]]:
+    """The filters as SQL (and, given a day column, the [start, end) range on it)."""
+    clauses = [f"{day_column} >= :start", f"{day_column} < :end"] if day_column else []
     values: dict[str, Any] = {}
     for name, column in (("sites", "k.site"), ("regions", "s.region")):
         chosen = getattr(filters, name)
@@ -77,6 +78,32 @@ async def unit_counts(
         text(statement), {**values, "start": start, "end": end, "granularity": granularity}
     )
     return [dict(row._mapping) for row in rows]
+
+
+async def days_with_data(
+    session: AsyncSession, filters: Filter, release_velocity: bool
+) -> tuple[date | None, date | None]:
+    """The first and last day with data under `filters` (the caller's scope included), on any
+    day: units completed (the daily rollup), or batches released for release velocity."""
+    if release_velocity:
+        statement = (
+            "SELECT min((released_at AT TIME ZONE 'UTC')::date) AS first, "
+            "max((released_at AT TIME ZONE 'UTC')::date) AS last FROM ("
+            "SELECT site, coalesce(template, '') AS template, coalesce(version, '') AS version, "
+            "coalesce(product, '') AS product, released_at FROM batch_record "
+            "WHERE released_at >= completed_at) k JOIN site s ON s.key = k.site"
+        )
+    else:
+        statement = (
+            "SELECT min(k.day) AS first, max(k.day) AS last "
+            "FROM kpi_daily k JOIN site s ON s.key = k.site WHERE k.units > 0"
+        )
+    where, values = _where(filters, None)
+    if where:
+        statement += (" AND " if not release_velocity else " WHERE ") + where
+    connection = await session.connection()
+    row = (await connection.execute(text(statement), values)).one()
+    return row.first, row.last
 
 
 async def release_times(

@@ -60,6 +60,25 @@ class Report:
     group_by: list[str]
     rows: list[Row]
     enterprise: Row
+    coverage: Coverage | None = None  # set when the window holds no data
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which days hold data the caller can see under the same filters, on any day: what to say
+    when a window comes back empty."""
+
+    start: date  # first [start, end) of the empty window asked for
+    end: date
+    first: date | None  # first and last day with data; None: no data at all
+    last: date | None
+
+    @property
+    def warning(self) -> str:
+        asked = f"no data from {self.start} to {self.end - timedelta(days=1)}"
+        if self.first is None or self.last is None:
+            return f"{asked}; there is no data you can see for these filters on any day"
+        return f"{asked}; the data you can see runs from {self.first} to {self.last}"
 
 
 def window(start: date | None, end: date | None) -> tuple[date, date]:
@@ -110,7 +129,23 @@ async def report(
     totals = await query(session, [], filters, first, last, granularity)
     enterprise = _row(metric, [], totals[0]) if totals else Row(group={})
     _rank(metric, rows)
-    return Report(metric, first, last, groups, rows, enterprise)
+    coverage = None
+    if _empty(metric, enterprise):
+        coverage = await _coverage(session, filters, metric is Metric.RELEASE_VELOCITY, first, last)
+    return Report(metric, first, last, groups, rows, enterprise, coverage)
+
+
+def _empty(metric: Metric, enterprise: Row) -> bool:
+    if metric is Metric.RELEASE_VELOCITY:
+        return not enterprise.count
+    return enterprise.ratio is None or enterprise.ratio.denominator == 0
+
+
+async def _coverage(
+    session: AsyncSession, filters: Filter, release_velocity: bool, start: date, end: date
+) -> Coverage:
+    data_first, data_last = await repository.days_with_data(session, filters, release_velocity)
+    return Coverage(start, end, data_first, data_last)
 
 
 def _row(metric: Metric, groups: Sequence[str], raw: dict[str, Any]) -> Row:
@@ -179,8 +214,9 @@ async def compare_versions(
     metric: Metric,
     start: date | None,
     end: date | None,
-) -> tuple[list[Comparison], Comparison]:
-    """A version's KPI against its predecessor's, per site and for the enterprise.
+) -> tuple[list[Comparison], Comparison, Coverage | None]:
+    """A version's KPI against its predecessor's, per site and for the enterprise, and, when
+    neither version has data in the window, which days of the template do.
 
     The enterprise figure pools only the sites that ran both versions in the window: pooling
     every site would compare different populations (a weak site that only ever ran the new
@@ -216,7 +252,12 @@ async def compare_versions(
     enterprise = Comparison(
         "enterprise", totals[old], totals[new], difference(totals[new], totals[old])
     )
-    return per_site, enterprise
+    coverage = None
+    if not counts:
+        coverage = await _coverage(
+            session, Filter(sites=sites, template=template), False, first, last
+        )
+    return per_site, enterprise, coverage
 
 
 @dataclass

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import strawberry
 
-from coe.kpis.service import Adoption, Comparison, Metric, Row
+from coe.kpis.service import Adoption, Comparison, Coverage, Metric, Row
 from coe.kpis.stats import Ratio
 
 MetricType = strawberry.enum(
-    Metric, name="KpiMetric", description="A KPI, as FORMATS.md defines it."
+    Metric, name="KpiMetric", description="A KPI, as docs/formats/kpis.md defines it."
 )
 
 
@@ -93,6 +94,26 @@ class KpiReport:
     group_by: list[str] = strawberry.field(description="Grouped by.")
     rows: list[KpiRow] = strawberry.field(description="Best first.")
     enterprise: KpiRow = strawberry.field(description="All the caller's sites together.")
+    warning: str | None = strawberry.field(
+        default=None,
+        description="Set when the window holds no data: says so and names the days that do "
+        "(for the caller's sites and the same filters).",
+    )
+    data_from: date | None = strawberry.field(
+        default=None,
+        description="With `warning`: the first day with data the caller can see (none at all: "
+        "null).",
+    )
+    data_to: date | None = strawberry.field(
+        default=None, description="With `warning`: the last day with data the caller can see."
+    )
+
+
+def coverage_fields(coverage: Coverage | None) -> dict[str, Any]:
+    """The `warning`, `dataFrom` and `dataTo` of a report whose window came back empty."""
+    if coverage is None:
+        return {}
+    return {"warning": coverage.warning, "data_from": coverage.first, "data_to": coverage.last}
 
 
 @strawberry.type(description="A ratio with its interval.")
@@ -147,6 +168,19 @@ class VersionReport:
     enterprise: VersionComparison = strawberry.field(
         description="The sites that ran both versions in the window, pooled (sites that ran "
         "only one are left out so that the two figures cover the same plants)."
+    )
+    warning: str | None = strawberry.field(
+        default=None,
+        description="Set when the window holds no data: says so and names the days that do "
+        "(for the caller's sites and the same filters).",
+    )
+    data_from: date | None = strawberry.field(
+        default=None,
+        description="With `warning`: the first day with data the caller can see (none at all: "
+        "null).",
+    )
+    data_to: date | None = strawberry.field(
+        default=None, description="With `warning`: the last day with data the caller can see."
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from coe.documents import yaml_files
 from coe.overlays.validation import check_overlay
+from coe.templates import renames
 from coe.templates.files import FileViolation, LoadedTemplate, Report, read_document
 from coe.templates.versions import VersionError, parse_range, parse_version
 
@@ -43,13 +44,27 @@ def _check_one(
     # Every version in range; none in range: the latest, which reports the range mismatch.
     in_range = _in_range(metadata.get("templateVersions"), candidates) or candidates[-1:]
     targets: list[LoadedTemplate | None] = [*in_range] or [None]
+    history = _renames(candidates)
     for target in targets:
-        check = check_overlay(overlay, target.document if target else None, known_sites=known_sites)
+        check = check_overlay(
+            overlay,
+            target.document if target else None,
+            known_sites=known_sites,
+            renames=renames.of_version(history, target.document) if target else None,
+        )
         against = f" (against {_label(target)})" if target and len(targets) > 1 else ""
         report.violations += [
             FileViolation(file, v.pointer, v.reason + against) for v in check.violations
         ]
         report.notes += [f"{file}: migrates {note}{against}" for note in check.migrations]
+
+
+def _renames(candidates: list[LoadedTemplate]) -> list[renames.Rename]:
+    """The renames of the given versions, each with the version that declared it."""
+    try:
+        return renames.history(t.document for t in candidates)
+    except (VersionError, KeyError, TypeError):  # a file without a usable version
+        return []
 
 
 def _in_range(text: Any, candidates: list[LoadedTemplate]) -> list[LoadedTemplate]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from coe.documents import Violation
 from coe.overlays.validation import check_overlay
+from coe.templates.renames import Rename
 
 
 class ImpactStatus(StrEnum):
@@ -28,9 +29,13 @@ class SiteImpact:
 
 
 def upgrade_impact(
-    target: Mapping[str, Any], sites: Sequence[str], overlays: Mapping[str, Mapping[str, Any]]
+    target: Mapping[str, Any],
+    sites: Sequence[str],
+    overlays: Mapping[str, Mapping[str, Any]],
+    renames: Sequence[Rename] | None = None,
 ) -> list[SiteImpact]:
-    """For every site: does its current overlay fit `target` (migrations applied)?
+    """For every site: does its current overlay fit `target` (migrations applied, each named
+    with the version that declared it: `renames`, those `target` declares)?
 
     A site uses the template when it has an effective overlay for it; a site without one is
     `not_using` (it would run the template's defaults)."""
@@ -40,7 +45,7 @@ def upgrade_impact(
         if overlay is None:
             impacts.append(SiteImpact(site, ImpactStatus.NOT_USING))
             continue
-        check = check_overlay(overlay, target)
+        check = check_overlay(overlay, target, renames=renames)
         impacts.append(
             SiteImpact(
                 site=site,

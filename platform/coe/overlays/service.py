@@ -26,10 +26,11 @@ from coe.reasons import required_reason
 from coe.signatures.manifest import Meaning
 from coe.signatures.service import sign
 from coe.sites import service as site_service
+from coe.templates import renames
 from coe.templates import service as template_service
 from coe.templates.diff import TemplateDiff, diff_templates
 from coe.templates.models import SiteOverlay
-from coe.templates.versions import VersionError, parse_range
+from coe.templates.versions import VersionError, parse_range, parse_version
 from coe.work import UnitOfWork
 
 PROPOSERS = (Role.SITE_ADMIN, Role.COE_ARCHITECT)
@@ -76,10 +77,15 @@ async def overlay_violations(
             Violation("/metadata/template", f"unknown template {template!r} (no published version)")
         ], []
     targets = await versions_in_range(session, template, metadata["templateVersions"])
+    history = renames.history(
+        row.document for row in await template_service.published_versions(session, template)
+    )
     violations: list[Violation] = []
     migrations: list[str] = []
     for target in targets or [published]:
-        check = check_overlay(document, target.document)
+        check = check_overlay(
+            document, target.document, renames=renames.of_version(history, target.document)
+        )
         suffix = f" (against {template}@{target.version})" if len(targets) > 1 else ""
         violations += [Violation(v.pointer, v.reason + suffix) for v in check.violations]
         migrations += [f"{note}{suffix}" for note in check.migrations]
@@ -261,12 +267,22 @@ async def upgrade_impact(
     )
     site_rows, _ = await site_service.list_sites(session, principal, limit=site_service.ALL_SITES)
     approved = await repository.approved(session, key)
+    published = await template_service.published_versions(session, key)
+    history = renames.history(
+        [*(row.document for row in published if row.version != target.version), target.document]
+    )
     impacts = site_impacts(
         target.document,
         [site.key for site in site_rows],
         {row.site: row.document for row in approved},
+        renames.of_version(history, target.document),
     )
-    return diff_templates(source.document, target.document), impacts
+    between = (
+        renames.between(history, source.version, target.version)
+        if parse_version(source.version) < parse_version(target.version)
+        else None
+    )
+    return diff_templates(source.document, target.document, between), impacts
 
 
 async def latest_revision(

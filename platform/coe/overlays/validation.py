@@ -8,12 +8,13 @@ reported as migrations, not as violations.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from coe.documents import Violation, pointer, structural_violations
 from coe.templates.models import SiteOverlay
+from coe.templates.renames import Rename, declared
 from coe.templates.validation import operation_violations, value_problems
 from coe.templates.versions import VersionError, parse_range
 
@@ -44,8 +45,12 @@ def check_overlay(
     template: Mapping[str, Any] | None,
     *,
     known_sites: Collection[str] | None = None,
+    renames: Sequence[Rename] | None = None,
 ) -> OverlayCheck:
-    """Check `overlay` against `template` (a ProcessTemplate document; None = unknown)."""
+    """Check `overlay` against `template` (a ProcessTemplate document; None = unknown).
+
+    `renames`: the renames this version declares, each with the oldest version that declared
+    it (`coe.templates.renames.of_version`); by default attributed to this version."""
     check = OverlayCheck(violations=structural_violations(overlay, SiteOverlay))
     if not isinstance(overlay, dict):
         return check
@@ -75,7 +80,10 @@ def check_overlay(
     check.violations += list(_version_violations(metadata, str(template_meta.get("version"))))
     spec = _dict(template.get("spec"))
     overlay_spec = _dict(overlay.get("spec"))
-    _check_values(check, _dict(overlay_spec.get("set")), spec)
+    if renames is None:
+        version = str(template_meta.get("version"))
+        renames = [Rename(old, new, version) for old, new in declared(template).items()]
+    _check_values(check, _dict(overlay_spec.get("set")), spec, renames)
     check.violations += list(_extension_violations(_dict(overlay_spec.get("extend")), spec))
     return check
 
@@ -95,19 +103,22 @@ def _version_violations(metadata: Mapping[str, Any], version: str) -> Iterator[V
         )
 
 
-def _check_values(check: OverlayCheck, values: dict[str, Any], spec: Mapping[str, Any]) -> None:
+def _check_values(
+    check: OverlayCheck, values: dict[str, Any], spec: Mapping[str, Any], renames: Sequence[Rename]
+) -> None:
     parameters = _dict(spec.get("parameters"))
-    renamed = _dict(_dict(spec.get("migrations")).get("renamedParameters"))
+    renamed = {rename.old: rename for rename in renames}
     for name, value in values.items():
         at = pointer("spec", "set", name)
-        target = renamed.get(name, name)
-        if target != name:
+        rename = renamed.get(name)
+        target = rename.new if rename else name
+        if rename is not None:
             if target in values:
                 check.violations.append(
                     Violation(at, f"renamed to {target!r}, which this overlay also sets")
                 )
                 continue
-            check.migrations.append(f"{name} → {target} (renamed in this template version)")
+            check.migrations.append(f"{name} → {target} (renamed in {rename.version})")
         parameter = parameters.get(target)
         if not isinstance(parameter, dict):
             check.violations.append(Violation(at, f"unknown parameter {name!r}"))

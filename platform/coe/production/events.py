@@ -158,7 +158,9 @@ def _parse_lines(body: bytes, max_events: int) -> list[tuple[str, Any]]:
         try:
             events.append((f"line {number}", _DECODER.decode(line)))
         except (msgspec.DecodeError, UnicodeDecodeError) as error:
-            events.append((f"line {number}", _Undecodable(f"not valid JSON: {error}")))
+            events.append(
+                (f"line {number}", _Undecodable(f"not valid JSON: {error}", code=INVALID_JSON))
+            )
     return events
 
 
@@ -193,12 +195,22 @@ def _nul_pointer(value: Any, pointer: str) -> str | None:
     return None
 
 
+# The stable code of each refused event (the answer's `errors[].code`; README, ingest).
+INVALID_JSON = "INVALID_JSON"  # an NDJSON line that is not JSON
+VALIDATION_FAILED = "VALIDATION_FAILED"  # a field missing, of the wrong form or out of range
+UNKNOWN_SITE = "UNKNOWN_SITE"  # the event's site is not a known site
+FORBIDDEN = "FORBIDDEN"  # the event is of a site other than the token's
+UNKNOWN_TEMPLATE_VERSION = "UNKNOWN_TEMPLATE_VERSION"  # no such published template version
+REFUSAL_CODES = (INVALID_JSON, VALIDATION_FAILED, UNKNOWN_SITE, FORBIDDEN, UNKNOWN_TEMPLATE_VERSION)
+
+
 @dataclass(frozen=True)
 class _Undecodable:
     """An event refused before its fields are looked at."""
 
     reason: str
     id: str | None = None
+    code: str = VALIDATION_FAILED
 
 
 @dataclass(frozen=True)
@@ -239,7 +251,8 @@ def check_batch(
                 {
                     "at": locator,
                     "id": identifier if isinstance(identifier, str) else None,
-                    "reason": problem,
+                    "code": problem.code if problem else VALIDATION_FAILED,
+                    "reason": str(problem),
                 }
             )
     return result
@@ -266,18 +279,22 @@ def _count(event: Mapping[str, Any], name: str) -> int:
 
 
 class _Reject(Exception):
-    pass
+    """An event refused, with the stable code of why (REFUSAL_CODES)."""
+
+    def __init__(self, reason: str, code: str = VALIDATION_FAILED) -> None:
+        super().__init__(reason)
+        self.code = code
 
 
-def _check(event: Any, rules: _Rules) -> tuple[str | None, Row | None]:
+def _check(event: Any, rules: _Rules) -> tuple[_Reject | None, Row | None]:
     if isinstance(event, _Undecodable):
-        return event.reason, None
+        return _Reject(event.reason, event.code), None
     if not isinstance(event, dict):
-        return "an event is a JSON object", None
+        return _Reject("an event is a JSON object"), None
     try:
         return None, _row(event, rules)
     except _Reject as reject:
-        return str(reject), None
+        return reject, None
 
 
 def _row(event: Mapping[str, Any], rules: _Rules) -> Row:
@@ -287,16 +304,19 @@ def _row(event: Mapping[str, Any], rules: _Rules) -> Row:
         raise _Reject(f"unknown type {kind!r} (one of: {', '.join(TYPES)})")
     site = _text(event, "site", 64)
     if site in rules.unknown_sites:
-        raise _Reject(f"site {site!r} is not a known site")
+        raise _Reject(f"site {site!r} is not a known site", UNKNOWN_SITE)
     if rules.sites is not None and site not in rules.sites:
-        raise _Reject(f"site {site!r} is not the site of this plant")
+        raise _Reject(f"site {site!r} is not the site of this plant", FORBIDDEN)
     occurred_at = _timestamp(event.get("occurredAt"), rules)
     template, version = _text(event, "template", 64), _text(event, "templateVersion", 64)
     if not _KEY.match(template) or not _SEMVER.match(version):
         raise _Reject("template must be a template key and templateVersion a semver")
     trees = rules.templates.get((template, version))
     if trees is None:
-        raise _Reject(f"unknown template version {template}@{version} (not published)")
+        raise _Reject(
+            f"unknown template version {template}@{version} (not published)",
+            UNKNOWN_TEMPLATE_VERSION,
+        )
     product = _text(event, "product")
     unit = batch = outcome = reason = disposition = work_center = None
     rework = units = None

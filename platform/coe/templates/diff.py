@@ -48,8 +48,13 @@ def _spec(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return document.get("spec") or {}
 
 
-def diff_templates(old: Mapping[str, Any], new: Mapping[str, Any]) -> TemplateDiff:
-    """Every difference from `old` to `new`, each classified breaking or compatible."""
+def diff_templates(
+    old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str] | None = None
+) -> TemplateDiff:
+    """Every difference from `old` to `new`, each classified breaking or compatible.
+
+    `renames`: the parameter renames of the versions after `old` up to `new` (from the
+    template's history, `coe.templates.renames.between`); by default those `new` declares."""
     result = TemplateDiff(
         key=str(new["metadata"]["key"]),
         from_version=str(old["metadata"]["version"]),
@@ -57,7 +62,7 @@ def diff_templates(old: Mapping[str, Any], new: Mapping[str, Any]) -> TemplateDi
     )
     old_spec, new_spec = _spec(old), _spec(new)
     result.changes += list(_metadata_changes(old["metadata"], new["metadata"]))
-    result.changes += list(_parameter_changes(old_spec, new_spec))
+    result.changes += list(_parameter_changes(old_spec, new_spec, renames))
     result.changes += list(_operation_changes(old_spec, new_spec))
     result.changes += list(_extension_point_changes(old_spec, new_spec))
     result.changes += list(_reason_code_changes(old_spec, new_spec))
@@ -77,11 +82,15 @@ def _metadata_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterato
 
 
 def _parameter_changes(
-    old_spec: Mapping[str, Any], new_spec: Mapping[str, Any]
+    old_spec: Mapping[str, Any], new_spec: Mapping[str, Any], renames: Mapping[str, str] | None
 ) -> Iterator[Change]:
     old_params: Mapping[str, Any] = old_spec.get("parameters") or {}
     new_params: Mapping[str, Any] = new_spec.get("parameters") or {}
-    renamed = dict(((new_spec.get("migrations") or {}).get("renamedParameters")) or {})
+    renamed = dict(
+        renames
+        if renames is not None
+        else ((new_spec.get("migrations") or {}).get("renamedParameters")) or {}
+    )
     renamed = {old: new for old, new in renamed.items() if old in old_params and new in new_params}
     for old_name, new_name in sorted(renamed.items()):
         yield Change(

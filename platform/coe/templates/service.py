@@ -314,6 +314,11 @@ async def versions(
     return await repository.versions(session, key, statuses)
 
 
+async def published_versions(session: AsyncSession, key: str) -> list[TemplateVersion]:
+    """Every published version of a template (deprecated and retired too), newest first."""
+    return await repository.published(session, key)
+
+
 async def latest_published(session: AsyncSession, key: str) -> TemplateVersion | None:
     """The newest published version of a template, or None."""
     return await repository.latest_published(session, key)

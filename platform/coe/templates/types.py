@@ -186,7 +186,9 @@ class SiteImpactType:
     violations: list[ViolationType] = strawberry.field(
         description="Exactly what the overlay would break."
     )
-    migrations: list[str] = strawberry.field(description="Renames applied automatically.")
+    migrations: list[str] = strawberry.field(
+        description="Renames applied automatically, each with the version that declared it."
+    )
 
     @classmethod
     def of(cls, impact: SiteImpact) -> SiteImpactType:
