@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from coe.cli.output import JsonOption, console, emit, table
+from coe.cli.output import JsonOption, console, emit, fail, table
 
 
 def up(
@@ -54,14 +54,36 @@ def api() -> None:
 
 def json_schemas(
     folder: Path = typer.Argument(Path("schemas"), help="Where to write the *.schema.json files."),
+    docs: Path = typer.Option(
+        Path("docs/formats"),
+        "--docs",
+        help="Format pages whose generated field references are rewritten from the same "
+        "schemas (skipped when the folder does not exist).",
+    ),
 ) -> None:
-    """Write the JSON Schemas of the YAML formats (editors validate and complete with them)."""
-    from coe.kinds import schema_files, schema_text
+    """Write the JSON Schemas of the formats (editors validate and complete with them) and the
+    field references generated from them in docs/formats/*.md.
+
+    Example: coe json-schemas schemas/ --docs docs/formats"""
+    from coe.documents.reference import rewrite_sections
+    from coe.kinds import reference_sections, schema_files, schema_text
 
     folder.mkdir(parents=True, exist_ok=True)
     for filename in schema_files():
         (folder / filename).write_text(schema_text(filename))
         print(folder / filename)
+    if not docs.is_dir():
+        return
+    sections = reference_sections()
+    for page in sorted(docs.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        try:
+            rewritten = rewrite_sections(text, sections)
+        except ValueError as error:
+            fail(f"{page}: {error}")
+        if rewritten != text:
+            page.write_text(rewritten, encoding="utf-8")
+            print(page)
 
 
 def graphql_schema() -> None:
