@@ -125,14 +125,27 @@ async def _set_status(sessions: Sessions, rollout_id: str, status: str) -> None:
         )
 
 
-# Item 9: piped, --watch prints a line per change and stops when the rollout has finished.
-async def test_piped_watch_prints_a_line_per_change_until_finished(
-    cli: Cli, world: World, tmp_path: Path, sessions: Sessions
+# Item 9: piped, --watch prints a line per change; it stops where a person must act (or, with
+# --until, at that status), and when the rollout has finished.
+@pytest.mark.parametrize(
+    ("until", "statuses"),
+    [
+        (None, ("awaiting_approval",)),
+        ("completed", ("awaiting_approval", "running", "completed")),
+    ],
+)
+async def test_piped_watch_prints_a_line_per_change_until_it_stops(
+    cli: Cli,
+    world: World,
+    tmp_path: Path,
+    sessions: Sessions,
+    until: str | None,
+    statuses: tuple[str, ...],
 ) -> None:
     (rollout_id,) = await started(cli, world, tmp_path, "pouch-sealing")
     watching = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "coe", "rollout", "status", rollout_id, "--watch"),
-        *("--interval", "0.2"),
+        *("--interval", "0.2", *(("--until", until) if until else ())),
         env=cli.environment("ada"),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -145,15 +158,15 @@ async def test_piped_watch_prints_a_line_per_change_until_finished(
 
     try:
         seen = [await line()]
-        for status in ("awaiting_approval", "completed"):
+        for status in statuses:
             await _set_status(sessions, rollout_id, status)
             seen.append(await line())
-        assert await line() == "", "the watch ends when the rollout has finished"
+        assert await line() == "", "the watch ends there"
         assert await asyncio.wait_for(watching.wait(), 60) == 0
     finally:
         if watching.returncode is None:
             watching.kill()
-    for shown, status in zip(seen, ("running", "awaiting_approval", "completed"), strict=True):
+    for shown, status in zip(seen, ("running", *statuses), strict=True):
         assert rollout_id in shown, seen
         assert status in shown, seen
 

@@ -194,13 +194,15 @@ def status_line(item: dict[str, Any]) -> str:
 
 
 class Follow:
-    """When a --watch ends: the item finished, reached `until`, or waits for a person (a
-    status in `waits`: an approval, a pause, a decision)."""
+    """When a --watch ends: the item finished, or waits for a person (a status in `waits`: an
+    approval, a pause, a decision) — or, given `until`, once it reaches that status instead
+    (following it through the waits, while others decide)."""
 
     def __init__(
         self, finished: Collection[str], waits: Collection[str] = (), until: str | None = None
     ) -> None:
-        self.finished, self.waits, self.until = finished, waits, until
+        self.finished, self.until = finished, until
+        self.waits = waits if until is None else ()
 
     def done(self, item: dict[str, Any]) -> bool:
         status = item["status"]

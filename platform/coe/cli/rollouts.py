@@ -229,7 +229,9 @@ def status(
         "(an approval gate, a pause); piped, one line per change.",
     ),
     until: str | None = typer.Option(
-        None, help="With --watch: also stop once the rollout's status is this one."
+        None,
+        help="With --watch: follow it (through approvals and pauses) until its status is "
+        "this one, or it ends.",
     ),
     interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
     api_url: str = ApiUrlOption,

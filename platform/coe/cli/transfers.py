@@ -313,7 +313,9 @@ def status(
         "target overlay, the approvals, a decision); piped, one line per change.",
     ),
     until: str | None = typer.Option(
-        None, help="With --watch: also stop once the transfer's status is this one."
+        None,
+        help="With --watch: follow it (through the steps people take) until its status "
+        "is this one, or it ends.",
     ),
     interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
     api_url: str = ApiUrlOption,
