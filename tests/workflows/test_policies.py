@@ -15,10 +15,10 @@ from coe_workflows import policies
 
 PACKAGE = Path(policies.__file__).parent
 ACTIVITY_CALLS = {
-    "execute_activity",
-    "start_activity",
-    "execute_local_activity",
-    "start_local_activity",
+    f"{verb}_{kind}{by}"
+    for verb in ("execute", "start")
+    for kind in ("activity", "local_activity")
+    for by in ("", "_method", "_class")
 }
 TIMEOUTS = {"start_to_close_timeout", "schedule_to_close_timeout"}
 POLICY_NAMES = {name for name, value in vars(policies).items() if isinstance(value, RetryPolicy)}

@@ -1,7 +1,8 @@
 """Database errors an activity must not retry. Data the database refuses (a value too long,
 of the wrong kind, or breaking a constraint) is refused the same way on every attempt, so
 retrying it only wedges the workflow that waits for it. The worker's interceptor turns such
-errors, in every activity, into a non-retryable ApplicationError that says what was refused."""
+errors, in every activity, into a non-retryable ApplicationError that says what was refused.
+A workflow's row not (yet) in the database is retried a few times, then final (`not_visible`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,22 @@ def refused_data(error: BaseException, what: str) -> ApplicationError | None:
         f"{what}: the database refused the data ({first_line})",
         type=DATA_REFUSED,
         non_retryable=True,
+    )
+
+
+# The API commits a row before it starts the row's workflow, so the first activity finds it;
+# should it not be visible yet (a lagging replica, a slow commit), it is retried a few times.
+NOT_VISIBLE_ATTEMPTS = 8
+
+
+def not_visible(what: str) -> ApplicationError:
+    """The error for a workflow's row missing from the database: retried (with the workflow's
+    backoff) for the first NOT_VISIBLE_ATTEMPTS attempts, then final."""
+    attempt = activity.info().attempt
+    return ApplicationError(
+        f"{what} is not in the database (attempt {attempt})",
+        type="RowNotVisible",
+        non_retryable=attempt >= NOT_VISIBLE_ATTEMPTS,
     )
 
 

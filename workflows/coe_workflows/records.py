@@ -12,28 +12,40 @@ step ends the workflow unrecorded.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
+from temporalio.types import MethodAsyncSingleParam
+
+from coe_workflows.policies import RECORD_RETRY, RECORD_TIMEOUT
 
 T = TypeVar("T")
-Write = Callable[[str, Any], Awaitable[None]]  # runs the activity with its retry policy
+A = TypeVar("A")
+# A record activity by reference (a method of an activities class taking its record), so mypy
+# checks that the record queued is the one the activity takes.
+RecordActivity = MethodAsyncSingleParam[Any, A, None]
+
+
+async def record(activity: RecordActivity[A], argument: A) -> None:
+    """Write one record now: run its activity with the records' timeout and retry policy."""
+    await workflow.execute_activity_method(
+        activity, argument, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRY
+    )
 
 
 class Records:
     """The queue of a workflow's records and the loop that writes them."""
 
-    def __init__(self, write: Write) -> None:
-        self._write_one = write
-        self._queue: list[tuple[str, Any]] = []
+    def __init__(self) -> None:
+        self._queue: list[tuple[RecordActivity[Any], Any]] = []
         self._writing = False
         self._failure: BaseException | None = None
         self._added = 0
         self._written = 0
 
-    def add(self, activity: str, argument: Any) -> None:
+    def add(self, activity: RecordActivity[A], argument: A) -> None:
         """Queue a record (from an update handler or the run); written in queue order."""
         self._queue.append((activity, argument))
         self._added += 1
@@ -73,7 +85,7 @@ class Records:
             self._writing = True
             try:
                 activity, argument = self._queue[0]
-                await self._write_one(activity, argument)
+                await record(activity, argument)
                 self._queue.pop(0)
                 self._written += 1
             except Exception as error:  # retries exhausted or a non-retryable data error

@@ -38,7 +38,8 @@ from coe_workflows.drift.activities import DriftActivities
 from coe_workflows.drift.workflows import DriftCheck
 from coe_workflows.failures import DataErrorsAreFinal
 from coe_workflows.rollout.activities import RolloutActivities
-from coe_workflows.rollout.workflows import SiteDeployment, TemplateRollout
+from coe_workflows.rollout.deployment import SiteDeployment
+from coe_workflows.rollout.workflows import TemplateRollout
 from coe_workflows.transfer.activities import TransferActivities
 from coe_workflows.transfer.workflows import ProcessTransfer
 

@@ -15,6 +15,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from coe_workflows.audit.activities import AuditActivities
     from coe_workflows.audit.models import ChainCheck, MonitorInput, VerifyChainInput
     from coe_workflows.policies import VERIFY_CHAIN_RETRY, VERIFY_CHAIN_TIMEOUT
 
@@ -29,10 +30,9 @@ class AuditChainMonitor:
         anchor = request.anchor
         for _ in range(request.checks_per_run):
             try:
-                check = await workflow.execute_activity(
-                    "verify_audit_chain",
+                check = await workflow.execute_activity_method(
+                    AuditActivities.verify_audit_chain,
                     VerifyChainInput(anchor=anchor),
-                    result_type=ChainCheck,
                     start_to_close_timeout=VERIFY_CHAIN_TIMEOUT,
                     retry_policy=VERIFY_CHAIN_RETRY,
                 )

@@ -6,7 +6,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from coe.rollouts.contract import DRIFT_WORKFLOW
-    from coe_workflows.drift.activities import DriftSummary
+    from coe_workflows.drift.activities import DriftActivities, DriftSummary
     from coe_workflows.policies import DRIFT_HEARTBEAT, DRIFT_RETRY, DRIFT_TIMEOUT
 
 
@@ -14,11 +14,9 @@ with workflow.unsafe.imports_passed_through():
 class DriftCheck:
     @workflow.run
     async def run(self) -> DriftSummary:
-        result: DriftSummary = await workflow.execute_activity(
-            "check_drift",
-            result_type=DriftSummary,
+        return await workflow.execute_activity_method(
+            DriftActivities.check_drift,
             start_to_close_timeout=DRIFT_TIMEOUT,
             heartbeat_timeout=DRIFT_HEARTBEAT,
             retry_policy=DRIFT_RETRY,
         )
-        return result

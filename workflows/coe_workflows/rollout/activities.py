@@ -31,6 +31,7 @@ from coe.rollouts.guard import NUMERATORS, GuardCounts
 from coe.signatures.store import keep as kept_signature
 from coe.sites import repository as sites
 from coe.work import UnitOfWork
+from coe_workflows.failures import not_visible
 from coe_workflows.rollout.models import (
     ApprovalRecord,
     DeployRequest,
@@ -47,22 +48,6 @@ from coe_workflows.rollout.models import (
 log = logging.getLogger("coe_workflows.rollout")
 T = TypeVar("T")
 WORKFLOW = Principal(subject="system:rollout", name="Rollout workflow", roles=SYSTEM.roles)
-
-
-# The API commits a row before it starts the row's workflow, so the first activity finds it;
-# should it not be visible yet (a lagging replica, a slow commit), it is retried a few times.
-NOT_VISIBLE_ATTEMPTS = 8
-
-
-def not_visible(what: str) -> ApplicationError:
-    """The error for a workflow's row missing from the database: retried (with the workflow's
-    backoff) for the first NOT_VISIBLE_ATTEMPTS attempts, then final."""
-    attempt = activity.info().attempt
-    return ApplicationError(
-        f"{what} is not in the database (attempt {attempt})",
-        type="RowNotVisible",
-        non_retryable=attempt >= NOT_VISIBLE_ATTEMPTS,
-    )
 
 
 class RolloutActivities:

@@ -1,16 +1,12 @@
-"""TemplateRollout and SiteDeployment: a template version reaches plant instances in waves.
+"""TemplateRollout: a template version reaches plant instances in waves.
 
 TemplateRollout runs waves in order; inside a wave at most `maxParallel` SiteDeployment child
-workflows run at once (a sliding window, so a thousand sites stay well within history limits;
-the rollout continues as new between waves when its history grows). After a wave its gates
-run: an e-signed approval (a Temporal update, validated), a soak (a durable timer), a KPI
-guard. Too many failed sites in a wave pause the rollout for a person: resume, retry the failed
-sites, or abort (optionally rolling back every site this rollout changed, newest first).
-
-SiteDeployment: prepare (overlay check and composition) → health and current hash → deploy →
-verify the plant reports the expected hash → ledger. Transient plant errors are retried with
-backoff; a refusal, exhausted retries, or a wrong hash after deploy roll the site back to its
-previous definition and mark it failed with the reason.
+workflows (`coe_workflows.rollout.deployment`) run at once (a sliding window, so a thousand
+sites stay well within history limits; the rollout continues as new between waves when its
+history grows). After a wave its gates run: an e-signed approval (a Temporal update,
+validated), a soak (a durable timer), a KPI guard. Too many failed sites in a wave pause the
+rollout for a person: resume, retry the failed sites, or abort (optionally rolling back every
+site this rollout changed, newest first).
 """
 
 from __future__ import annotations
@@ -25,8 +21,6 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
-    from coe.errors import BadUserInputError, ForbiddenError
-    from coe.reasons import reason_problem
     from coe.rollouts.contract import (
         ABORT,
         APPROVE,
@@ -46,8 +40,9 @@ with workflow.unsafe.imports_passed_through():
         SiteStatus,
         WaveSpec,
     )
-    from coe.rollouts.guard import GuardCounts, Verdict, judge
+    from coe.rollouts.guard import Verdict, judge
     from coe.rollouts.states import RolloutStatus, SiteState
+    from coe_workflows.common import FORBIDDEN, cause, require_reason
     from coe_workflows.policies import (
         PREPARE_TIMEOUT,
         RECORD_RETRY,
@@ -55,15 +50,13 @@ with workflow.unsafe.imports_passed_through():
         plant_retry,
         plant_timeout,
     )
-    from coe_workflows.records import Records
+    from coe_workflows.records import Records, record
+    from coe_workflows.rollout.activities import RolloutActivities
     from coe_workflows.rollout.models import (
         ApprovalRecord,
-        DeployRequest,
         GuardRequest,
         LedgerRecord,
-        LiveDefinition,
         PlantRequest,
-        PreparedSite,
         RolloutAudit,
         RolloutRecord,
         SiteStateRecord,
@@ -71,14 +64,8 @@ with workflow.unsafe.imports_passed_through():
 
 CONTINUE_AS_NEW_AFTER = 10_000  # history events; Temporal's limit is 50k
 CONTROLLERS = ("coe_architect",)
-# The ApplicationError type of an authorization refusal: the API answers it as FORBIDDEN.
-FORBIDDEN = ForbiddenError.code
-FINAL = {SiteState.LIVE, SiteState.FAILED, SiteState.ROLLED_BACK, SiteState.SKIPPED}
 # An inconclusive kpiGuard is audited with its measurement (histories from before: replay as then).
 INCONCLUSIVE_GUARD_AUDITED = "kpi-guard-inconclusive-audited"
-# A site's rollback names the ledger's definition it went back to, not what the plant reports
-# (a lying plant's hash matches no definition); histories from before replay as then.
-ROLLBACK_NAMES_LEDGER = "rollback-names-ledger-definition"
 # An approval mirrors the rollout as running before its approver is answered, so the answer
 # (and a watch begun right after) no longer reads awaiting_approval; histories from before
 # replay as then.
@@ -88,193 +75,6 @@ APPROVAL_ANSWERS_RUNNING = "approval-answers-running"
 def _hours(window: timedelta) -> str:
     hours = window.total_seconds() / 3600
     return f"{hours:g} h" if hours >= 1 else f"{window.total_seconds():g} s"
-
-
-def _cause(error: BaseException) -> str:
-    """The innermost message: what actually went wrong at the plant."""
-    while isinstance(error, ActivityError | ChildWorkflowError) and error.cause is not None:
-        error = error.cause
-    return str(error)
-
-
-def _require_reason(reason: str | None, *, required: bool = False) -> None:
-    """The API's one reason rule, held here too: nothing the audit trail cannot keep."""
-    problem = reason_problem(reason, required=required)
-    if problem is not None:
-        raise ApplicationError(f"reason: {problem}", type=BadUserInputError.code)
-
-
-async def _record(activity: str, argument: Any) -> None:
-    await workflow.execute_activity(
-        activity, argument, start_to_close_timeout=RECORD_TIMEOUT, retry_policy=RECORD_RETRY
-    )
-
-
-@workflow.defn(name=SITE_WORKFLOW)
-class SiteDeployment:
-    @workflow.run
-    async def run(self, request: SiteDeploymentInput) -> SiteStatus:
-        self._request = request
-        status = await self._state(SiteState.VALIDATING)
-        prepared: PreparedSite = await workflow.execute_activity(
-            "prepare_site",
-            request,
-            result_type=PreparedSite,
-            start_to_close_timeout=PREPARE_TIMEOUT,
-            retry_policy=RECORD_RETRY,
-        )
-        if not prepared.compatible:
-            return await self._state(SiteState.SKIPPED, prepared.reason, prepared.violations)
-        assert prepared.endpoint is not None
-        assert prepared.sha256 is not None
-        plant = PlantRequest(
-            request.site, prepared.endpoint, request.template, request.timings.plant_timeout_seconds
-        )
-        try:
-            previous = await self._plant("plant_current", plant)
-        except ActivityError as error:
-            return await self._state(SiteState.FAILED, f"plant not ready: {_cause(error)}")
-        status.previous_sha256 = previous
-        if previous == prepared.sha256:
-            await self._ledger(prepared.sha256, previous)
-            return await self._state(
-                SiteState.LIVE, "already running this definition", sha256=prepared.sha256
-            )
-        await self._state(SiteState.DEPLOYING, sha256=prepared.sha256)
-        try:
-            await self._plant(
-                "deploy_to_plant",
-                DeployRequest(
-                    request.site,
-                    prepared.endpoint,
-                    request.template,
-                    request.version,
-                    prepared.sha256,
-                    request.rollout_id,
-                    request.timings.plant_timeout_seconds,
-                ),
-            )
-        except ActivityError as error:
-            return await self._undo(plant, previous, f"deployment failed: {_cause(error)}")
-        await self._state(SiteState.VERIFYING, sha256=prepared.sha256)
-        reported = await self._verify(plant, prepared.sha256)
-        if reported != prepared.sha256:
-            return await self._undo(
-                plant,
-                previous,
-                f"after deployment the plant reports "
-                f"{(reported or 'nothing')[:12]}…, "
-                f"not {prepared.sha256[:12]}…",
-            )
-        await self._ledger(prepared.sha256, previous)
-        return await self._state(SiteState.LIVE, sha256=prepared.sha256)
-
-    async def _plant(self, activity: str, argument: Any) -> Any:
-        timings = self._request.timings
-        return await workflow.execute_activity(
-            activity,
-            argument,
-            start_to_close_timeout=plant_timeout(timings),
-            retry_policy=plant_retry(timings),
-        )
-
-    async def _verify(self, plant: PlantRequest, expected: str) -> str | None:
-        reported: str | None = None
-        for attempt in range(self._request.timings.verify_attempts):
-            try:
-                reported = await self._plant("plant_reported", plant)
-            except ActivityError as error:
-                reported = f"unknown ({_cause(error)})"
-            if reported == expected:
-                return reported
-            if attempt + 1 < self._request.timings.verify_attempts:
-                await workflow.sleep(
-                    timedelta(seconds=self._request.timings.verify_interval_seconds)
-                )
-        return reported
-
-    async def _undo(self, plant: PlantRequest, previous: str | None, reason: str) -> SiteStatus:
-        """Put the previous definition back, then report the site failed with the reason."""
-        if previous is None:
-            return await self._state(
-                SiteState.FAILED,
-                f"{reason}; nothing ran before, so there is nothing to roll back to",
-            )
-        try:
-            restored = await self._plant("rollback_plant", plant)
-        except ActivityError as error:
-            return await self._state(
-                SiteState.FAILED, f"{reason}; rollback failed too: {_cause(error)}"
-            )
-        if workflow.patched(ROLLBACK_NAMES_LEDGER):
-            return await self._state(
-                SiteState.FAILED,
-                f"{reason}; rolled back to {await self._restored(plant, restored)}",
-            )
-        return await self._state(
-            SiteState.FAILED, f"{reason}; rolled back to {(restored or '?')[:12]}…"
-        )
-
-    async def _restored(self, plant: PlantRequest, reported: str | None) -> str:
-        """The definition a rollback went back to, by the ledger (its live entry: this
-        deployment recorded none): its version and hash, and what the plant reports when
-        that differs."""
-        try:
-            live: LiveDefinition = await workflow.execute_activity(
-                "ledger_live",
-                plant,
-                result_type=LiveDefinition,
-                start_to_close_timeout=RECORD_TIMEOUT,
-                retry_policy=RECORD_RETRY,
-            )
-        except ActivityError as error:
-            live, unknown = LiveDefinition(), f"the ledger could not be read: {_cause(error)}"
-        else:
-            unknown = "not in the ledger"
-        says = f"the plant reports {(reported or 'nothing')[:12]}…"
-        if live.sha256 is None:
-            return f"the previous definition ({unknown}; {says})"
-        named = f"{live.version} (ledger sha256 {live.sha256[:12]}…"
-        return f"{named})" if reported == live.sha256 else f"{named}; {says})"
-
-    async def _ledger(self, sha256: str, previous: str | None) -> None:
-        request = self._request
-        await _record(
-            "record_deployment",
-            LedgerRecord(
-                request.rollout_id,
-                request.site,
-                request.template,
-                request.version,
-                sha256,
-                previous,
-                request.started_by,
-                request.origin,
-            ),
-        )
-
-    async def _state(
-        self,
-        state: SiteState,
-        reason: str | None = None,
-        violations: list[dict[str, str]] | None = None,
-        sha256: str | None = None,
-    ) -> SiteStatus:
-        previous = getattr(self, "_status", None)
-        self._status = SiteStatus(
-            site=self._request.site,
-            wave=self._request.wave,
-            state=state.value,
-            reason=reason,
-            violations=violations or [],
-            sha256=sha256 or (previous.sha256 if previous else None),
-            previous_sha256=previous.previous_sha256 if previous else None,
-        )
-        await _record(
-            "record_site_state",
-            SiteStateRecord(self._request.rollout_id, self._status, self._request.origin),
-        )
-        return self._status
 
 
 @dataclass
@@ -304,7 +104,7 @@ class TemplateRollout:
         self._wave_started = ""
         self._guard_failed = False
         self._guards: dict[str, dict[str, Any]] = {}  # wave -> its kpiGuard's last measurement
-        self._records = Records(_record)
+        self._records = Records()
 
     @workflow.run
     async def run(self, request: RolloutInput) -> str:
@@ -408,7 +208,7 @@ class TemplateRollout:
                 site=site,
                 wave=wave.name,
                 state=SiteState.FAILED.value,
-                reason=f"site deployment failed: {_cause(error)}",
+                reason=f"site deployment failed: {cause(error)}",
             )
         return status
 
@@ -476,8 +276,8 @@ class TemplateRollout:
         deadline = workflow.now() + window
         live = [s for s in wave.sites if self._states[s].state == SiteState.LIVE.value]
         while not self._aborted:
-            counts = await workflow.execute_activity(
-                "measure_kpi_guard",
+            counts = await workflow.execute_activity_method(
+                RolloutActivities.measure_kpi_guard,
                 GuardRequest(
                     self._input.template,
                     self._input.version,
@@ -486,7 +286,6 @@ class TemplateRollout:
                     self._wave_started,
                     window.total_seconds(),
                 ),
-                result_type=GuardCounts,
                 start_to_close_timeout=RECORD_TIMEOUT,
                 retry_policy=RECORD_RETRY,
             )
@@ -546,8 +345,8 @@ class TemplateRollout:
     async def _compensate(self, site: str, reason: str) -> None:
         assert self._input is not None
         status = self._states[site]
-        plant = await workflow.execute_activity(
-            "prepare_site",
+        plant = await workflow.execute_activity_method(
+            RolloutActivities.prepare_site,
             SiteDeploymentInput(
                 self._input.rollout_id,
                 site,
@@ -557,13 +356,12 @@ class TemplateRollout:
                 self._input.started_by,
                 self._input.timings,
             ),
-            result_type=PreparedSite,
             start_to_close_timeout=PREPARE_TIMEOUT,
             retry_policy=RECORD_RETRY,
         )
         try:
-            restored = await workflow.execute_activity(
-                "rollback_plant",
+            restored = await workflow.execute_activity_method(
+                RolloutActivities.rollback_plant,
                 PlantRequest(
                     site,
                     plant.endpoint or "",
@@ -573,8 +371,8 @@ class TemplateRollout:
                 start_to_close_timeout=plant_timeout(self._input.timings),
                 retry_policy=plant_retry(self._input.timings),
             )
-            await _record(
-                "record_rolled_back",
+            await record(
+                RolloutActivities.record_rolled_back,
                 LedgerRecord(
                     self._input.rollout_id,
                     site,
@@ -587,7 +385,7 @@ class TemplateRollout:
             )
             state = SiteState.ROLLED_BACK
         except ActivityError as error:
-            reason, state = f"rollback after abort failed: {_cause(error)}", SiteState.FAILED
+            reason, state = f"rollback after abort failed: {cause(error)}", SiteState.FAILED
         self._states[site] = SiteStatus(
             site=site,
             wave=status.wave,
@@ -595,8 +393,9 @@ class TemplateRollout:
             reason=reason,
             previous_sha256=status.previous_sha256,
         )
-        await _record(
-            "record_site_state", SiteStateRecord(self._input.rollout_id, self._states[site])
+        await record(
+            RolloutActivities.record_site_state,
+            SiteStateRecord(self._input.rollout_id, self._states[site]),
         )
 
     # --- bookkeeping ---------------------------------------------------------------------
@@ -609,7 +408,7 @@ class TemplateRollout:
         self._status = status
         reason = self._reason or self._waiting_for
         self._records.add(
-            "record_rollout",
+            RolloutActivities.record_rollout,
             RolloutRecord(
                 self._input.rollout_id,
                 status.value,
@@ -641,7 +440,7 @@ class TemplateRollout:
     ) -> None:
         assert self._input is not None
         self._records.add(
-            "audit_rollout",
+            RolloutActivities.audit_rollout,
             RolloutAudit(self._input.rollout_id, action, actor, reason, request_id, details),
         )
 
@@ -671,7 +470,7 @@ class TemplateRollout:
         signature_id = str(workflow.uuid4())
         self._approvals[approval.wave] = approval.signer_id
         self._records.add(
-            "record_approval",
+            RolloutActivities.record_approval,
             ApprovalRecord(
                 self._input.rollout_id,
                 signature_id,
@@ -690,7 +489,7 @@ class TemplateRollout:
     def _validate_approval(self, approval: ApprovalUpdate) -> None:
         assert self._input is not None
         gate, wave = self._gate, self._wave
-        _require_reason(approval.reason, required=True)
+        require_reason(approval.reason, required=True)
         if not approval.signed_at:
             raise ApplicationError("an approval needs the time its signer re-authenticated")
         if approval.wave in self._approvals:
@@ -730,7 +529,7 @@ class TemplateRollout:
     @pause.validator
     def _validate_pause(self, control: ControlUpdate) -> None:
         self._require_controller(control)
-        _require_reason(control.reason)
+        require_reason(control.reason)
         if self._paused:
             raise ApplicationError("the rollout is already paused")
 
@@ -749,7 +548,7 @@ class TemplateRollout:
     @resume.validator
     def _validate_resume(self, control: ControlUpdate) -> None:
         self._require_controller(control)
-        _require_reason(control.reason)
+        require_reason(control.reason)
         if not self._paused:
             raise ApplicationError("the rollout is not paused")
 
@@ -764,7 +563,7 @@ class TemplateRollout:
     @retry.validator
     def _validate_retry(self, control: ControlUpdate) -> None:
         self._require_controller(control)
-        _require_reason(control.reason)
+        require_reason(control.reason)
         if not self._awaiting_decision or self._wave is None or not self._failed(self._wave):
             raise ApplicationError("there are no failed sites waiting for a decision")
 
@@ -782,7 +581,7 @@ class TemplateRollout:
     @abort.validator
     def _validate_abort(self, control: ControlUpdate) -> None:
         self._require_controller(control)
-        _require_reason(control.reason)
+        require_reason(control.reason)
         if self._aborted or self._status in (RolloutStatus.COMPLETED, RolloutStatus.ABORTED):
             raise ApplicationError(f"the rollout is already {self._status.value}")
 
@@ -799,7 +598,8 @@ class TemplateRollout:
             reason=f"skipped by {control.actor}: {control.reason or 'no reason given'}",
         )
         self._records.add(
-            "record_site_state", SiteStateRecord(self._input.rollout_id, self._states[control.site])
+            RolloutActivities.record_site_state,
+            SiteStateRecord(self._input.rollout_id, self._states[control.site]),
         )
         self._audit(
             "site_skipped", control.actor, control.reason, control.request_id, site=control.site
@@ -810,7 +610,7 @@ class TemplateRollout:
     @skip_site.validator
     def _validate_skip(self, control: ControlUpdate) -> None:
         self._require_controller(control)
-        _require_reason(control.reason, required=True)
+        require_reason(control.reason, required=True)
         status = self._states.get(control.site or "")
         if status is None:
             raise ApplicationError(f"{control.site} is not part of this rollout")

@@ -31,7 +31,7 @@ from coe.transfers.contract import (
     TransferStep,
 )
 from coe.work import UnitOfWork
-from coe_workflows.rollout.activities import not_visible
+from coe_workflows.failures import not_visible
 
 
 class TransferActivities:

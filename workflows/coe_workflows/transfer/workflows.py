@@ -36,7 +36,6 @@ with workflow.unsafe.imports_passed_through():
         PROGRESS,
         DeploymentOpening,
         QualificationRequest,
-        TargetCounts,
         TransferApproval,
         TransferInput,
         TransferProgress,
@@ -45,15 +44,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from coe.transfers.qualification import assess
     from coe.transfers.states import TransferStatus
+    from coe_workflows.common import FORBIDDEN, cause, require_reason
     from coe_workflows.policies import RECORD_RETRY, RECORD_TIMEOUT
-    from coe_workflows.records import Records
+    from coe_workflows.records import Records, record
+    from coe_workflows.rollout.activities import RolloutActivities
     from coe_workflows.rollout.models import RolloutRecord
-    from coe_workflows.rollout.workflows import (
-        FORBIDDEN,
-        _cause,
-        _record,
-        _require_reason,
-    )
+    from coe_workflows.transfer.activities import TransferActivities
 
 SYSTEM_ACTOR = "system:transfer"
 # The deployment is the transfer's own (no stand-in rollout row to finish): see migration 0007.
@@ -87,7 +83,7 @@ class ProcessTransfer:
         self._measurement: dict[str, Any] | None = None  # the latest, with the window's end
         self._deadline: datetime | None = None
         # update handlers change the state and queue the records (see coe_workflows.records)
-        self._records = Records(_record)
+        self._records = Records()
 
     @workflow.run
     async def run(self, request: TransferInput) -> str:
@@ -114,8 +110,8 @@ class ProcessTransfer:
             f"deploying {request.template}@{request.version} to {request.target}",
             "deploying",
         )
-        await _record(
-            "open_transfer_deployment",
+        await record(
+            TransferActivities.open_transfer_deployment,
             DeploymentOpening(
                 request.transfer_id,
                 request.template,
@@ -142,12 +138,12 @@ class ProcessTransfer:
             )
         except ChildWorkflowError as error:
             status = SiteStatus(
-                request.target, "transfer", SiteState.FAILED.value, reason=_cause(error)
+                request.target, "transfer", SiteState.FAILED.value, reason=cause(error)
             )
         live = status.state == SiteState.LIVE.value
         if not workflow.patched(NO_STAND_IN_ROLLOUT):  # histories from before: replay as then
-            await _record(
-                "record_rollout",
+            await record(
+                RolloutActivities.record_rollout,
                 RolloutRecord(
                     request.transfer_id,
                     (RolloutStatus.COMPLETED if live else RolloutStatus.FAILED).value,
@@ -178,10 +174,9 @@ class ProcessTransfer:
             "deployed",
         )
         while True:
-            counts: TargetCounts = await workflow.execute_activity(
-                "measure_transfer",
+            counts = await workflow.execute_activity_method(
+                TransferActivities.measure_transfer,
                 QualificationRequest(request.template, request.version, request.target, since),
-                result_type=TargetCounts,
                 start_to_close_timeout=RECORD_TIMEOUT,
                 retry_policy=RECORD_RETRY,
             )
@@ -271,7 +266,7 @@ class ProcessTransfer:
             "reason": step.reason or "",
         }
         self._records.add(
-            "record_transfer_approval",
+            TransferActivities.record_transfer_approval,
             TransferApproval(
                 transfer_id=self._input.transfer_id,
                 side=step.side,
@@ -301,7 +296,7 @@ class ProcessTransfer:
     def _validate_approval(self, step: TransferStep) -> None:
         assert self._input is not None
         self._require_status(TransferStatus.AWAITING_APPROVAL, "be approved")
-        _require_reason(step.reason, required=True)
+        require_reason(step.reason, required=True)
         if not step.signed_at or not step.content_sha256:
             raise ApplicationError("an approval needs its signer's re-authentication and content")
         if step.side not in ("source", "target"):
@@ -351,7 +346,7 @@ class ProcessTransfer:
     @extend.validator
     def _validate_extend(self, step: TransferStep) -> None:
         self._require_driver(step)
-        _require_reason(step.reason)
+        require_reason(step.reason)
         self._require_status(TransferStatus.AWAITING_DECISION, "be extended")
         if not step.window_seconds or step.window_seconds <= 0:
             raise ApplicationError("an extension needs a window longer than zero")
@@ -372,7 +367,7 @@ class ProcessTransfer:
     @fail.validator
     def _validate_fail(self, step: TransferStep) -> None:
         self._require_driver(step)
-        _require_reason(step.reason, required=True)
+        require_reason(step.reason, required=True)
         self._require_status(TransferStatus.AWAITING_DECISION, "be failed")
 
     @workflow.update(name=CANCEL)
@@ -391,7 +386,7 @@ class ProcessTransfer:
     @cancel.validator
     def _validate_cancel(self, step: TransferStep) -> None:
         self._require_driver(step)
-        _require_reason(step.reason, required=True)
+        require_reason(step.reason, required=True)
         if self._status in FINISHED or self._cancelled:
             raise ApplicationError(f"the transfer is already {self._status.value}")
         if self._status is TransferStatus.DEPLOYING:
@@ -434,7 +429,7 @@ class ProcessTransfer:
         assert self._input is not None
         self._status, self._reason = status, reason
         self._records.add(
-            "record_transfer",
+            TransferActivities.record_transfer,
             TransferRecord(
                 transfer_id=self._input.transfer_id,
                 status=status.value,
