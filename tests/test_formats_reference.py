@@ -42,8 +42,8 @@ from coe.production.events import (
     parse_batch,
 )
 from coe.rollouts.plan import plan_violations
+from coe.templates.documents import Kpi
 from coe.templates.files import LoadedTemplate, validate_templates
-from coe.templates.models import Kpi
 from coe.templates.validation import reason_codes
 from tests.helpers import Api
 

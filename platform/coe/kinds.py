@@ -14,7 +14,7 @@ from coe.documents import json_schema, schema_filename
 from coe.documents.reference import fields_markdown
 from coe.production.format import ProductionEvent
 from coe.rollouts.plan import RolloutPlan
-from coe.templates.models import ProcessTemplate, SiteOverlay
+from coe.templates.documents import ProcessTemplate, SiteOverlay
 
 # Production events are written by plants, not people, but are a format users integrate with.
 KINDS: tuple[type[BaseModel], ...] = (ProcessTemplate, SiteOverlay, RolloutPlan, ProductionEvent)

@@ -11,6 +11,7 @@ from coe.documents.fields import (
     KEY_PATTERN,
     NAME_PATTERN,
     SEMVER_PATTERN,
+    ApiVersion,
     Strict,
     duration_seconds,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "MAX_NODES",
     "NAME_PATTERN",
     "SEMVER_PATTERN",
+    "ApiVersion",
     "DocumentError",
     "Strict",
     "Violation",

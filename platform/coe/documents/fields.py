@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-API_VERSION = "coe.dev/v1"
+# The file-format version every document kind declares in `apiVersion`: the type for models'
+# fields, the value for documents the platform writes (mypy checks the two agree).
+ApiVersion = Literal["coe.dev/v1"]
+API_VERSION: ApiVersion = "coe.dev/v1"
 KEY_PATTERN = r"^[a-z][a-z0-9-]{0,62}[a-z0-9]$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"

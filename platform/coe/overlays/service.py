@@ -29,7 +29,7 @@ from coe.sites import service as site_service
 from coe.templates import renames
 from coe.templates import service as template_service
 from coe.templates.diff import TemplateDiff, diff_templates
-from coe.templates.models import SiteOverlay
+from coe.templates.documents import SiteOverlay
 from coe.templates.versions import VersionError, parse_range, parse_version
 from coe.work import UnitOfWork
 

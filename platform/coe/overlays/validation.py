@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coe.documents import Violation, pointer, structural_violations
-from coe.templates.models import SiteOverlay
+from coe.templates.documents import SiteOverlay
 from coe.templates.renames import Rename, declared
 from coe.templates.validation import operation_violations, value_problems
 from coe.templates.versions import VersionError, parse_range

@@ -17,6 +17,7 @@ from coe.documents import DURATION_PATTERN as DURATION
 from coe.documents import (
     KEY_PATTERN,
     SEMVER_PATTERN,
+    ApiVersion,
     Strict,
     Violation,
     duration_seconds,
@@ -130,7 +131,7 @@ class PlanSpec(Strict):
 class RolloutPlan(Strict):
     """A template version rolled out to the plants in waves (docs/formats/rollout-plan.md)."""
 
-    api_version: Literal["coe.dev/v1"] = Field(
+    api_version: ApiVersion = Field(
         alias="apiVersion", description="The version of the file format."
     )
     kind: Literal["RolloutPlan"] = Field(description="What the document is.")

@@ -17,7 +17,7 @@ from typing import Any
 
 from coe.documents import NAME_PATTERN, Violation, duration_seconds, pointer, structural_violations
 from coe.templates import expressions
-from coe.templates.models import ProcessTemplate
+from coe.templates.documents import ProcessTemplate
 
 NUMERIC = ("number", "integer")
 

@@ -2,7 +2,8 @@
 
 These models are the single source of the JSON Schemas shipped in `schemas/`: editors validate
 and complete the YAML with them, and `coe template validate` checks structure against the very
-same schema before the semantic rules in `validation.py` run.
+same schema before the semantic rules in `validation.py` run. (Documents, not tables: the
+database tables live in `coe.models`.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from coe.documents.fields import ID_PATTERN, KEY_PATTERN, SEMVER_PATTERN, Strict
+from coe.documents.fields import ID_PATTERN, KEY_PATTERN, SEMVER_PATTERN, ApiVersion, Strict
 from coe.reasons import MAX_REASON
 
 Number = int | float
@@ -222,7 +223,7 @@ class TemplateSpec(Strict):
 class ProcessTemplate(Strict):
     """A global process template version (docs/formats/process-template.md)."""
 
-    api_version: Literal["coe.dev/v1"] = Field(
+    api_version: ApiVersion = Field(
         alias="apiVersion", description="The version of the file format."
     )
     kind: Literal["ProcessTemplate"] = Field(description="What the document is.")
@@ -254,7 +255,7 @@ class OverlaySpec(Strict):
 class SiteOverlay(Strict):
     """One site's values for one template (docs/formats/site-overlay.md)."""
 
-    api_version: Literal["coe.dev/v1"] = Field(
+    api_version: ApiVersion = Field(
         alias="apiVersion", description="The version of the file format."
     )
     kind: Literal["SiteOverlay"] = Field(description="What the document is.")
