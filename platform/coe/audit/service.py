@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -11,6 +12,8 @@ from coe.audit.anchors import Anchor, AnchorStore
 from coe.audit.chain import ChainEntry, ChainReport, Finding, Tampering
 from coe.audit.chain import verify_chain as verify_entries
 from coe.audit.writer import append as append  # callers append through the service too
+from coe.auth.scope import Scope
+from coe.models import AuditRecord
 
 
 async def verify(
@@ -75,3 +78,33 @@ def anchor_findings(entries: Sequence[ChainEntry], anchor: Anchor) -> list[Findi
             "records were deleted or an older copy of the database was restored",
         )
     ]
+
+
+async def visible_records(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    entity_type: str | None,
+    entity_id: str | None,
+    actor: str | None,
+    site: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    before_seq: int | None,
+    limit: int,
+) -> tuple[list[AuditRecord], int]:
+    """Audit records newest first, at most `limit` before `before_seq`, and how many match.
+    Auditors read everything; a site-scoped QA approver reads only their sites' records
+    (FORBIDDEN for a `site` outside the scope)."""
+    sites = scope.narrow_to(site)
+    return await repository.search(
+        session,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor=actor,
+        sites=None if sites is None else frozenset(sites),
+        since=since,
+        until=until,
+        before_seq=before_seq,
+        limit=limit,
+    )

@@ -10,11 +10,10 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from coe.audit import repository, service
+from coe.audit import service
 from coe.audit.anchors import anchor_store
 from coe.audit.chain import ChainReport
-from coe.auth.principal import Principal, Role
-from coe.auth.scope import Scope
+from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import allow
@@ -103,12 +102,6 @@ class AuditChainReport:
         )
 
 
-def _visible_sites(principal: Principal, site: str | None) -> frozenset[str] | None:
-    """Auditors read everything; a site-scoped QA approver reads only their sites' records."""
-    sites = Scope.of(principal).narrow_to(site)
-    return None if sites is None else frozenset(sites)
-
-
 @strawberry.type
 class AuditQueries:
     @strawberry.field(
@@ -125,12 +118,13 @@ class AuditQueries:
         limit = page_size(first, info.context.settings.max_page_size)
         criteria = filter or AuditFilter()
         async with info.context.read() as session:
-            rows, total = await repository.search(
+            rows, total = await service.visible_records(
                 session,
+                info.context.scope(),
                 entity_type=criteria.entity_type,
                 entity_id=criteria.entity_id,
                 actor=criteria.actor,
-                sites=_visible_sites(info.context.caller(), criteria.site),
+                site=criteria.site,
                 since=criteria.since,
                 until=criteria.until,
                 before_seq=decode_cursor(after),

@@ -12,8 +12,7 @@ from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
 from coe.kpis import service
-from coe.kpis.repository import Filter
-from coe.kpis.service import Metric
+from coe.kpis.service import Filter, Metric
 from coe.kpis.types import (
     Dimension,
     KpiFilter,

@@ -15,7 +15,7 @@ from coe.auth.principal import Principal
 from coe.auth.scope import Scope
 from coe.errors import BadUserInputError
 from coe.kpis import repository
-from coe.kpis.repository import Filter
+from coe.kpis.repository import Filter as Filter  # the resolvers build report filters with it
 from coe.kpis.stats import Difference, Ratio, difference, overlapping, wilson
 
 

@@ -13,8 +13,7 @@ from coe.documents import parse_source
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
-from coe.models import RolloutSite
-from coe.rollouts import repository, service
+from coe.rollouts import service
 from coe.rollouts.types import (
     DriftType,
     KpiGuardEstimateType,
@@ -24,10 +23,6 @@ from coe.rollouts.types import (
     RolloutType,
     describe_gate,
 )
-
-
-def _site(row: RolloutSite) -> str:
-    return row.site
 
 
 @strawberry.type
@@ -87,25 +82,16 @@ class RolloutQueries:
     ) -> Connection[RolloutType]:
         limit = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after)
-        scope = info.context.scope()
         async with info.context.read() as session:
-            rows, total = await repository.rollouts_page(
+            rows, total = await service.visible_page(
                 session,
-                sites=scope.narrow(),
+                info.context.scope(),
                 template=template,
                 statuses=status,
                 before=datetime.fromisoformat(cursor) if cursor else None,
                 limit=limit + 1,
             )
-            sites = await repository.sites_of(session, [row.id for row in rows])
-        nodes = [
-            RolloutType.from_model(
-                row,
-                scope.keep([s for s in sites if s.rollout_id == row.id], _site),
-                info.context.settings,
-            )
-            for row in rows
-        ]
+        nodes = [RolloutType.from_model(row, sites, info.context.settings) for row, sites in rows]
         return connection(nodes, total, limit, lambda node: node.started_at.isoformat())
 
     @strawberry.field(
@@ -121,15 +107,17 @@ class RolloutQueries:
         history: bool = False,
         first: int = 100,
     ) -> list[LedgerEntryType]:
-        scope = info.context.scope().narrow_to(site)
         limit = page_size(first, info.context.settings.max_page_size)
         async with info.context.read() as session:
-            rows = (
-                await repository.history(session, sites=scope, template=template, limit=limit)
-                if history
-                else await repository.live(session, sites=scope, template=template)
+            rows = await service.visible_ledger(
+                session,
+                info.context.scope(),
+                site=site,
+                template=template,
+                history=history,
+                limit=limit,
             )
-        return [LedgerEntryType.from_model(row) for row in rows[:limit]]
+        return [LedgerEntryType.from_model(row) for row in rows]
 
     @strawberry.field(
         extensions=allow(*PEOPLE),
@@ -137,7 +125,6 @@ class RolloutQueries:
         "(checked by a Temporal Schedule).",
     )
     async def drift(self, info: Info[CoeContext, None]) -> list[DriftType]:
-        sites = info.context.scope().narrow()
         async with info.context.read() as session:
-            rows = await repository.open_drift(session, sites=sites)
+            rows = await service.visible_drift(session, info.context.scope())
         return [DriftType.from_model(row) for row in rows]

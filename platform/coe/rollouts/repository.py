@@ -132,14 +132,21 @@ async def ledger_for(
 
 
 async def live(
-    session: AsyncSession, *, sites: Collection[str] | None = None, template: str | None = None
+    session: AsyncSession,
+    *,
+    sites: Collection[str] | None = None,
+    template: str | None = None,
+    limit: int | None = None,
 ) -> list[LedgerEntry]:
+    """Live entries by site and template; at most `limit` of them (the database cuts)."""
     statement = select(LedgerEntry).where(LedgerEntry.status == LedgerStatus.LIVE)
     if sites is not None:
         statement = statement.where(col(LedgerEntry.site).in_(list(sites)))
     if template is not None:
         statement = statement.where(LedgerEntry.template == template)
     statement = statement.order_by(col(LedgerEntry.site), col(LedgerEntry.template))
+    if limit is not None:
+        statement = statement.limit(limit)
     return list((await session.exec(statement)).all())
 
 

@@ -26,6 +26,8 @@ from coe.errors import (
 )
 from coe.kpis import service as kpis
 from coe.models import (
+    DriftObservation,
+    LedgerEntry,
     Rollout,
     RolloutSite,
     RolloutStatus,
@@ -399,6 +401,55 @@ async def visible(
     sites = await repository.sites_of(session, [rollout_id]) if row is not None else []
     found = scope.found(row, lambda _: [site.site for site in sites], f"rollout {rollout_id!r}")
     return found, scope.keep(sites, lambda site: site.site)
+
+
+async def visible_page(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    template: str | None,
+    statuses: list[str] | None,
+    before: datetime | None,
+    limit: int,
+) -> tuple[list[tuple[Rollout, list[RolloutSite]]], int]:
+    """Rollouts started before `before`, newest first, at most `limit`, each with the rows of
+    it the scope covers (a site-scoped caller sees those touching its sites); and how many
+    match over all pages."""
+    rows, total = await repository.rollouts_page(
+        session,
+        sites=scope.narrow(),
+        template=template,
+        statuses=statuses,
+        before=before,
+        limit=limit,
+    )
+    sites = await repository.sites_of(session, [row.id for row in rows])
+    return [
+        (row, scope.keep([s for s in sites if s.rollout_id == row.id], lambda s: s.site))
+        for row in rows
+    ], total
+
+
+async def visible_ledger(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    site: str | None,
+    template: str | None,
+    history: bool,
+    limit: int,
+) -> list[LedgerEntry]:
+    """Ledger entries the scope covers, at most `limit`: the live ones by site and template,
+    or with `history` every entry newest first (FORBIDDEN for a `site` outside the scope)."""
+    sites = scope.narrow_to(site)
+    if history:
+        return await repository.history(session, sites=sites, template=template, limit=limit)
+    return await repository.live(session, sites=sites, template=template, limit=limit)
+
+
+async def visible_drift(session: AsyncSession, scope: Scope) -> list[DriftObservation]:
+    """Open drift at the sites the scope covers, by site and template."""
+    return await repository.open_drift(session, sites=scope.narrow())
 
 
 async def wave_sites(session: AsyncSession, rollout_id: str, wave: str) -> list[str]:

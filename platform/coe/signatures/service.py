@@ -65,3 +65,8 @@ async def sign(
 async def get_signature(session: AsyncSession, signature_id: UUID) -> Signature | None:
     """One stored signature, or None."""
     return await repository.by_id(session, signature_id)
+
+
+async def signatures_by_ids(session: AsyncSession, ids: list[UUID]) -> list[Signature]:
+    """The signatures among `ids` that exist, in one query (a DataLoader's batch)."""
+    return await repository.by_ids(session, ids)

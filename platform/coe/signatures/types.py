@@ -14,7 +14,7 @@ from coe.auth.service import Credentials
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
 from coe.models import Signature
-from coe.signatures import repository, scoping
+from coe.signatures import scoping, service
 from coe.signatures.manifest import manifestation
 
 
@@ -78,7 +78,7 @@ class SignerInput:
 def signature_loader(context: CoeContext) -> DataLoader[UUID, SignatureType | None]:
     async def load(ids: list[UUID]) -> list[SignatureType | None]:
         async with context.read() as session:
-            rows = {row.id: row for row in await repository.by_ids(session, ids)}
+            rows = {row.id: row for row in await service.signatures_by_ids(session, ids)}
         return [SignatureType.from_model(rows[i]) if i in rows else None for i in ids]
 
     return DataLoader(load_fn=load)

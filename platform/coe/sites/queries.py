@@ -9,7 +9,7 @@ from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
-from coe.sites import repository, service
+from coe.sites import service
 from coe.sites.types import SiteType
 
 
@@ -27,7 +27,7 @@ class SiteQueries:
     )
     async def enterprise(self, info: Info[CoeContext, None]) -> EnterpriseType | None:
         async with info.context.read() as session:
-            row = await repository.enterprise(session)
+            row = await service.enterprise(session)
         return EnterpriseType(key=row.key, name=row.name) if row else None
 
     @strawberry.field(

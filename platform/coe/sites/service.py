@@ -11,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from coe.auth.principal import Principal, Role
 from coe.auth.scope import Scope
 from coe.errors import ConflictError, NotFoundError, ValidationFailedError
-from coe.models import Area, Site, WorkCenter, WorkUnit
+from coe.models import Area, Enterprise, Site, WorkCenter, WorkUnit
 from coe.reasons import checked_reason
 from coe.sites import repository
+from coe.sites.repository import Row
 from coe.sites.validation import (
     SiteFields,
     equipment_class_violations,
@@ -267,3 +268,16 @@ async def all_sites(session: AsyncSession) -> list[Site]:
         session, keys=None, region=None, after_key=None, limit=ALL_SITES
     )
     return rows
+
+
+async def enterprise(session: AsyncSession) -> Enterprise | None:
+    """The enterprise this platform serves, or None before `coe init`."""
+    return await repository.enterprise(session)
+
+
+async def children_of(
+    session: AsyncSession, model: type[Row], parent_column: Any, parent_ids: Sequence[int]
+) -> list[Row]:
+    """The children (areas, work centers, units) of many parents at once: a DataLoader's batch
+    of ids, so a tree costs one query per level, not one per node."""
+    return await repository.children(session, model, parent_column, parent_ids)

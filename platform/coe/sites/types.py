@@ -13,14 +13,14 @@ from strawberry.types import Info
 
 from coe.graphql.context import CoeContext
 from coe.models import Area, Site, WorkCenter, WorkUnit
-from coe.sites import repository
+from coe.sites import service
 
 
 def _children_loader(model: Any, parent_column: Any, to_type: Any) -> Any:
     def factory(context: CoeContext) -> DataLoader[int, list[Any]]:
         async def load(parent_ids: list[int]) -> list[list[Any]]:
             async with context.read() as session:
-                rows = await repository.children(session, model, parent_column, parent_ids)
+                rows = await service.children_of(session, model, parent_column, parent_ids)
             grouped: dict[int, list[Any]] = defaultdict(list)
             for row in rows:
                 grouped[getattr(row, parent_column.key)].append(to_type(row))

@@ -7,15 +7,12 @@ from itertools import groupby
 import strawberry
 from strawberry.types import Info
 
-from coe.auth.principal import Principal
-from coe.errors import NotFoundError, ValidationFailedError
+from coe.errors import ValidationFailedError
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
-from coe.models import TemplateVersion
-from coe.models.registry import FROZEN_STATUSES
 from coe.overlays import service as overlay_service
-from coe.templates import repository, service
+from coe.templates import service
 from coe.templates.diff import diff_templates
 from coe.templates.types import (
     SiteImpactType,
@@ -26,19 +23,6 @@ from coe.templates.types import (
     ViolationType,
 )
 from coe.templates.validation import template_violations
-
-
-def visible(principal: Principal, rows: list[TemplateVersion]) -> list[TemplateVersion]:
-    """Drafts are work in progress: only architects, approvers and auditors see them."""
-    if service.may_read_drafts(principal):
-        return rows
-    return [row for row in rows if row.status in FROZEN_STATUSES]
-
-
-def _require_visible(principal: Principal, *rows: TemplateVersion) -> None:
-    for row in rows:
-        if not visible(principal, [row]):
-            raise NotFoundError(f"no published {row.key}@{row.version}", template=row.key)
 
 
 @strawberry.type
@@ -53,9 +37,8 @@ class TemplateQueries:
     ) -> Connection[TemplateType]:
         limit = page_size(first, info.context.settings.max_page_size)
         async with info.context.read() as session:
-            keys, total = await repository.keys_page(session, decode_cursor(after), limit + 1)
-            rows = visible(
-                info.context.caller(), await repository.versions_of(session, keys[:limit])
+            keys, rows, total = await service.templates_page(
+                session, info.context.caller(), decode_cursor(after), limit
             )
         grouped = {
             key: [TemplateVersionType.from_model(row) for row in group]
@@ -73,7 +56,7 @@ class TemplateQueries:
     ) -> TemplateVersionType:
         async with info.context.read() as session:
             row = await service.get_version(session, key, version)
-        _require_visible(info.context.caller(), row)
+        service.require_readable(info.context.caller(), row)
         return TemplateVersionType.from_model(row)
 
     @strawberry.field(
@@ -87,7 +70,7 @@ class TemplateQueries:
         async with info.context.read() as session:
             old = await service.get_version(session, key, from_version)
             new = await service.get_version(session, key, to_version)
-        _require_visible(info.context.caller(), old, new)
+        service.require_readable(info.context.caller(), old, new)
         return TemplateDiffType.of(diff_templates(old.document, new.document))
 
     @strawberry.field(

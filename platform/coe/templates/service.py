@@ -298,6 +298,31 @@ def may_read_drafts(principal: Principal) -> bool:
     return principal.has_role(Role.COE_ARCHITECT, Role.QA_APPROVER, Role.AUDITOR)
 
 
+def readable(principal: Principal, rows: list[TemplateVersion]) -> list[TemplateVersion]:
+    """The versions among `rows` the caller may read: drafts only for those who see drafts."""
+    if may_read_drafts(principal):
+        return rows
+    return [row for row in rows if row.status in FROZEN_STATUSES]
+
+
+def require_readable(principal: Principal, *rows: TemplateVersion) -> None:
+    """NOT_FOUND for a version the caller may not read, as if it did not exist."""
+    for row in rows:
+        if not readable(principal, [row]):
+            raise NotFoundError(f"no published {row.key}@{row.version}", template=row.key)
+
+
+async def templates_page(
+    session: AsyncSession, principal: Principal, after_key: str | None, limit: int
+) -> tuple[list[str], list[TemplateVersion], int]:
+    """A page of template keys after `after_key`, in key order: `limit + 1` keys at most (the
+    extra one only says more follow), the versions of the first `limit` the caller may read
+    (newest first), and how many keys there are over all pages."""
+    keys, total = await repository.keys_page(session, after_key, limit + 1)
+    rows = readable(principal, await repository.versions_of(session, keys[:limit]))
+    return keys, rows, total
+
+
 async def predecessor(session: AsyncSession, key: str, target: TemplateVersion) -> TemplateVersion:
     """The newest published version older than `target`."""
     candidate = parse_version(target.version)
