@@ -23,6 +23,8 @@ The rule table:
 5. The document machinery (`coe.documents`) knows no domain; below the edges, a domain does
    not import the domains listed for it in `ABOVE` (overlays build on templates).
 6. There is no import cycle.
+7. Resolvers call services only: no GraphQL or REST module imports a `repository`, not even
+   inside a function (DataLoaders batch through a service function too).
 """
 
 from __future__ import annotations
@@ -55,12 +57,17 @@ REST_FILES = {"http"}
 # Below the services: sessions, lifespan resources, the unit of work and the audit writer.
 STORE = {"coe.db", "coe.resources", "coe.work", "coe.audit.writer", "coe.signatures.store"}
 # Service-level modules whose names do not say so.
-SERVICES = {"coe.kpis.metrics", "coe.rollouts.ledger", "coe.signatures.scoping"}
+SERVICES = {
+    "coe.kpis.metrics",
+    "coe.rollouts.ledger",
+    "coe.signatures.scoping",
+    "coe.transfers.package",
+}
 # Below the edges, `domain: domains it must not import` (they build on it).
 ABOVE = {"templates": {"overlays", "definitions", "rollouts", "transfers"}}
 # Composition roots: they assemble every layer (app factory, command line, supervisor, demo).
 COMPOSITION = {"coe.app", "coe.__main__", "coe.demo"}
-COMPOSITION_PACKAGES = ("coe.cli", "coe.stack", "coe.migrations", "coe_workflows")
+COMPOSITION_PACKAGES = ("coe.cli", "coe.stack", "coe.migrations", "coe_workflows", "coe.demo")
 # Pure modules: plain functions on plain data (STYLE.md rule 2).
 PURE = {
     "coe.audit.chain",
@@ -233,6 +240,20 @@ def layer_violations(found: list[Arrow]) -> list[str]:
     return problems
 
 
+def is_rest(module: str) -> bool:
+    return domain(module) is not None and module.rsplit(".", 1)[-1] in REST_FILES
+
+
+def edge_repository_imports(found: list[Arrow]) -> list[str]:
+    """GraphQL and REST modules that reach a repository past its service (rule 7)."""
+    return [
+        f"{arrow}: a resolver calls its domain's service, never a repository"
+        for arrow in found
+        if (is_graphql(arrow.source) or is_rest(arrow.source))
+        and arrow.target.endswith(".repository")
+    ]
+
+
 def cycles(found: list[Arrow]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
     graph: dict[str, set[str]] = {}
@@ -302,4 +323,27 @@ def test_the_checks_see_a_cycle_and_an_upward_import() -> None:
         "coe.templates.validation",
         "coe.transfers.service",
         "coe.work",
+    ]
+
+
+def test_resolvers_call_services_only() -> None:
+    assert edge_repository_imports(arrows(module_files(), deferred=True)) == []
+
+
+def test_the_check_sees_a_resolver_reaching_a_repository() -> None:
+    """The rule-7 check itself: resolvers, types, DataLoaders and REST handlers that import a
+    repository are reported (as `rollouts/queries.py` did); a service that does is not."""
+    planted = [
+        Arrow("coe.rollouts.queries", "coe.rollouts.repository", 1),
+        Arrow("coe.sites.types", "coe.sites.repository", 1),
+        Arrow("coe.graphql.loaders", "coe.signatures.repository", 1),
+        Arrow("coe.production.http", "coe.production.repository", 1),
+        Arrow("coe.rollouts.service", "coe.rollouts.repository", 1),
+        Arrow("coe.templates.queries", "coe.templates.service", 1),
+    ]
+    assert [problem.split(":")[0] for problem in edge_repository_imports(planted)] == [
+        "coe.rollouts.queries",
+        "coe.sites.types",
+        "coe.graphql.loaders",
+        "coe.production.http",
     ]

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
 
     env: Environment = Environment.DEVELOPMENT
     home: Path = Field(default=Path(".coe"), description="State folder of the embedded servers")
+    # Where `coe up` finds the demo content (templates/, site_overlays/) on the first start;
+    # unset: the source checkout's, when running from one (`coe.demo.seed.content_root`).
+    demo_content_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     api_workers: int = Field(default=1, ge=1)  # API processes (needs DATABASE_URL when > 1)

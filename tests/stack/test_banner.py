@@ -7,9 +7,12 @@ import os
 import subprocess
 from urllib.parse import urlsplit
 
+from rich.console import Console
+
 from coe.auth.principal import Role
 from coe.config import Settings
-from coe.stack import supervisor
+from coe.demo.identities import DevTokens, write_tokens
+from coe.stack.banner import print_banner
 from tests.cli.conftest import live_api
 from tests.helpers import Tokens
 
@@ -19,11 +22,18 @@ __all__ = ["live_api"]  # the real uvicorn server fixture, shared with the CLI t
 def printed_banner(settings: Settings, tokens: Tokens) -> str:
     """What `coe up` prints once the platform is up, with the tokens it writes to disk."""
     token = tokens.issue(Role.COE_ARCHITECT, subject="ada")
-    minted: dict[str, tuple[str, str | None, str]] = {"coe_architect": ("ada", "pw", token)}
-    supervisor._write_tokens(settings.state_dir / "tokens", minted)
-    stack = supervisor.Stack(settings, seed_demo=False, verbose=False)
-    with supervisor.console.capture() as captured:
-        stack._banner(settings.database_url or "", "127.0.0.1:7233", minted)
+    minted: DevTokens = {"coe_architect": ("ada", "pw", token)}
+    write_tokens(settings.state_dir / "tokens", minted)
+    console = Console()
+    with console.capture() as captured:
+        print_banner(
+            console,
+            settings,
+            temporal="127.0.0.1:7233",
+            tokens=minted,
+            demo_rolling_out=False,
+            verbose=False,
+        )
     return captured.get()
 
 

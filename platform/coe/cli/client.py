@@ -8,6 +8,16 @@ import httpx
 
 from coe.cli.enums import lowercase_enums
 from coe.cli.output import fail
+from coe.errors import CoeError
+
+
+class ApiError(CoeError):
+    """The API refused an operation (its code and message), or could not be reached."""
+
+    def __init__(self, message: str, code: str, extensions: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.answered = extensions  # the GraphQL error's extensions, as the API sent them
 
 
 class ApiClient:
@@ -28,10 +38,19 @@ class ApiClient:
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run one operation; its data with enum values lowercased (as tables, --json and the
         docs spell them); any GraphQL error ends the command with its code and message."""
+        try:
+            return self.answer(document, variables)
+        except ApiError as error:
+            code = error.code if error.answered is None else error.answered.get("code")
+            fail(error.message, code=code, details=error.answered)
+
+    def answer(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """As `execute`, for callers that go on after a failure (the demo rollouts): raises
+        `ApiError` (the API's code and message, or why it could not be asked)."""
         if not self.token:
-            fail(
+            raise ApiError(
                 "no token: set COE_TOKEN (make run prints one per role) or pass --token",
-                code="UNAUTHENTICATED",
+                "UNAUTHENTICATED",
             )
         try:
             response = httpx.post(
@@ -41,20 +60,21 @@ class ApiClient:
                 timeout=self.timeout,
             )
         except httpx.TransportError as error:
-            fail(
+            raise ApiError(
                 f"cannot reach the COE API at {self.url} ({error}); is `make run` running? "
                 "Set COE_API_URL to point elsewhere.",
-                code="UNREACHABLE",
-            )
+                "UNREACHABLE",
+            ) from error
         if response.status_code != 200:
-            fail(
+            raise ApiError(
                 f"the API answered HTTP {response.status_code}: {response.text[:300]}",
-                code=f"HTTP_{response.status_code}",
+                f"HTTP_{response.status_code}",
             )
         body = response.json()
         if body.get("errors"):
             first = body["errors"][0]
             extensions = first.get("extensions") or {}
-            fail(first.get("message", "error"), code=extensions.get("code"), details=extensions)
+            code = extensions.get("code") or "ERROR"
+            raise ApiError(first.get("message", "error"), code, extensions)
         data: dict[str, Any] = lowercase_enums(body["data"])
         return data

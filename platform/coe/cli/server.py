@@ -94,22 +94,36 @@ def graphql_schema() -> None:
 
 
 def demo_rollouts(as_json: bool = JsonOption) -> None:
-    """Roll the demo's templates out to the demo plants (coe up runs it on the first start)."""
+    """Roll the demo's templates out to the demo plants (coe up runs it on the first start);
+    each rollout is reported as it ends, and one that did not start or end fails the command
+    (after the others)."""
+    from coe.cli.client import ApiClient
     from coe.config import load_settings
-    from coe.demo import demo_rollouts as run
+    from coe.demo.rollouts import DemoRollout
+    from coe.demo.rollouts import demo_rollouts as run
     from coe.plants.history import close_history
 
     settings = load_settings()
     token = (settings.state_dir / "tokens" / "coe_architect").read_text().strip()
+    api = ApiClient(f"http://{settings.host}:{settings.port}", token)
+
+    def report(rollout: DemoRollout) -> None:
+        outcome = rollout.error or rollout.status
+        line = f"{rollout.template}@{rollout.version} {rollout.id or '-'}: {outcome}"
+        console.print(line, highlight=False, markup=False)
+
     with console.status("rolling the demo templates out…"):
-        rollouts = run(f"http://{settings.host}:{settings.port}", token)
+        rollouts = run(api, report=report)
     close_history(settings.state_dir / "plants")  # what comes next happens in real time
     emit(
-        rollouts,
+        [r.as_json() for r in rollouts],
         as_json,
         lambda: table(
             "Demo rollouts",
-            ["rollout", "template", "version", "status"],
-            [[r["id"], r["template"], r["version"], r["status"]] for r in rollouts],
+            ["rollout", "template", "version", "status", "error"],
+            [[r.id, r.template, r.version, r.status, r.error] for r in rollouts],
         ),
     )
+    failed = [r for r in rollouts if r.error]
+    if failed:
+        fail(f"{len(failed)} of {len(rollouts)} demo rollouts did not start or end (see above)")

@@ -14,41 +14,39 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
-import shlex
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
 from rich.console import Console
-from rich.table import Table
 
-from coe import demo
-from coe.auth.principal import Principal, Role
-from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
+from coe.auth.tokens import load_or_create_signing_key
 from coe.config import ProductionConfigError, Settings, check_production
-from coe.db import create_engine, create_sessions, transaction
+from coe.demo.identities import DevTokens, dev_tokens, write_tokens
+from coe.demo.seed import DemoContentError, content_root, seed_demo
+from coe.demo.sites import DEMO_SITES
 from coe.migrations import upgrade
 from coe.plants.history import close_history, history_closed
-from coe.secrets import audit_key
 from coe.stack import postgres
+from coe.stack.banner import print_banner
 from coe.stack.processes import Child, port_in_use, wait_for_port
 from coe.stack.restarts import RESTARTABLE, RestartPolicy
 from coe.stack.temporal import dev_server_argv
-from coe.work import UnitOfWork
 
 console = Console()
-TOKEN_TTL = timedelta(hours=12)
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+T = TypeVar("T")
 
 
 class Shutdown(BaseException):
-    """Raised by the first SIGINT/SIGTERM to unwind startup or the watch loop."""
+    """Raised by the first SIGINT/SIGTERM to unwind startup or the watch loop (during the
+    seed, only once its transaction has rolled back: `run_until_signal`)."""
 
 
 class StackError(Exception):
@@ -153,7 +151,14 @@ class Stack:
                 )
             elif self.seed_demo and history_closed(self.settings.state_dir / "plants") is None:
                 close_history(self.settings.state_dir / "plants")  # a .coe from before the marker
-            self._banner(database_url, temporal, tokens)
+            print_banner(
+                console,
+                self.settings,
+                temporal=temporal,
+                tokens=tokens,
+                demo_rolling_out=self.seeded_now,
+                verbose=self.verbose,
+            )
             code = self._watch()
         except Shutdown as reason:
             console.print(f"\n[bold]{reason}[/] received: stopping the platform…")
@@ -182,38 +187,36 @@ class Stack:
                 raise StackError(f"database migrations failed: {error}") from error
         return url
 
-    def _identities(self, database_url: str) -> dict[str, tuple[str, str | None, str]]:
+    def _identities(self, database_url: str) -> DevTokens:
         """Seed the demo (first run) and mint one dev token per role."""
         key = load_or_create_signing_key(self.settings.signing_key_path)
         credentials_file = self.settings.state_dir / "demo-users.json"
         if self.seed_demo:
-            created = asyncio.run(_seed(self.settings, database_url, credentials_file))
-            self.seeded_now = created
-            console.print("demo enterprise: " + ("seeded" if created else "already present"))
+            self.seeded_now = self._seed(database_url, credentials_file)
+            console.print(
+                "demo enterprise: " + ("seeded" if self.seeded_now else "already present")
+            )
         if not self.settings.dev_issuer:
             return {}
-        passwords = demo.read_credentials(credentials_file)
-        tokens: dict[str, tuple[str, str | None, str]] = {}
-        for username, display_name, role, sites in demo.DEMO_USERS:
-            token = issue_dev_token(
-                key, subject=username, name=display_name, roles=[role], sites=sites, ttl=TOKEN_TTL
-            )
-            tokens[role] = (username, passwords.get(username), token)
-        plant = demo.DEMO_PLANT_SITE
-        tokens[Role.PLANT] = (
-            f"plant-{plant}",
-            None,
-            issue_dev_token(
-                key,
-                subject=f"plant-{plant}",
-                name=f"Plant {plant}",
-                roles=[Role.PLANT],
-                sites=[plant],
-                ttl=TOKEN_TTL,
-            ),
-        )
-        _write_tokens(self.settings.state_dir / "tokens", tokens)
+        tokens = dev_tokens(key, credentials_file)
+        write_tokens(self.settings.state_dir / "tokens", tokens)
         return tokens
+
+    def _seed(self, database_url: str, credentials_file: Path) -> bool:
+        """The demo enterprise and content, in one transaction a Ctrl-C rolls back cleanly."""
+        try:
+            root = content_root(self.settings)
+        except DemoContentError as error:
+            raise StackError(str(error)) from error
+        created, loaded = run_until_signal(
+            seed_demo(self.settings, database_url, credentials_file, root)
+        )
+        if loaded:
+            console.print(
+                f"demo content: {loaded} templates and overlays published and approved from "
+                f"templates/ and site_overlays/ in {root}"
+            )
+        return created
 
     def _temporal(self) -> str:
         if not self.settings.embedded_temporal:
@@ -260,7 +263,7 @@ class Stack:
             "--api-url",
             f"http://{self.settings.host}:{self.settings.port}",
         ]
-        for spec in demo.DEMO_SITES:
+        for spec in DEMO_SITES:
             argv += ["--site", spec.key]
         self._start("plant-agents", argv, env)
 
@@ -368,91 +371,38 @@ class Stack:
             postgres.stop(self.pg)
         console.print("stopped.")
 
-    def _banner(
-        self, database_url: str, temporal: str, tokens: dict[str, tuple[str, str | None, str]]
-    ) -> None:
-        s = self.settings
-        api = f"http://{s.host}:{s.port}"
-        console.print()
-        console.rule("[bold green]COE Platform is running")
-        console.print(
-            f"  API        {api}   GraphQL {api}/graphql"
-            f"{' (GraphiQL in the browser)' if not s.is_production else ''}"
-        )
-        console.print(f"             health {api}/health   ready {api}/ready")
-        console.print(f"  Temporal   {temporal}   UI {s.temporal_web_url}")
-        console.print(
-            f"  Plants     reference agent http://127.0.0.1:{s.plant_agent_port}"
-            "/sites/<site> (one per demo site); each sends production events"
-        )
-        if self.seeded_now:
-            console.print(
-                "  Demo       first start: rolling the demo templates out to the plants "
-                f"(progress in {self.logs}/demo-rollouts.log)",
-                highlight=False,
-            )
-        console.print(
-            "  Database   "
-            + ("embedded PostgreSQL" if s.embedded_postgres else "external (DATABASE_URL)")
-        )
-        if not self.verbose:
-            console.print(f"  Logs       {self.logs}/")
-        if tokens:
-            grid = Table(
-                title=f"Dev tokens (12 h) — also in {s.state_dir}/tokens/<role>",
-                title_justify="left",
-            )
-            for column in ("role", "user", "password (for e-signatures)"):
-                grid.add_column(column)
-            for role, (username, password, _token) in tokens.items():
-                grid.add_row(role, username, password or "—")
-            console.print(grid)
-            for line in first_steps(api, s.state_dir):
-                # soft_wrap: a command cut into two lines by the terminal width breaks when pasted
-                console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
-            for role, (_username, _password, token) in tokens.items():
-                console.print(f"[bold]{role}[/]: {token}", highlight=False, soft_wrap=True)
-        console.rule("Ctrl-C stops everything")
+
+def run_until_signal(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` on its own event loop. SIGINT or SIGTERM cancels it at its next `await`, so
+    its transaction rolls back as on any error, and only then raises `Shutdown` here: never
+    from a signal handler in the middle of a transaction (the seed's, say)."""
+    return asyncio.run(_cancelled_by_signal(work))
 
 
-def first_steps(api: str, state_dir: Path) -> tuple[str, str]:
-    """The shell lines the banner offers to copy: take the architect's token, then ask the API.
-    tests/stack/test_banner.py runs them as printed, so a broken example fails the tests."""
-    query = '{"query":"{ sites { nodes { key } } }"}'
-    return (
-        f"export COE_TOKEN=$(cat {shlex.quote(str(state_dir / 'tokens' / 'coe_architect'))})",
-        f"coe site list        # or: curl -s {api}/graphql "
-        f"-H \"Authorization: Bearer $COE_TOKEN\" -H 'Content-Type: application/json' -d '{query}'",
-    )
+async def _cancelled_by_signal(work: Coroutine[Any, Any, T]) -> T:
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)  # starts at the first await below, handlers in place
+    received: list[signal.Signals] = []
 
+    def stop(signum: signal.Signals) -> None:
+        received.append(signum)
+        task.cancel()
 
-def _write_tokens(folder: Path, tokens: dict[str, tuple[str, str | None, str]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for role, (_username, _password, token) in tokens.items():
-        path = folder / role
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(token + "\n")
-
-
-async def _seed(settings: Settings, database_url: str, credentials_file: Path) -> bool:
-    engine = create_engine(database_url, pool_size=1)
+    previous = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    for signum in SIGNALS:
+        loop.add_signal_handler(signum, stop, signum)
+    done: list[T] = []
     try:
-        async with transaction(create_sessions(engine)) as session:
-            work = UnitOfWork(
-                session=session,
-                principal=Principal(
-                    subject="system:demo-seed", name="Demo seed", roles=frozenset(Role)
-                ),
-                audit_key=audit_key(settings),
-            )
-            created = await demo.seed(work, credentials_file, settings.plant_agent_port)
-            loaded = await demo.seed_content(work, credentials_file, demo.REPOSITORY_ROOT)
-            if loaded:
-                console.print(
-                    f"demo content: {loaded} templates and overlays published and "
-                    "approved from templates/ and site_overlays/"
-                )
-            return created
+        done.append(await task)
+    except asyncio.CancelledError:
+        if not received:
+            raise
     finally:
-        await engine.dispose()
+        for signum in SIGNALS:
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, previous[signum])
+    if received:  # even when `work` ended before the cancel reached it: asked to stop
+        for signum in SIGNALS:  # as `_on_signal`: one request to stop is enough
+            signal.signal(signum, signal.SIG_IGN)
+        raise Shutdown(received[0].name)
+    return done[0]

@@ -14,7 +14,7 @@ from coe.graphql.permissions import PEOPLE, allow
 from coe.models import Transfer
 from coe.signatures.types import SignerInput
 from coe.steering import Send
-from coe.transfers import service
+from coe.transfers import package, service
 from coe.transfers.contract import CANCEL, EXTEND, FAIL, TransferProgress
 from coe.transfers.types import TransferType
 
@@ -25,12 +25,12 @@ class StartTransferInput:
     from_site: str = strawberry.field(description="Source site: runs the process today.")
     to_site: str = strawberry.field(description="Target site: receives it.")
     tolerance: float = strawberry.field(
-        default=service.DEFAULT_TOLERANCE,
+        default=package.DEFAULT_TOLERANCE,
         description="How much lower the target's right-first-time may be: it qualifies when "
         "the lower end of the 95 % interval of (target - source) is at least -tolerance.",
     )
     min_units: int = strawberry.field(
-        default=service.DEFAULT_MIN_UNITS,
+        default=package.DEFAULT_MIN_UNITS,
         description="Units the target must complete before it can qualify.",
     )
     window: str = strawberry.field(
@@ -97,9 +97,9 @@ class TransferMutations:
                 template=input.template,
                 source=input.from_site,
                 target=input.to_site,
-                terms=service.Terms(input.tolerance, input.min_units),
-                window_seconds=service.seconds_of(input.window),
-                chosen=service.BaselineChoice(
+                terms=package.Terms(input.tolerance, input.min_units),
+                window_seconds=package.seconds_of(input.window),
+                chosen=package.BaselineChoice(
                     input.baseline_version,
                     input.baseline_window,
                     input.baseline_from,
@@ -125,7 +125,7 @@ class TransferMutations:
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
             row, send = await service.complete_overlay(
-                work, info.context.services.temporal, id, service.choices_of(choices), reason
+                work, info.context.services.temporal, id, package.choices_of(choices), reason
             )
         return await _steered(info, row, send)
 
@@ -160,7 +160,7 @@ class TransferMutations:
     ) -> TransferType:
         async with info.context.unit_of_work() as work:
             row, send = await service.steer(
-                work, id, EXTEND, reason=reason, window_seconds=service.seconds_of(window)
+                work, id, EXTEND, reason=reason, window_seconds=package.seconds_of(window)
             )
         return await _steered(info, row, send)
 

@@ -12,7 +12,7 @@ from strawberry.types import Info
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
-from coe.transfers import repository, service
+from coe.transfers import package, service
 from coe.transfers.types import TransferPackageType, TransferType
 
 
@@ -60,21 +60,21 @@ class TransferQueries:
             strawberry.argument(
                 description="The transfer's tolerance: what the baseline's size is judged by."
             ),
-        ] = service.DEFAULT_TOLERANCE,
+        ] = package.DEFAULT_TOLERANCE,
         min_units: Annotated[
             int, strawberry.argument(description="Units the target would make before qualifying.")
-        ] = service.DEFAULT_MIN_UNITS,
+        ] = package.DEFAULT_MIN_UNITS,
     ) -> TransferPackageType:
         async with info.context.read() as session:
-            found = await service.package(
+            found = await package.package(
                 session,
                 info.context.caller(),
                 template,
                 from_site,
                 to_site,
-                service.choices_of(choices),
-                service.BaselineChoice(baseline_version, baseline_window, from_, to),
-                service.Terms(tolerance, min_units),
+                package.choices_of(choices),
+                package.BaselineChoice(baseline_version, baseline_window, from_, to),
+                package.Terms(tolerance, min_units),
             )
         return TransferPackageType.of(found)
 
@@ -100,9 +100,9 @@ class TransferQueries:
         limit = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after)
         async with info.context.read() as session:
-            rows, total = await repository.page(
+            rows, total = await service.page(
                 session,
-                sites=info.context.scope().narrow(),
+                info.context.caller(),
                 template=template,
                 statuses=status,
                 before=datetime.fromisoformat(cursor) if cursor else None,

@@ -14,7 +14,7 @@ from coe.kpis.types import RatioType
 from coe.models import Transfer
 from coe.templates.types import ViolationType
 from coe.transfers.contract import TransferProgress
-from coe.transfers.service import Baseline, TransferPackage
+from coe.transfers.package import Baseline, TransferPackage
 
 
 @strawberry.type(name="TransferBaseline", description="The source's KPIs the target must reach.")
