@@ -209,6 +209,17 @@ class Follow:
         return status in self.finished or status in self.waits or status == self.until
 
 
+def known_status(given: str | None, statuses: Sequence[str], kind: str) -> str | None:
+    """`--until`'s value, refused (before anything is asked) when `kind` has no such status:
+    a watch for a status that never comes would never end."""
+    if given is not None and given not in statuses:
+        fail(
+            f"--until {given!r} is not a {kind} status; one of: {', '.join(statuses)}",
+            code="BAD_USER_INPUT",
+        )
+    return given
+
+
 def show_or_follow(
     fetch: Callable[[], dict[str, Any]],
     render: Callable[[dict[str, Any]], Any],

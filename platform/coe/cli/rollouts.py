@@ -12,7 +12,15 @@ from rich.table import Table
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
 from coe.cli.ids import resolve_id
-from coe.cli.output import JsonOption, console, emit, examples, fail, show_or_follow, table
+from coe.cli.output import (
+    JsonOption,
+    console,
+    emit,
+    examples,
+    known_status,
+    show_or_follow,
+    table,
+)
 from coe.cli.templates import signer
 from coe.rollouts.states import RolloutStatus
 
@@ -239,11 +247,7 @@ def status(
     as_json: bool = JsonOption,
 ) -> None:
     """Waves by sites, with states and reasons; --watch follows it live."""
-    if until is not None and until not in STATUSES:
-        fail(
-            f"--until {until!r} is not a rollout status; one of: {', '.join(STATUSES)}",
-            code="BAD_USER_INPUT",
-        )
+    until = known_status(until, STATUSES, "rollout")
     api = client(api_url, token)
     rollout_id = rollout_id_of(api, rollout_id)
     show_or_follow(

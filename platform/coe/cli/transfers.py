@@ -14,7 +14,16 @@ from rich.text import Text
 from coe.cli.api import ApiUrlOption, TokenOption, client
 from coe.cli.client import ApiClient
 from coe.cli.ids import resolve_id
-from coe.cli.output import JsonOption, console, emit, examples, fail, show_or_follow, table
+from coe.cli.output import (
+    JsonOption,
+    console,
+    emit,
+    examples,
+    fail,
+    known_status,
+    show_or_follow,
+    table,
+)
 from coe.cli.templates import signer
 from coe.transfers.states import TransferStatus
 
@@ -323,11 +332,7 @@ def status(
     as_json: bool = JsonOption,
 ) -> None:
     """Where a transfer stands: status, baseline, the target's measurement, approvals."""
-    if until is not None and until not in STATUSES:
-        fail(
-            f"--until {until!r} is not a transfer status; one of: {', '.join(STATUSES)}",
-            code="BAD_USER_INPUT",
-        )
+    until = known_status(until, STATUSES, "transfer")
     api, transfer_id = _resolved(api_url, token, transfer_id)
     show_or_follow(
         lambda: _transfer(api, transfer_id),

@@ -86,14 +86,11 @@ class KpiRow:
         )
 
 
-@strawberry.type(description="A KPI over a window, grouped, with the enterprise figure beside.")
-class KpiReport:
-    metric: MetricType = strawberry.field(description="The KPI.")  # type: ignore[valid-type]
-    from_date: date = strawberry.field(name="from", description="First day (UTC).")
-    to_date: date = strawberry.field(name="to", description="Day after the last (UTC).")
-    group_by: list[str] = strawberry.field(description="Grouped by.")
-    rows: list[KpiRow] = strawberry.field(description="Best first.")
-    enterprise: KpiRow = strawberry.field(description="All the caller's sites together.")
+@strawberry.type
+class WindowCoverage:
+    """What a report says when its window came back empty (`coverage_fields` fills it); a base
+    of the reports, not a GraphQL type of its own."""
+
     warning: str | None = strawberry.field(
         default=None,
         description="Set when the window holds no data: says so and names the days that do "
@@ -107,6 +104,16 @@ class KpiReport:
     data_to: date | None = strawberry.field(
         default=None, description="With `warning`: the last day with data the caller can see."
     )
+
+
+@strawberry.type(description="A KPI over a window, grouped, with the enterprise figure beside.")
+class KpiReport(WindowCoverage):
+    metric: MetricType = strawberry.field(description="The KPI.")  # type: ignore[valid-type]
+    from_date: date = strawberry.field(name="from", description="First day (UTC).")
+    to_date: date = strawberry.field(name="to", description="Day after the last (UTC).")
+    group_by: list[str] = strawberry.field(description="Grouped by.")
+    rows: list[KpiRow] = strawberry.field(description="Best first.")
+    enterprise: KpiRow = strawberry.field(description="All the caller's sites together.")
 
 
 def coverage_fields(coverage: Coverage | None) -> dict[str, Any]:
@@ -159,7 +166,7 @@ class VersionComparison:
 
 
 @strawberry.type(description="Before/after: a version's KPI against its predecessor's.")
-class VersionReport:
+class VersionReport(WindowCoverage):
     template: str = strawberry.field(description="Template key.")
     from_version: str = strawberry.field(description="The older version.")
     to_version: str = strawberry.field(description="The newer version.")
@@ -168,19 +175,6 @@ class VersionReport:
     enterprise: VersionComparison = strawberry.field(
         description="The sites that ran both versions in the window, pooled (sites that ran "
         "only one are left out so that the two figures cover the same plants)."
-    )
-    warning: str | None = strawberry.field(
-        default=None,
-        description="Set when the window holds no data: says so and names the days that do "
-        "(for the caller's sites and the same filters).",
-    )
-    data_from: date | None = strawberry.field(
-        default=None,
-        description="With `warning`: the first day with data the caller can see (none at all: "
-        "null).",
-    )
-    data_to: date | None = strawberry.field(
-        default=None, description="With `warning`: the last day with data the caller can see."
     )
 
 
