@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from coe.agent.store import SiteStore
 from coe.auth.principal import Role
-from coe.plants.agent import Producer, SiteStore
+from coe.demo.history import close_history
+from coe.demo.producer import Producer
 from coe.plants.contract import Deployment
-from coe.plants.history import close_history
 from tests.production.conftest import KEY, production_template
 from tests.world import World
 

@@ -19,11 +19,12 @@ import yaml
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from coe.agent.app import create_agent_app
+from coe.agent.store import Faults, SiteStore, write_json
 from coe.app import create_app
 from coe.auth.principal import Role
 from coe.config import Settings
 from coe.db import Sessions
-from coe.plants.agent import Faults, SiteStore, create_agent_app, write_json
 from coe.plants.credentials import plant_key, site_credential
 from coe.secrets import audit_key
 from coe_workflows.worker import Resources, build_worker

@@ -50,8 +50,10 @@ def plant_agent(
 
     import uvicorn
 
+    from coe.agent.app import create_agent_app
+    from coe.agent.store import SiteStore
     from coe.config import load_settings
-    from coe.plants.agent import Producer, SiteStore, create_agent_app
+    from coe.demo.producer import Producer
     from coe.plants.credentials import plant_key, site_credential
 
     if credential and len(site) > 1:
@@ -116,8 +118,8 @@ def plant_faults(
     as_json: bool = JsonOption,
 ) -> None:
     """Make a running reference agent slow, flaky, down or lying about its hash (demos)."""
+    from coe.agent.store import Faults, write_json
     from coe.config import load_settings
-    from coe.plants.agent import Faults, write_json
 
     path = _state_dir(state_dir, load_settings()) / f"{site}.faults.json"
     faults = Faults() if clear else Faults.load(path)

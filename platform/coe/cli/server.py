@@ -99,9 +99,9 @@ def demo_rollouts(as_json: bool = JsonOption) -> None:
     (after the others)."""
     from coe.cli.client import ApiClient
     from coe.config import load_settings
+    from coe.demo.history import close_history
     from coe.demo.rollouts import DemoRollout
     from coe.demo.rollouts import demo_rollouts as run
-    from coe.plants.history import close_history
 
     settings = load_settings()
     token = (settings.state_dir / "tokens" / "coe_architect").read_text().strip()

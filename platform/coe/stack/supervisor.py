@@ -28,11 +28,11 @@ from rich.console import Console
 
 from coe.auth.tokens import load_or_create_signing_key
 from coe.config import ProductionConfigError, Settings, check_production
+from coe.demo.history import close_history, history_closed
 from coe.demo.identities import DevTokens, dev_tokens, write_tokens
 from coe.demo.seed import DemoContentError, content_root, seed_demo
 from coe.demo.sites import DEMO_SITES
 from coe.migrations import upgrade
-from coe.plants.history import close_history, history_closed
 from coe.stack import postgres
 from coe.stack.banner import print_banner
 from coe.stack.processes import Child, port_in_use, wait_for_port
