@@ -25,6 +25,8 @@ The rule table:
 6. There is no import cycle.
 7. Resolvers call services only: no GraphQL or REST module imports a `repository`, not even
    inside a function (DataLoaders batch through a service function too).
+8. Activities call services only: no `coe_workflows` module imports a `coe.<domain>.repository`,
+   not even inside a function (a workflow's record goes through its domain's service).
 """
 
 from __future__ import annotations
@@ -55,12 +57,15 @@ DOMAINS = {
 GRAPHQL_FILES = {"types", "queries", "mutations"}
 REST_FILES = {"http"}
 # Below the services: sessions, lifespan resources, the unit of work and the audit writer.
-STORE = {"coe.db", "coe.resources", "coe.work", "coe.audit.writer", "coe.signatures.store"}
+STORE = {"coe.db", "coe.resources", "coe.work", "coe.audit.writer"}
 # Service-level modules whose names do not say so.
 SERVICES = {
+    "coe.kpis.measurements",
     "coe.kpis.metrics",
     "coe.rollouts.ledger",
+    "coe.rollouts.mirror",
     "coe.signatures.scoping",
+    "coe.transfers.mirror",
     "coe.transfers.package",
 }
 # Below the edges, `domain: domains it must not import` (they build on it).
@@ -80,8 +85,11 @@ PURE = {
     "coe.kinds",
     "coe.overlays.impact",
     "coe.overlays.validation",
+    "coe.reasons",
+    "coe.refusals",
     "coe.rollouts.contract",
     "coe.rollouts.plan",
+    "coe.rollouts.rules",
     "coe.rollouts.states",
     "coe.signatures.manifest",
     "coe.sync",
@@ -91,6 +99,7 @@ PURE = {
     "coe.templates.validation",
     "coe.transfers.contract",
     "coe.transfers.proposal",
+    "coe.transfers.rules",
     "coe.transfers.states",
 }
 IMPURE = ("coe.models", "coe.db", "coe.work", "sqlalchemy", "sqlmodel")
@@ -346,4 +355,36 @@ def test_the_check_sees_a_resolver_reaching_a_repository() -> None:
         "coe.sites.types",
         "coe.graphql.loaders",
         "coe.production.http",
+    ]
+
+
+def activity_repository_imports(found: list[Arrow]) -> list[str]:
+    """Workflow modules (activities above all) that reach a repository past its service
+    (rule 8)."""
+    return [
+        f"{arrow}: an activity calls its domain's service, never a repository"
+        for arrow in found
+        if arrow.source.startswith("coe_workflows") and arrow.target.endswith(".repository")
+    ]
+
+
+def test_activities_call_services_only() -> None:
+    assert activity_repository_imports(arrows(module_files(), deferred=True)) == []
+
+
+def test_the_check_sees_an_activity_reaching_a_repository() -> None:
+    """The rule-8 check itself: activities that import a repository are reported (as the
+    rollout, transfer and drift activities did); a service or the unit of work is not."""
+    planted = [
+        Arrow("coe_workflows.rollout.activities", "coe.rollouts.repository", 1),
+        Arrow("coe_workflows.transfer.activities", "coe.overlays.repository", 1),
+        Arrow("coe_workflows.drift.activities", "coe.sites.repository", 1),
+        Arrow("coe_workflows.rollout.activities", "coe.rollouts.mirror", 1),
+        Arrow("coe_workflows.transfer.activities", "coe.work", 1),
+        Arrow("coe.rollouts.mirror", "coe.rollouts.repository", 1),
+    ]
+    assert [problem.split(":")[0] for problem in activity_repository_imports(planted)] == [
+        "coe_workflows.rollout.activities",
+        "coe_workflows.transfer.activities",
+        "coe_workflows.drift.activities",
     ]

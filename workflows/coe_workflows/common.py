@@ -1,16 +1,12 @@
 """What the workflows share besides their records (see `coe_workflows.records`): how a failure
-is told, the reason rule, and the error type of an authorization refusal. Imported by the
-workflow modules inside `workflow.unsafe.imports_passed_through()`; deterministic, no I/O."""
+is told, and how a rule's refusal (`coe.refusals`) answers an update. Imported by the workflow
+modules inside `workflow.unsafe.imports_passed_through()`; deterministic, no I/O."""
 
 from __future__ import annotations
 
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
-from coe.errors import BadUserInputError, ForbiddenError
-from coe.reasons import reason_problem
-
-# The ApplicationError type of an authorization refusal: the API answers it as FORBIDDEN.
-FORBIDDEN = ForbiddenError.code
+from coe.refusals import Refusal
 
 
 def cause(error: BaseException) -> str:
@@ -20,8 +16,8 @@ def cause(error: BaseException) -> str:
     return str(error)
 
 
-def require_reason(reason: str | None, *, required: bool = False) -> None:
-    """The API's one reason rule, held here too: nothing the audit trail cannot keep."""
-    problem = reason_problem(reason, required=required)
-    if problem is not None:
-        raise ApplicationError(f"reason: {problem}", type=BadUserInputError.code)
+def refuse(refusal: Refusal | None) -> None:
+    """An update validator's answer: a rule's refusal becomes the `ApplicationError` of its
+    type (the API answers FORBIDDEN and BAD_USER_INPUT by it); None lets the update in."""
+    if refusal is not None:
+        raise ApplicationError(refusal.message, type=refusal.code)

@@ -2,7 +2,8 @@
 of the wrong kind, or breaking a constraint) is refused the same way on every attempt, so
 retrying it only wedges the workflow that waits for it. The worker's interceptor turns such
 errors, in every activity, into a non-retryable ApplicationError that says what was refused.
-A workflow's row not (yet) in the database is retried a few times, then final (`not_visible`)."""
+A workflow's row not (yet) in the database is retried a few times, then final (`not_visible`).
+A service's business refusal (`CoeError`) is final too (`business_errors_are_final`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from temporalio.worker import (
     ExecuteActivityInput,
     Interceptor,
 )
+
+from coe.errors import CoeError
 
 DATA_REFUSED = "DataRefused"
 _DATA_ERRORS = (sa_exc.DataError, sa_exc.IntegrityError, psycopg.DataError, psycopg.IntegrityError)
@@ -74,6 +77,16 @@ def data_errors_are_final(what: str) -> Iterator[None]:
         if failure is None:
             raise
         raise failure from error
+
+
+@contextmanager
+def business_errors_are_final() -> Iterator[None]:
+    """Inside: a service's refusal (`CoeError`, e.g. a reason too long for a signature)
+    leaves as a non-retryable ApplicationError of its code: every attempt would be refused."""
+    try:
+        yield
+    except CoeError as error:
+        raise ApplicationError(error.message, type=error.code, non_retryable=True) from error
 
 
 class _FinalDataErrors(ActivityInboundInterceptor):

@@ -79,6 +79,9 @@ class SiteStatus:
     violations: list[dict[str, str]] = field(default_factory=list)
     sha256: str | None = None
     previous_sha256: str | None = None
+    # the plant's endpoint, once prepared: what a later compensation calls (None in statuses
+    # from before it was carried, and before a site is prepared)
+    endpoint: str | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe import steering
-from coe.auth.principal import SYSTEM, Principal, Role
+from coe.auth.principal import SYSTEM, Principal
 from coe.auth.scope import Scope
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
@@ -61,6 +61,7 @@ from coe.rollouts.plan import (
     plan_violations,
     resolve_waves,
 )
+from coe.rollouts.rules import CONTROLLERS
 from coe.signatures.manifest import now
 from coe.sites import service as sites
 from coe.templates import service as templates
@@ -69,7 +70,6 @@ from coe.work import UnitOfWork
 if TYPE_CHECKING:
     from temporalio.client import Client
 
-CONTROLLERS = (Role.COE_ARCHITECT,)
 RECENT_DAYS = 28  # the volume and baseline a kpiGuard's estimate starts from
 
 

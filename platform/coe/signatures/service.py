@@ -1,7 +1,11 @@
-"""Signing: re-authenticate, apply the four-eyes rule, bind to the content hash, audit."""
+"""Signing: re-authenticate, apply the four-eyes rule, bind to the content hash, audit. Also
+keeping a signature a workflow records: the API re-authenticated the signer (at `signed_at`)
+before it steered the workflow, and the workflow's activity keeps the signature once the
+workflow has accepted the step (`keep_signed`, idempotent by the id the workflow chose)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,12 +53,48 @@ async def sign(
         content_sha256=content_hash(content),
         manifest_sha256="",
     )
+    return await _store(work, signature)
+
+
+async def keep_signed(
+    work: UnitOfWork,
+    *,
+    signature_id: UUID,
+    signed_at: datetime,
+    meaning: str,
+    reason: str | None,
+    entity_type: str,
+    entity_id: str,
+    content_sha256: str,
+) -> Signature:
+    """Keep the e-signature of `work.principal`, re-authenticated by the API at `signed_at`,
+    with the same reason rule as `sign`; a retry finds it stored and writes nothing twice."""
+    stored = await repository.by_id(work.session, signature_id)
+    if stored is not None:
+        return stored
+    signature = Signature(
+        id=signature_id,
+        signer_id=work.principal.subject,
+        printed_name=work.principal.name,
+        signed_at=signed_at,
+        meaning=meaning,
+        reason=required_reason(reason, argument="signature.reason"),
+        entity_type=entity_type,
+        entity_id=entity_id,
+        content_sha256=content_sha256,
+        manifest_sha256="",
+    )
+    return await _store(work, signature)
+
+
+async def _store(work: UnitOfWork, signature: Signature) -> Signature:
+    """Seal, store and audit `signature`."""
     seal(signature)
     await repository.add(work.session, signature)
     await work.audit(
-        f"signature.{meaning.value}",
-        entity_type,
-        entity_id,
+        f"signature.{signature.meaning}",
+        signature.entity_type,
+        signature.entity_id,
         after=manifest(signature),
         reason=signature.reason,
         signature_id=signature.id,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coe import steering
-from coe.auth.principal import Principal, Role
+from coe.auth.principal import Principal
 from coe.auth.scope import Scope
 from coe.auth.service import Credentials, reauthenticate
 from coe.auth.tokens import TokenVerifier
@@ -49,12 +49,11 @@ from coe.transfers.contract import (
 )
 from coe.transfers.package import BaselineChoice, Terms, check_terms, package
 from coe.transfers.proposal import TransferProposal, propose
+from coe.transfers.rules import APPROVERS, DRIVERS
 from coe.work import UnitOfWork
 
 if TYPE_CHECKING:
     from temporalio.client import Client
-
-DRIVERS = (Role.NPI_ENGINEER,)
 
 
 def _blocked(proposal: TransferProposal, message: str) -> ValidationFailedError:
@@ -264,9 +263,9 @@ async def approve(
         raise BadUserInputError(f"side must be source or target, not {side!r}")
     reason = required_reason(reason, argument="signature.reason")
     row = await get(work.session, work.principal, transfer_id)
-    work.principal.require_roles(Role.QA_APPROVER)
+    work.principal.require_roles(*APPROVERS)
     site = row.source if side == "source" else row.target
-    work.principal.require_site(site, Role.QA_APPROVER)
+    work.principal.require_site(site, *APPROVERS)
     state = await _require_state(temporal, row, TransferStatus.AWAITING_APPROVAL)
     revision = (
         await overlay_service.revision(

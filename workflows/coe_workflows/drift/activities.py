@@ -12,8 +12,8 @@ from coe.auth.principal import SYSTEM, Principal
 from coe.db import Sessions, read_only, transaction
 from coe.plants.client import PlantClient, PlantError
 from coe.plants.credentials import site_credential
-from coe.rollouts import ledger, repository
-from coe.sites import repository as sites
+from coe.rollouts import ledger
+from coe.sites import service as sites
 from coe.work import UnitOfWork
 
 log = logging.getLogger("coe_workflows.drift")
@@ -46,7 +46,7 @@ class DriftActivities:
     async def check_drift(self) -> DriftSummary:
         """Every site with a plant endpoint and a ledger entry: does the plant agree?"""
         async with read_only(self._sessions) as session:
-            live = await repository.live(session)
+            live = await ledger.live(session)
             endpoints = {
                 site.key: site.plant_endpoint
                 for site in await sites.sites_by_keys(session, sorted({row.site for row in live}))

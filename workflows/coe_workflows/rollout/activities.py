@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
@@ -20,18 +20,17 @@ from coe.canonical import content_hash
 from coe.db import Sessions, read_only, transaction
 from coe.definitions import service as definitions
 from coe.errors import CoeError
-from coe.kpis import repository as kpis
-from coe.models import RolloutSite, Signature
+from coe.kpis import measurements
 from coe.plants.client import PlantClient, PlantError
 from coe.plants.contract import Deployment
 from coe.plants.credentials import site_credential
-from coe.rollouts import ledger, repository
+from coe.rollouts import ledger, mirror
 from coe.rollouts.contract import ORIGIN_TRANSFER, SiteDeploymentInput
 from coe.rollouts.guard import NUMERATORS, GuardCounts
-from coe.signatures.store import keep as kept_signature
-from coe.sites import repository as sites
+from coe.signatures.service import keep_signed
+from coe.sites import service as sites
 from coe.work import UnitOfWork
-from coe_workflows.failures import not_visible
+from coe_workflows.failures import business_errors_are_final, not_visible
 from coe_workflows.rollout.models import (
     ApprovalRecord,
     DeployRequest,
@@ -84,7 +83,7 @@ class RolloutActivities:
     async def prepare_site(self, request: SiteDeploymentInput) -> PreparedSite:
         """Compose the site's definition; an overlay that does not fit makes it incompatible."""
         async with read_only(self._sessions) as session:
-            site = await sites.site_by_key(session, request.site)
+            site = await sites.find_site(session, request.site)
             if site is None:
                 return PreparedSite(compatible=False, reason=f"site {request.site!r} is gone")
             try:
@@ -163,17 +162,15 @@ class RolloutActivities:
     @activity.defn(name="measure_kpi_guard")
     async def measure_kpi_guard(self, request: GuardRequest) -> GuardCounts:
         """The wave's sites before and after the deployment, from the KPI rollup."""
-        started = datetime.fromisoformat(request.started).astimezone(UTC)
-        since = started - timedelta(seconds=request.window_seconds)
         async with read_only(self._sessions) as session:
-            counts = await kpis.guard_counts(
+            counts = await measurements.wave_counts(
                 session,
                 request.template,
                 request.version,
                 request.sites,
                 NUMERATORS[request.metric],
-                since.date(),
-                started.date(),
+                datetime.fromisoformat(request.started),
+                timedelta(seconds=request.window_seconds),
             )
         return GuardCounts(**counts)
 
@@ -183,56 +180,24 @@ class RolloutActivities:
         deployment has no rollout to mirror into: the transfer's own record says where it is."""
         if record.origin == ORIGIN_TRANSFER:
             return
-        status = record.status
         async with transaction(self._sessions) as session:
-            row = await repository.rollout_site(session, record.rollout_id, status.site)
-            if row is None:
-                row = RolloutSite(
-                    rollout_id=record.rollout_id,
-                    site=status.site,
-                    wave=status.wave,
-                    position=10_000,
-                    state=status.state,
-                    history=[],
-                )
-            history = list(row.history or [])
-            if (
-                not history
-                or history[-1]["state"] != status.state
-                or history[-1].get("reason") != status.reason
-            ):
-                history.append(
-                    {
-                        "state": status.state,
-                        "reason": status.reason,
-                        "at": datetime.now(UTC).isoformat(),
-                    }
-                )
-            row.state, row.reason, row.history = status.state, status.reason, history
-            row.violations = status.violations or None
-            row.sha256, row.previous_sha256 = status.sha256, status.previous_sha256
-            row.updated_at = datetime.now(UTC)
-            await repository.add(session, row)
+            await mirror.mirror_site_state(session, record.rollout_id, record.status)
 
     @activity.defn(name="record_rollout")
     async def record_rollout(self, record: RolloutRecord) -> None:
-        """Mirror the rollout's status, and its waves' last kpiGuard measurements (merged:
-        a rollout continued as new sends only the waves measured since)."""
+        """Mirror the rollout's status, and its waves' last kpiGuard measurements."""
         async with transaction(self._sessions) as session:
-            row = await repository.rollout(session, record.rollout_id, lock=True)
-            if row is None:
-                raise not_visible(f"rollout {record.rollout_id}")
-            row.status, row.current_wave, row.reason = (
-                record.status,
-                record.current_wave,
-                record.reason,
+            found = await mirror.mirror_rollout(
+                session,
+                record.rollout_id,
+                status=record.status,
+                current_wave=record.current_wave,
+                reason=record.reason,
+                guards=record.guards,
+                finished=record.finished,
             )
-            if record.guards:  # a new dict, so the JSON column is written
-                row.guards = {**row.guards, **record.guards}
-            row.updated_at = datetime.now(UTC)
-            if record.finished and row.finished_at is None:
-                row.finished_at = row.updated_at
-            await repository.add(session, row)
+        if not found:
+            raise not_visible(f"rollout {record.rollout_id}")
 
     @activity.defn(name="record_deployment")
     async def record_deployment(self, record: LedgerRecord) -> None:
@@ -270,30 +235,26 @@ class RolloutActivities:
                 f"the approval of {record.rollout_id}/{approval.wave} has no signing time",
                 non_retryable=True,
             )
-        async with transaction(self._sessions) as session:
-            work = UnitOfWork(
-                session=session,
-                audit_key=self._audit_key,
-                request_id=approval.request_id,
-                principal=Principal(
-                    subject=approval.signer_id, name=approval.printed_name, roles=SYSTEM.roles
-                ),
-            )
-            await kept_signature(
-                work,
-                Signature(
-                    id=uuid.UUID(record.signature_id),
-                    signer_id=approval.signer_id,
-                    printed_name=approval.printed_name,
+        with business_errors_are_final():
+            async with transaction(self._sessions) as session:
+                work = UnitOfWork(
+                    session=session,
+                    audit_key=self._audit_key,
+                    request_id=approval.request_id,
+                    principal=Principal(
+                        subject=approval.signer_id, name=approval.printed_name, roles=SYSTEM.roles
+                    ),
+                )
+                await keep_signed(
+                    work,
+                    signature_id=uuid.UUID(record.signature_id),
                     signed_at=datetime.fromisoformat(approval.signed_at),
                     meaning=str(record.content.get("meaning", "approved")),
                     reason=approval.reason,
                     entity_type="rollout_gate",
                     entity_id=f"{record.rollout_id}/{approval.wave}",
                     content_sha256=content_hash(record.content),
-                    manifest_sha256="",
-                ),
-            )
+                )
 
     @activity.defn(name="audit_rollout")
     async def audit_rollout(self, record: RolloutAudit) -> None:

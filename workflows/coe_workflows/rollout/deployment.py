@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError
 from temporalio.types import MethodAsyncSingleParam
 
 with workflow.unsafe.imports_passed_through():
-    from coe.rollouts.contract import SITE_WORKFLOW, SiteDeploymentInput, SiteStatus
+    from coe.rollouts.contract import SITE_WORKFLOW, SiteDeploymentInput, SiteStatus, Timings
     from coe.rollouts.states import SiteState
     from coe_workflows.common import cause
     from coe_workflows.policies import (
@@ -44,11 +44,24 @@ R = TypeVar("R")
 ROLLBACK_NAMES_LEDGER = "rollback-names-ledger-definition"
 
 
+async def roll_back(plant: PlantRequest, timings: Timings) -> str | None:
+    """Ask the plant to go back to its previous definition, with the plant's timeout and
+    retry policy; what it runs after. A failed deployment (`SiteDeployment`) and a rollout's
+    compensation of a site it changed both undo by it."""
+    return await workflow.execute_activity_method(
+        RolloutActivities.rollback_plant,
+        plant,
+        start_to_close_timeout=plant_timeout(timings),
+        retry_policy=plant_retry(timings),
+    )
+
+
 @workflow.defn(name=SITE_WORKFLOW)
 class SiteDeployment:
     @workflow.run
     async def run(self, request: SiteDeploymentInput) -> SiteStatus:
         self._request = request
+        self._endpoint: str | None = None
         status = await self._state(SiteState.VALIDATING)
         prepared = await workflow.execute_activity_method(
             RolloutActivities.prepare_site,
@@ -60,6 +73,7 @@ class SiteDeployment:
             return await self._state(SiteState.SKIPPED, prepared.reason, prepared.violations)
         assert prepared.endpoint is not None
         assert prepared.sha256 is not None
+        self._endpoint = prepared.endpoint
         plant = PlantRequest(
             request.site, prepared.endpoint, request.template, request.timings.plant_timeout_seconds
         )
@@ -137,7 +151,7 @@ class SiteDeployment:
                 f"{reason}; nothing ran before, so there is nothing to roll back to",
             )
         try:
-            restored = await self._plant(RolloutActivities.rollback_plant, plant)
+            restored = await roll_back(plant, self._request.timings)
         except ActivityError as error:
             return await self._state(
                 SiteState.FAILED, f"{reason}; rollback failed too: {cause(error)}"
@@ -204,6 +218,7 @@ class SiteDeployment:
             violations=violations or [],
             sha256=sha256 or (previous.sha256 if previous else None),
             previous_sha256=previous.previous_sha256 if previous else None,
+            endpoint=self._endpoint,
         )
         await record(
             RolloutActivities.record_site_state,

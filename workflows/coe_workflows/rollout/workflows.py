@@ -18,7 +18,9 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
+from temporalio.exceptions import ActivityError, ChildWorkflowError
+
+from coe_workflows.rollout.deployment import SiteDeployment, roll_back
 
 with workflow.unsafe.imports_passed_through():
     from coe.rollouts.contract import (
@@ -29,7 +31,6 @@ with workflow.unsafe.imports_passed_through():
         RESUME,
         RETRY,
         ROLLOUT_WORKFLOW,
-        SITE_WORKFLOW,
         SKIP_SITE,
         ApprovalUpdate,
         ControlUpdate,
@@ -41,14 +42,20 @@ with workflow.unsafe.imports_passed_through():
         WaveSpec,
     )
     from coe.rollouts.guard import Verdict, judge
+    from coe.rollouts.rules import (
+        abort_refusal,
+        approval_refusal,
+        pause_refusal,
+        resume_refusal,
+        retry_refusal,
+        skip_refusal,
+    )
     from coe.rollouts.states import RolloutStatus, SiteState
-    from coe_workflows.common import FORBIDDEN, cause, require_reason
+    from coe_workflows.common import cause, refuse
     from coe_workflows.policies import (
         PREPARE_TIMEOUT,
         RECORD_RETRY,
         RECORD_TIMEOUT,
-        plant_retry,
-        plant_timeout,
     )
     from coe_workflows.records import Records, record
     from coe_workflows.rollout.activities import RolloutActivities
@@ -63,7 +70,6 @@ with workflow.unsafe.imports_passed_through():
     )
 
 CONTINUE_AS_NEW_AFTER = 10_000  # history events; Temporal's limit is 50k
-CONTROLLERS = ("coe_architect",)
 # An inconclusive kpiGuard is audited with its measurement (histories from before: replay as then).
 INCONCLUSIVE_GUARD_AUDITED = "kpi-guard-inconclusive-audited"
 # An approval mirrors the rollout as running before its approver is answered, so the answer
@@ -197,10 +203,9 @@ class TemplateRollout:
             timings=self._input.timings,
         )
         try:
-            status: SiteStatus = await workflow.execute_child_workflow(
-                SITE_WORKFLOW,
+            status = await workflow.execute_child_workflow(
+                SiteDeployment.run,
                 request,
-                result_type=SiteStatus,
                 id=f"{workflow.info().workflow_id}--{site}--{attempt}",
             )
         except ChildWorkflowError as error:
@@ -343,34 +348,18 @@ class TemplateRollout:
         return RolloutStatus.FAILED.value
 
     async def _compensate(self, site: str, reason: str) -> None:
+        """Undo a site this rollout changed (as a failed deployment undoes, `roll_back`) and
+        record it in the ledger."""
         assert self._input is not None
         status = self._states[site]
-        plant = await workflow.execute_activity_method(
-            RolloutActivities.prepare_site,
-            SiteDeploymentInput(
-                self._input.rollout_id,
-                site,
-                status.wave,
-                self._input.template,
-                self._input.version,
-                self._input.started_by,
-                self._input.timings,
-            ),
-            start_to_close_timeout=PREPARE_TIMEOUT,
-            retry_policy=RECORD_RETRY,
+        plant = PlantRequest(
+            site,
+            status.endpoint or await self._endpoint_of(status),
+            self._input.template,
+            self._input.timings.plant_timeout_seconds,
         )
         try:
-            restored = await workflow.execute_activity_method(
-                RolloutActivities.rollback_plant,
-                PlantRequest(
-                    site,
-                    plant.endpoint or "",
-                    self._input.template,
-                    self._input.timings.plant_timeout_seconds,
-                ),
-                start_to_close_timeout=plant_timeout(self._input.timings),
-                retry_policy=plant_retry(self._input.timings),
-            )
+            restored = await roll_back(plant, self._input.timings)
             await record(
                 RolloutActivities.record_rolled_back,
                 LedgerRecord(
@@ -392,11 +381,32 @@ class TemplateRollout:
             state=state.value,
             reason=reason,
             previous_sha256=status.previous_sha256,
+            endpoint=plant.endpoint,
         )
         await record(
             RolloutActivities.record_site_state,
             SiteStateRecord(self._input.rollout_id, self._states[site]),
         )
+
+    async def _endpoint_of(self, status: SiteStatus) -> str:
+        """The plant endpoint of a site whose status does not name it (its deployment ran
+        before statuses carried it): prepare the site again to learn it."""
+        assert self._input is not None
+        prepared = await workflow.execute_activity_method(
+            RolloutActivities.prepare_site,
+            SiteDeploymentInput(
+                self._input.rollout_id,
+                status.site,
+                status.wave,
+                self._input.template,
+                self._input.version,
+                self._input.started_by,
+                self._input.timings,
+            ),
+            start_to_close_timeout=PREPARE_TIMEOUT,
+            retry_policy=RECORD_RETRY,
+        )
+        return prepared.endpoint or ""
 
     # --- bookkeeping ---------------------------------------------------------------------
 
@@ -488,34 +498,15 @@ class TemplateRollout:
     @approve.validator
     def _validate_approval(self, approval: ApprovalUpdate) -> None:
         assert self._input is not None
-        gate, wave = self._gate, self._wave
-        require_reason(approval.reason, required=True)
-        if not approval.signed_at:
-            raise ApplicationError("an approval needs the time its signer re-authenticated")
-        if approval.wave in self._approvals:
-            raise ApplicationError(
-                f"wave {approval.wave} is already approved by "
-                f"{self._approvals[approval.wave]}: nothing to do"
+        refuse(
+            approval_refusal(
+                approval,
+                started_by=self._input.started_by,
+                approvals=self._approvals,
+                gate=self._gate,
+                wave=self._wave,
             )
-        if gate is None or gate.kind != "approval" or wave is None or wave.name != approval.wave:
-            raise ApplicationError(f"wave {approval.wave} is not waiting for an approval")
-        if gate.role not in approval.roles:
-            raise ApplicationError(
-                f"this gate needs a {gate.role}; you are {', '.join(approval.roles) or 'none'}",
-                type=FORBIDDEN,
-            )
-        if approval.signer_id == self._input.started_by:
-            raise ApplicationError(
-                "the person who started the rollout cannot approve its gates", type=FORBIDDEN
-            )
-        if approval.sites:
-            outside = sorted(set(wave.sites) - set(approval.sites))
-            if outside:
-                raise ApplicationError(
-                    f"your approval covers {', '.join(approval.sites)}; "
-                    f"wave {wave.name} also has {', '.join(outside)}",
-                    type=FORBIDDEN,
-                )
+        )
 
     @workflow.update(name=PAUSE)
     async def pause(self, control: ControlUpdate) -> str:
@@ -528,10 +519,7 @@ class TemplateRollout:
 
     @pause.validator
     def _validate_pause(self, control: ControlUpdate) -> None:
-        self._require_controller(control)
-        require_reason(control.reason)
-        if self._paused:
-            raise ApplicationError("the rollout is already paused")
+        refuse(pause_refusal(control, paused=self._paused))
 
     @workflow.update(name=RESUME)
     async def resume(self, control: ControlUpdate) -> str:
@@ -547,10 +535,7 @@ class TemplateRollout:
 
     @resume.validator
     def _validate_resume(self, control: ControlUpdate) -> None:
-        self._require_controller(control)
-        require_reason(control.reason)
-        if not self._paused:
-            raise ApplicationError("the rollout is not paused")
+        refuse(resume_refusal(control, paused=self._paused))
 
     @workflow.update(name=RETRY)
     async def retry(self, control: ControlUpdate) -> str:
@@ -562,10 +547,10 @@ class TemplateRollout:
 
     @retry.validator
     def _validate_retry(self, control: ControlUpdate) -> None:
-        self._require_controller(control)
-        require_reason(control.reason)
-        if not self._awaiting_decision or self._wave is None or not self._failed(self._wave):
-            raise ApplicationError("there are no failed sites waiting for a decision")
+        waiting = (
+            self._awaiting_decision and self._wave is not None and bool(self._failed(self._wave))
+        )
+        refuse(retry_refusal(control, failed_sites_waiting=waiting))
 
     @workflow.update(name=ABORT)
     async def abort(self, control: ControlUpdate) -> str:
@@ -580,10 +565,7 @@ class TemplateRollout:
 
     @abort.validator
     def _validate_abort(self, control: ControlUpdate) -> None:
-        self._require_controller(control)
-        require_reason(control.reason)
-        if self._aborted or self._status in (RolloutStatus.COMPLETED, RolloutStatus.ABORTED):
-            raise ApplicationError(f"the rollout is already {self._status.value}")
+        refuse(abort_refusal(control, status=self._status, aborted=self._aborted))
 
     @workflow.update(name=SKIP_SITE)
     async def skip_site(self, control: ControlUpdate) -> str:
@@ -609,19 +591,8 @@ class TemplateRollout:
 
     @skip_site.validator
     def _validate_skip(self, control: ControlUpdate) -> None:
-        self._require_controller(control)
-        require_reason(control.reason, required=True)
         status = self._states.get(control.site or "")
-        if status is None:
-            raise ApplicationError(f"{control.site} is not part of this rollout")
-        if status.state != SiteState.PENDING.value:
-            raise ApplicationError(
-                f"{control.site} is {status.state}: only pending sites can be skipped"
-            )
-
-    def _require_controller(self, control: ControlUpdate) -> None:
-        if not set(CONTROLLERS) & set(control.roles):
-            raise ApplicationError("only a coe_architect steers a rollout", type=FORBIDDEN)
+        refuse(skip_refusal(control, status.state if status else None))
 
 
 def gate_content(

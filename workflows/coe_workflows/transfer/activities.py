@@ -4,9 +4,8 @@ Idempotent."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from temporalio import activity
@@ -14,24 +13,18 @@ from temporalio.exceptions import ApplicationError
 
 from coe.auth.principal import SYSTEM, Principal
 from coe.db import Sessions, read_only, transaction
-from coe.kpis import repository as kpis
-from coe.models import OverlayStatus, Signature
-from coe.overlays import repository as overlays
-from coe.overlays import service as overlay_service
-from coe.signatures.manifest import Meaning
-from coe.signatures.store import keep as kept_signature
-from coe.templates import repository as templates
-from coe.transfers import repository
+from coe.kpis import measurements
+from coe.templates import service as templates
+from coe.transfers import mirror
 from coe.transfers.contract import (
     DeploymentOpening,
     QualificationRequest,
     TargetCounts,
     TransferApproval,
     TransferRecord,
-    TransferStep,
 )
 from coe.work import UnitOfWork
-from coe_workflows.failures import not_visible
+from coe_workflows.failures import business_errors_are_final, not_visible
 
 
 class TransferActivities:
@@ -39,48 +32,23 @@ class TransferActivities:
         self._sessions = sessions
         self._audit_key = audit_key
 
+    def _work(self, session: Any, actor: str, name: str, request_id: str | None) -> UnitOfWork:
+        """The unit of work of a step by `actor` (the audit's actor; a signature's signer)."""
+        principal = Principal(subject=actor, name=name, roles=SYSTEM.roles)
+        return UnitOfWork(
+            session=session, principal=principal, audit_key=self._audit_key, request_id=request_id
+        )
+
     @activity.defn(name="record_transfer")
     async def record_transfer(self, record: TransferRecord) -> None:
         """Mirror the workflow's state; audit people's steps and transitions (not polls).
         A finished transfer is never reopened by a late write."""
         async with transaction(self._sessions) as session:
-            row = await repository.get(session, record.transfer_id, lock=True)
-            if row is None:
-                raise not_visible(f"transfer {record.transfer_id}")
-            if row.finished_at is not None and not record.finished:
-                return
-            before = {"status": row.status, "reason": row.reason}
-            row.status, row.reason = record.status, record.reason
-            row.approvals = record.approvals or {}
-            if record.qualification is not None:
-                row.qualification = record.qualification
-            if record.overlay_version is not None:
-                row.overlay_version = record.overlay_version
-            row.updated_at = datetime.now(UTC)
-            if record.finished and row.finished_at is None:
-                row.finished_at = row.updated_at
-            await repository.add(session, row)
-            if record.action:
-                work = UnitOfWork(
-                    session=session,
-                    audit_key=self._audit_key,
-                    request_id=record.request_id,
-                    principal=Principal(
-                        subject=record.actor, name=record.actor, roles=SYSTEM.roles
-                    ),
-                )
-                await work.audit(
-                    f"transfer.{record.action}",
-                    "transfer",
-                    record.transfer_id,
-                    before=before,
-                    after={
-                        "status": record.status,
-                        "reason": record.reason,
-                        "qualification": record.qualification,
-                    },
-                    reason=record.reason,
-                )
+            found = await mirror.mirror_transfer(
+                self._work(session, record.actor, record.actor, record.request_id), record
+            )
+        if not found:
+            raise not_visible(f"transfer {record.transfer_id}")
 
     @activity.defn(name="open_transfer_deployment")
     async def open_transfer_deployment(self, opening: DeploymentOpening) -> None:
@@ -88,7 +56,7 @@ class TransferActivities:
         written: the deployment is the transfer's own (the ledger names the transfer), not a
         stand-in rollout's."""
         async with read_only(self._sessions) as session:
-            version = await templates.get(session, opening.template, opening.version)
+            version = await templates.find_version(session, opening.template, opening.version)
         if version is None:
             raise ApplicationError(
                 f"{opening.template}@{opening.version} is gone", non_retryable=True
@@ -98,7 +66,7 @@ class TransferActivities:
     async def measure_transfer(self, request: QualificationRequest) -> TargetCounts:
         """The target's units and right-first-time under the version since the deployment."""
         async with read_only(self._sessions) as session:
-            units, right_first_time = await kpis.units_since(
+            units, right_first_time = await measurements.units_since(
                 session,
                 request.site,
                 request.template,
@@ -114,46 +82,11 @@ class TransferActivities:
         a signature of its own), unless someone decided that revision meanwhile. Ids come
         from the workflow, so a retry stores nothing twice."""
         step = record.step
-        async with transaction(self._sessions) as session:
-            work = UnitOfWork(
-                session=session,
-                audit_key=self._audit_key,
-                request_id=step.request_id,
-                principal=Principal(
-                    subject=step.actor, name=step.printed_name or step.actor, roles=SYSTEM.roles
-                ),
-            )
-            await kept_signature(
-                work,
-                _signature(
-                    step,
-                    record.signature_id,
-                    "transfer",
-                    f"{record.transfer_id}/{record.side}",
-                    step.content_sha256,
-                ),
-            )
-            if record.overlay_signature_id is None or step.overlay_version is None:
-                return
-            target, template = record.target or "", record.template or ""
-            revision = await overlays.revision(
-                session, target, template, step.overlay_version, lock=True
-            )
-            if revision is None or revision.status != OverlayStatus.PROPOSED:
-                return  # decided meanwhile (approved or rejected by someone): it stands
-            overlay_signature = await kept_signature(
-                work,
-                _signature(
-                    step,
-                    record.overlay_signature_id,
-                    "overlay",
-                    f"{target}/{template}#{step.overlay_version}",
-                    step.overlay_sha256,
-                ),
-            )
-            await overlay_service.make_effective(
-                work, revision, overlay_signature.id, step.reason or ""
-            )
+        signer = step.printed_name or step.actor
+        with business_errors_are_final():
+            async with transaction(self._sessions) as session:
+                work = self._work(session, step.actor, signer, step.request_id)
+                await mirror.keep_approval(work, record)
 
     def all(self) -> list[Callable[..., Any]]:
         return [
@@ -162,25 +95,3 @@ class TransferActivities:
             self.open_transfer_deployment,
             self.measure_transfer,
         ]
-
-
-def _signature(
-    step: TransferStep, signature_id: str, entity_type: str, entity_id: str, sha256: str | None
-) -> Signature:
-    """An approval's e-signature, as the signer gave it when re-authenticating."""
-    if not step.signed_at or not sha256:
-        raise ApplicationError(
-            f"the approval of {entity_id} lacks its signing time or content", non_retryable=True
-        )
-    return Signature(
-        id=uuid.UUID(signature_id),
-        signer_id=step.actor,
-        printed_name=step.printed_name or step.actor,
-        signed_at=datetime.fromisoformat(step.signed_at),
-        meaning=Meaning.APPROVED.value,
-        reason=step.reason or "",
-        entity_type=entity_type,
-        entity_id=entity_id,
-        content_sha256=sha256,
-        manifest_sha256="",
-    )

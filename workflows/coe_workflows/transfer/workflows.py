@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, ChildWorkflowError
+from temporalio.exceptions import ChildWorkflowError
+
+from coe_workflows.rollout.deployment import SiteDeployment
 
 with workflow.unsafe.imports_passed_through():
     from coe.rollouts.contract import (
         ORIGIN_TRANSFER,
-        SITE_WORKFLOW,
         SiteDeploymentInput,
         SiteStatus,
     )
@@ -43,8 +44,15 @@ with workflow.unsafe.imports_passed_through():
         TransferStep,
     )
     from coe.transfers.qualification import assess
+    from coe.transfers.rules import (
+        approval_refusal,
+        cancel_refusal,
+        extend_refusal,
+        fail_refusal,
+        overlay_refusal,
+    )
     from coe.transfers.states import TransferStatus
-    from coe_workflows.common import FORBIDDEN, cause, require_reason
+    from coe_workflows.common import cause, refuse
     from coe_workflows.policies import RECORD_RETRY, RECORD_TIMEOUT
     from coe_workflows.records import Records, record
     from coe_workflows.rollout.activities import RolloutActivities
@@ -54,9 +62,6 @@ with workflow.unsafe.imports_passed_through():
 SYSTEM_ACTOR = "system:transfer"
 # The deployment is the transfer's own (no stand-in rollout row to finish): see migration 0007.
 NO_STAND_IN_ROLLOUT = "transfer-deployment-without-stand-in-rollout"
-DRIVERS = ("npi_engineer",)
-OVERLAY_EDITORS = ("site_admin", "coe_architect")
-FINISHED = (TransferStatus.QUALIFIED, TransferStatus.FAILED, TransferStatus.CANCELLED)
 
 
 def _duration(seconds: float) -> str:
@@ -121,8 +126,8 @@ class ProcessTransfer:
             ),
         )
         try:
-            status: SiteStatus = await workflow.execute_child_workflow(
-                SITE_WORKFLOW,
+            status = await workflow.execute_child_workflow(
+                SiteDeployment.run,
                 SiteDeploymentInput(
                     rollout_id=request.transfer_id,
                     site=request.target,
@@ -133,7 +138,6 @@ class ProcessTransfer:
                     timings=request.timings,
                     origin=ORIGIN_TRANSFER,
                 ),
-                result_type=SiteStatus,
                 id=f"{workflow.info().workflow_id}--deploy",
             )
         except ChildWorkflowError as error:
@@ -245,11 +249,7 @@ class ProcessTransfer:
 
     @overlay_completed.validator
     def _validate_overlay(self, step: TransferStep) -> None:
-        self._require_status(TransferStatus.AWAITING_OVERLAY, "take the target's overlay")
-        if not set(OVERLAY_EDITORS) & set(step.roles):
-            raise ApplicationError(
-                "only the target's site admin completes its overlay", type=FORBIDDEN
-            )
+        refuse(overlay_refusal(step, self._status))
 
     @workflow.update(name=APPROVE_TRANSFER)
     async def approve(self, step: TransferStep) -> TransferProgress:
@@ -295,35 +295,15 @@ class ProcessTransfer:
     @approve.validator
     def _validate_approval(self, step: TransferStep) -> None:
         assert self._input is not None
-        self._require_status(TransferStatus.AWAITING_APPROVAL, "be approved")
-        require_reason(step.reason, required=True)
-        if not step.signed_at or not step.content_sha256:
-            raise ApplicationError("an approval needs its signer's re-authentication and content")
-        if step.side not in ("source", "target"):
-            raise ApplicationError("an approval is for the source or the target")
-        if step.side in self._approvals:
-            raise ApplicationError(
-                f"the {step.side} side is already approved by "
-                f"{self._approvals[step.side]['signer']}"
+        refuse(
+            approval_refusal(
+                step,
+                self._status,
+                sites={"source": self._input.source, "target": self._input.target},
+                started_by=self._input.started_by,
+                signers={side: a["signer"] for side, a in self._approvals.items()},
             )
-        if "qa_approver" not in step.roles:
-            raise ApplicationError("only a QA approver signs a transfer", type=FORBIDDEN)
-        site = self._input.source if step.side == "source" else self._input.target
-        if step.sites and site not in step.sites:
-            raise ApplicationError(
-                f"you approve for {', '.join(step.sites)}, not for {site}", type=FORBIDDEN
-            )
-        if step.actor == self._input.started_by:
-            raise ApplicationError(
-                "the person who started the transfer cannot approve it", type=FORBIDDEN
-            )
-        other = [a["signer"] for s, a in self._approvals.items() if s != step.side]
-        if step.actor in other:
-            raise ApplicationError(
-                "the source and the target need two different QA approvers; you signed the "
-                "other side already",
-                type=FORBIDDEN,
-            )
+        )
 
     @workflow.update(name=EXTEND)
     async def extend(self, step: TransferStep) -> TransferProgress:
@@ -345,11 +325,7 @@ class ProcessTransfer:
 
     @extend.validator
     def _validate_extend(self, step: TransferStep) -> None:
-        self._require_driver(step)
-        require_reason(step.reason)
-        self._require_status(TransferStatus.AWAITING_DECISION, "be extended")
-        if not step.window_seconds or step.window_seconds <= 0:
-            raise ApplicationError("an extension needs a window longer than zero")
+        refuse(extend_refusal(step, self._status))
 
     @workflow.update(name=FAIL)
     async def fail(self, step: TransferStep) -> TransferProgress:
@@ -366,9 +342,7 @@ class ProcessTransfer:
 
     @fail.validator
     def _validate_fail(self, step: TransferStep) -> None:
-        self._require_driver(step)
-        require_reason(step.reason, required=True)
-        self._require_status(TransferStatus.AWAITING_DECISION, "be failed")
+        refuse(fail_refusal(step, self._status))
 
     @workflow.update(name=CANCEL)
     async def cancel(self, step: TransferStep) -> TransferProgress:
@@ -385,12 +359,7 @@ class ProcessTransfer:
 
     @cancel.validator
     def _validate_cancel(self, step: TransferStep) -> None:
-        self._require_driver(step)
-        require_reason(step.reason, required=True)
-        if self._status in FINISHED or self._cancelled:
-            raise ApplicationError(f"the transfer is already {self._status.value}")
-        if self._status is TransferStatus.DEPLOYING:
-            raise ApplicationError("the transfer is deploying; cancel it once the deployment ends")
+        refuse(cancel_refusal(step, self._status, cancelled=self._cancelled))
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -403,17 +372,6 @@ class ProcessTransfer:
             self._overlay_version,
             dict(self._measurement) if self._measurement is not None else None,
         )
-
-    def _require_status(self, wanted: TransferStatus, what: str) -> None:
-        if self._status is not wanted:
-            raise ApplicationError(
-                f"the transfer is {self._status.value}; only when {wanted.value} can it {what}"
-            )
-
-    @staticmethod
-    def _require_driver(step: TransferStep) -> None:
-        if not set(DRIVERS) & set(step.roles):
-            raise ApplicationError("only an NPI engineer drives a transfer", type=FORBIDDEN)
 
     def _record(
         self,
