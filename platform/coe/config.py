@@ -156,6 +156,11 @@ class Settings(BaseSettings):
     def temporal_web_url(self) -> str:
         return self.temporal_ui_url or f"http://127.0.0.1:{self.temporal_ui_port}"
 
+    def workflow_url(self, workflow_id: str) -> str:
+        """A workflow's page in the Temporal UI."""
+        namespace = self.temporal_namespace
+        return f"{self.temporal_web_url}/namespaces/{namespace}/workflows/{workflow_id}"
+
     @property
     def dev_issuer(self) -> bool:
         if self.dev_issuer_enabled is not None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-from uuid import UUID
+from typing import Unpack
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,16 +22,7 @@ class UnitOfWork:
     request_id: str | None = None
 
     async def audit(
-        self,
-        action: str,
-        entity_type: str,
-        entity_id: str,
-        *,
-        site: str | None = None,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-        reason: str | None = None,
-        signature_id: UUID | None = None,
+        self, action: str, entity_type: str, entity_id: str, **change: Unpack[audit.Change]
     ) -> AuditRecord:
         """Record a change in the same transaction as the change itself."""
         return await audit.append(
@@ -42,10 +32,6 @@ class UnitOfWork:
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,
-            site=site,
-            before=before,
-            after=after,
-            reason=reason,
             request_id=self.request_id,
-            signature_id=signature_id,
+            **change,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -46,6 +47,24 @@ def decode_cursor(cursor: str | None) -> Any:
         raise BadUserInputError(
             "`after` is not a cursor this API issued", argument="after"
         ) from None
+
+
+def decode_time_cursor(cursor: str | None) -> datetime | None:
+    """The start time a newest-first page continues before (see `time_cursor`)."""
+    value = decode_cursor(cursor)
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadUserInputError(
+            "`after` is not a cursor this API issued", argument="after"
+        ) from None
+
+
+def time_cursor(node: Any) -> str:
+    """The keyset value of a newest-first list ordered by `started_at`."""
+    return str(node.started_at.isoformat())
 
 
 def connection(rows: list[T], total: int, limit: int, cursor_of: Any) -> Connection[T]:

@@ -202,22 +202,7 @@ async def make_effective(
     if previous is not None:
         previous.status = OverlayStatus.SUPERSEDED
         await repository.save(work.session, previous)
-    before = snapshot(row)
-    row.status = OverlayStatus.APPROVED
-    row.approval_signature_id = signature_id
-    row.decided_at = datetime.now(UTC)
-    row = await repository.save(work.session, row)
-    await work.audit(
-        "overlay.approved",
-        "overlay",
-        f"{site}/{template}#{row.version}",
-        site=site,
-        before=before,
-        after=snapshot(row),
-        reason=reason,
-        signature_id=signature_id,
-    )
-    return row
+    return await _decide(work, row, OverlayStatus.APPROVED, reason, signature_id)
 
 
 async def reject(
@@ -228,18 +213,33 @@ async def reject(
     work.principal.require_site(site, *APPROVERS)
     reason = required_reason(reason)
     row = await _pending(work, site, template, version)
+    return await _decide(work, row, OverlayStatus.REJECTED, reason)
+
+
+async def _decide(
+    work: UnitOfWork,
+    row: OverlayRevision,
+    status: OverlayStatus,
+    reason: str,
+    signature_id: uuid.UUID | None = None,
+) -> OverlayRevision:
+    """Record the decision on the proposed revision `row` (approved under `signature_id`, or
+    rejected) and audit `overlay.<status>`."""
     before = snapshot(row)
-    row.status = OverlayStatus.REJECTED
+    row.status = status
+    if signature_id is not None:
+        row.approval_signature_id = signature_id
     row.decided_at = datetime.now(UTC)
     row = await repository.save(work.session, row)
     await work.audit(
-        "overlay.rejected",
+        f"overlay.{status.value}",
         "overlay",
-        f"{site}/{template}#{version}",
-        site=site,
+        f"{row.site}/{row.template}#{row.version}",
+        site=row.site,
         before=before,
         after=snapshot(row),
         reason=reason,
+        signature_id=signature_id,
     )
     return row
 

@@ -188,8 +188,7 @@ class RolloutType:
             started_at=row.started_at,
             updated_at=row.updated_at,
             finished_at=row.finished_at,
-            temporal_url=f"{settings.temporal_web_url}/namespaces/"
-            f"{settings.temporal_namespace}/workflows/{row.workflow_id}",
+            temporal_url=settings.workflow_url(row.workflow_id),
             waves=waves,
             warnings=[e["warning"] for e in row.guard_estimates or [] if e.get("warning")],
         )

@@ -136,20 +136,10 @@ async def update_site(work: UnitOfWork, key: str, fields: SiteFields, reason: st
 
 async def add_area(work: UnitOfWork, site_key: str, key: str, name: str) -> Area:
     """Add an area (e.g. Packaging, Assembly) to a site."""
-    site = await _editable_site(work, site_key)
-    _require_valid(key_violations(key) + name_violations(name))
-    assert site.id is not None
-    if await repository.area_by_key(work.session, site.id, key):
-        raise ConflictError(f"area {key!r} already exists at site {site_key!r}")
-    area = await repository.add(work.session, Area(site_id=site.id, key=key, name=name.strip()))
-    await work.audit(
-        "area.created",
-        "area",
-        f"{site_key}/{key}",
-        site=site_key,
-        after={"site": site_key, "key": key, "name": area.name},
-    )
-    return area
+    site_id = await _site_to_extend(work, site_key, key_violations(key) + name_violations(name))
+    _require_new(await repository.area_by_key(work.session, site_id, key), "area", key, site_key)
+    area = Area(site_id=site_id, key=key, name=name.strip())
+    return await _add_node(work, site_key, "area", area, {"key": key, "name": area.name})
 
 
 async def add_work_center(
@@ -161,40 +151,31 @@ async def add_work_center(
     equipment_classes: Sequence[str],
 ) -> WorkCenter:
     """Add a work center (line or cell) to an area; its equipment classes say what it can run."""
-    site = await _editable_site(work, site_key)
-    _require_valid(
+    site_id = await _site_to_extend(
+        work,
+        site_key,
         key_violations(key)
         + name_violations(name)
-        + equipment_class_violations(equipment_classes, "/equipmentClasses")
+        + equipment_class_violations(equipment_classes, "/equipmentClasses"),
     )
-    assert site.id is not None
-    area = await repository.area_by_key(work.session, site.id, area_key)
-    if area is None or area.id is None:
-        raise NotFoundError(f"area {area_key!r} does not exist at site {site_key!r}")
-    if await repository.work_center_by_key(work.session, site.id, key):
-        raise ConflictError(f"work center {key!r} already exists at site {site_key!r}")
+    area = await repository.area_by_key(work.session, site_id, area_key)
+    area_id = _parent_id(area, "area", area_key, site_key)
+    existing = await repository.work_center_by_key(work.session, site_id, key)
+    _require_new(existing, "work center", key, site_key)
     center = WorkCenter(
-        site_id=site.id,
-        area_id=area.id,
+        site_id=site_id,
+        area_id=area_id,
         key=key,
         name=name.strip(),
         equipment_classes=sorted(set(equipment_classes)),
     )
-    center = await repository.add(work.session, center)
-    await work.audit(
-        "work_center.created",
-        "work_center",
-        f"{site_key}/{key}",
-        site=site_key,
-        after={
-            "site": site_key,
-            "area": area_key,
-            "key": key,
-            "name": center.name,
-            "equipmentClasses": center.equipment_classes,
-        },
-    )
-    return center
+    details = {
+        "area": area_key,
+        "key": key,
+        "name": center.name,
+        "equipmentClasses": center.equipment_classes,
+    }
+    return await _add_node(work, site_key, "work_center", center, details)
 
 
 async def add_work_unit(
@@ -206,45 +187,72 @@ async def add_work_unit(
     equipment_class: str | None,
 ) -> WorkUnit:
     """Add a work unit (a machine or station) to a work center."""
-    site = await _editable_site(work, site_key)
     violations = key_violations(key) + name_violations(name)
     if equipment_class is not None:
         violations += key_violations(equipment_class, "/equipmentClass")
-    _require_valid(violations)
-    assert site.id is not None
-    center = await repository.work_center_by_key(work.session, site.id, work_center_key)
-    if center is None or center.id is None:
-        raise NotFoundError(f"work center {work_center_key!r} does not exist at site {site_key!r}")
-    if await repository.work_unit_by_key(work.session, site.id, key):
-        raise ConflictError(f"work unit {key!r} already exists at site {site_key!r}")
+    site_id = await _site_to_extend(work, site_key, violations)
+    center = await repository.work_center_by_key(work.session, site_id, work_center_key)
+    center_id = _parent_id(center, "work center", work_center_key, site_key)
+    existing = await repository.work_unit_by_key(work.session, site_id, key)
+    _require_new(existing, "work unit", key, site_key)
     unit = WorkUnit(
-        site_id=site.id,
-        work_center_id=center.id,
+        site_id=site_id,
+        work_center_id=center_id,
         key=key,
         name=name.strip(),
         equipment_class=equipment_class,
     )
-    unit = await repository.add(work.session, unit)
-    await work.audit(
-        "work_unit.created",
-        "work_unit",
-        f"{site_key}/{key}",
-        site=site_key,
-        after={
-            "site": site_key,
-            "workCenter": work_center_key,
-            "key": key,
-            "name": unit.name,
-            "equipmentClass": equipment_class,
-        },
-    )
-    return unit
+    details = {
+        "workCenter": work_center_key,
+        "key": key,
+        "name": unit.name,
+        "equipmentClass": equipment_class,
+    }
+    return await _add_node(work, site_key, "work_unit", unit, details)
 
 
 async def _editable_site(work: UnitOfWork, site_key: str) -> Site:
     work.principal.require_roles(*HIERARCHY_EDITORS)
     work.principal.require_site(site_key, *HIERARCHY_EDITORS)
     return await get_site(work.session, work.principal, site_key)
+
+
+async def _site_to_extend(work: UnitOfWork, site_key: str, violations: list[dict[str, str]]) -> int:
+    """The id of a site the caller may add a node to, once the node's fields are valid."""
+    site = await _editable_site(work, site_key)
+    _require_valid(violations)
+    assert site.id is not None
+    return site.id
+
+
+def _parent_id(parent: Area | WorkCenter | None, kind: str, key: str, site_key: str) -> int:
+    """The id of the node a new one hangs under: NOT_FOUND when the site has no such node."""
+    if parent is None or parent.id is None:
+        raise NotFoundError(f"{kind} {key!r} does not exist at site {site_key!r}")
+    return parent.id
+
+
+def _require_new(
+    existing: Area | WorkCenter | WorkUnit | None, kind: str, key: str, site_key: str
+) -> None:
+    """CONFLICT when the site has a node of this kind with this key already."""
+    if existing is not None:
+        raise ConflictError(f"{kind} {key!r} already exists at site {site_key!r}")
+
+
+async def _add_node(
+    work: UnitOfWork, site_key: str, entity_type: str, node: Row, details: dict[str, Any]
+) -> Row:
+    """Store a new node of a site's hierarchy and audit `<entity_type>.created` with `details`."""
+    node = await repository.add(work.session, node)
+    await work.audit(
+        f"{entity_type}.created",
+        entity_type,
+        f"{site_key}/{details['key']}",
+        site=site_key,
+        after={"site": site_key, **details},
+    )
+    return node
 
 
 def _require_valid(violations: list[dict[str, str]]) -> None:

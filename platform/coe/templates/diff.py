@@ -8,7 +8,7 @@ narrowed or its maxSteps lowered. Everything else is compatible and still listed
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +78,57 @@ def _metadata_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterato
             )
 
 
+# --- items added and removed, values changed -------------------------------------------------
+
+
+def _membership_changes(
+    area: str,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    removed: Callable[[str, Any], str],
+    added: Callable[[str, Any], str],
+    removal_breaks: bool,
+    renamed: Mapping[str, str] | None = None,
+) -> Iterator[Change]:
+    """An item (by key) only in `olds` was removed, one only in `news` was added; `renamed`
+    items (old key → new key) are neither. `removed`/`added` describe an item from its key
+    and value."""
+    moved = renamed or {}
+    for key in sorted(set(olds) - set(news) - set(moved)):
+        yield Change(area, key, "removed", removal_breaks, removed(key, olds[key]), olds[key], None)
+    for key in sorted(set(news) - set(olds) - set(moved.values())):
+        yield Change(area, key, "added", False, added(key, news[key]), None, news[key])
+
+
+def _changed(
+    area: str, subject: str, label: str, name: str, before: Any, after: Any, breaking: bool = False
+) -> Change:
+    """`name` of `label` (e.g. "parameter cycles") changed from `before` to `after`."""
+    return Change(
+        area, subject, "changed", breaking, f"{label}: {name} {before!r} → {after!r}", before, after
+    )
+
+
+def _fields_changed(
+    area: str,
+    subject: str,
+    label: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    names: tuple[str, ...],
+) -> Iterator[Change]:
+    """A compatible change for each of `names` whose value differs from `old` to `new`."""
+    for name in names:
+        if old.get(name) != new.get(name):
+            yield _changed(area, subject, label, name, old.get(name), new.get(name))
+
+
 # --- parameters ------------------------------------------------------------------------------
+
+
+def _parameter(name: str, breaking: bool, description: str, before: Any, after: Any) -> Change:
+    return Change("parameters", name, "changed", breaking, description, before, after)
 
 
 def _parameter_changes(
@@ -103,20 +153,15 @@ def _parameter_changes(
             new_name,
         )
         yield from _parameter_change(new_name, old_params[old_name], new_params[new_name])
-    for name in sorted(set(old_params) - set(new_params) - set(renamed)):
-        yield Change(
-            "parameters", name, "removed", True, f"parameter {name} removed", old_params[name], None
-        )
-    for name in sorted(set(new_params) - set(old_params) - set(renamed.values())):
-        yield Change(
-            "parameters",
-            name,
-            "added",
-            False,
-            f"parameter {name} added (default {new_params[name].get('default')!r})",
-            None,
-            new_params[name],
-        )
+    yield from _membership_changes(
+        "parameters",
+        old_params,
+        new_params,
+        removed=lambda name, _: f"parameter {name} removed",
+        added=lambda name, spec: f"parameter {name} added (default {spec.get('default')!r})",
+        removal_breaks=True,
+        renamed=renamed,
+    )
     for name in sorted(set(old_params) & set(new_params)):
         yield from _parameter_change(name, old_params[name], new_params[name])
 
@@ -125,10 +170,8 @@ def _parameter_change(
     name: str, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> Iterator[Change]:
     if old.get("type") != new.get("type"):
-        yield Change(
-            "parameters",
+        yield _parameter(
             name,
-            "changed",
             True,
             f"parameter {name}: type {old.get('type')} → {new.get('type')}",
             old.get("type"),
@@ -141,25 +184,11 @@ def _parameter_change(
     removed = sorted(set(old.get("values") or []) - set(new.get("values") or []))
     added = sorted(set(new.get("values") or []) - set(old.get("values") or []))
     if removed:
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            True,
-            f"parameter {name}: values {', '.join(removed)} no longer allowed",
-            old.get("values"),
-            new.get("values"),
-        )
+        description = f"parameter {name}: values {', '.join(removed)} no longer allowed"
+        yield _parameter(name, True, description, old.get("values"), new.get("values"))
     if added:
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            False,
-            f"parameter {name}: values {', '.join(added)} added",
-            old.get("values"),
-            new.get("values"),
-        )
+        description = f"parameter {name}: values {', '.join(added)} added"
+        yield _parameter(name, False, description, old.get("values"), new.get("values"))
     yield from _string_limit_changes(name, old, new)
     yield from _flag_changes(name, old, new)
 
@@ -170,40 +199,23 @@ def _bound_change(
     if old == new:
         return
     if new is None:
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            False,
-            f"parameter {name}: {bound} {old!r} removed (widened)",
-            old,
-            new,
+        yield _parameter(
+            name, False, f"parameter {name}: {bound} {old!r} removed (widened)", old, new
         )
         return
     if old is None:
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            True,
-            f"parameter {name}: {bound} {new!r} added (narrowed)",
-            old,
-            new,
+        yield _parameter(
+            name, True, f"parameter {name}: {bound} {new!r} added (narrowed)", old, new
         )
         return
     old_size, new_size = _size(kind, old), _size(kind, new)
     narrowed = (new_size - old_size) * narrowing_sign > 0
     verb = "raised" if new_size > old_size else "lowered"
-    yield Change(
-        "parameters",
-        name,
-        "changed",
-        narrowed,
+    description = (
         f"parameter {name}: {bound} {verb} {old!r} → {new!r} "
-        f"({'narrowed' if narrowed else 'widened'})",
-        old,
-        new,
+        f"({'narrowed' if narrowed else 'widened'})"
     )
+    yield _parameter(name, narrowed, description, old, new)
 
 
 def _size(kind: str, value: Any) -> float:
@@ -216,74 +228,32 @@ def _size(kind: str, value: Any) -> float:
 def _string_limit_changes(
     name: str, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> Iterator[Change]:
+    label = f"parameter {name}"
     if old.get("pattern") != new.get("pattern"):
         tighter = new.get("pattern") is not None
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            tighter,
-            f"parameter {name}: pattern {old.get('pattern')!r} → {new.get('pattern')!r}",
-            old.get("pattern"),
-            new.get("pattern"),
+        yield _changed(
+            "parameters", name, label, "pattern", old.get("pattern"), new.get("pattern"), tighter
         )
     old_length, new_length = old.get("maxLength"), new.get("maxLength")
     if old_length != new_length:
         tighter = new_length is not None and (old_length is None or new_length < old_length)
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            tighter,
-            f"parameter {name}: maxLength {old_length!r} → {new_length!r}",
-            old_length,
-            new_length,
-        )
+        yield _changed("parameters", name, label, "maxLength", old_length, new_length, tighter)
 
 
 def _flag_changes(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
     was, now = bool(old.get("siteConfigurable")), bool(new.get("siteConfigurable"))
     if was and not now:
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            True,
-            f"parameter {name} is no longer siteConfigurable (locked)",
-            was,
-            now,
+        yield _parameter(
+            name, True, f"parameter {name} is no longer siteConfigurable (locked)", was, now
         )
     elif now and not was:
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            False,
-            f"parameter {name} is now siteConfigurable",
-            was,
-            now,
-        )
+        yield _parameter(name, False, f"parameter {name} is now siteConfigurable", was, now)
+    label = f"parameter {name}"
     if old.get("unit") != new.get("unit"):
-        yield Change(
-            "parameters",
-            name,
-            "changed",
-            True,
-            f"parameter {name}: unit {old.get('unit')!r} → {new.get('unit')!r}",
-            old.get("unit"),
-            new.get("unit"),
-        )
-    for option in ("default", "siteBound", "description"):
-        if old.get(option) != new.get(option):
-            yield Change(
-                "parameters",
-                name,
-                "changed",
-                False,
-                f"parameter {name}: {option} {old.get(option)!r} → {new.get(option)!r}",
-                old.get(option),
-                new.get(option),
-            )
+        yield _changed("parameters", name, label, "unit", old.get("unit"), new.get("unit"), True)
+    yield from _fields_changed(
+        "parameters", name, label, old, new, ("default", "siteBound", "description")
+    )
 
 
 # --- operations ------------------------------------------------------------------------------
@@ -297,20 +267,14 @@ def _operation_changes(
     old_spec: Mapping[str, Any], new_spec: Mapping[str, Any]
 ) -> Iterator[Change]:
     old_ops, new_ops = _by_id(old_spec.get("operations")), _by_id(new_spec.get("operations"))
-    for op_id in sorted(set(old_ops) - set(new_ops)):
-        yield Change(
-            "operations", op_id, "removed", True, f"operation {op_id} removed", old_ops[op_id], None
-        )
-    for op_id in sorted(set(new_ops) - set(old_ops)):
-        yield Change(
-            "operations",
-            op_id,
-            "added",
-            False,
-            f"operation {op_id} ({new_ops[op_id].get('kind')}) added",
-            None,
-            new_ops[op_id],
-        )
+    yield from _membership_changes(
+        "operations",
+        old_ops,
+        new_ops,
+        removed=lambda op_id, _: f"operation {op_id} removed",
+        added=lambda op_id, op: f"operation {op_id} ({op.get('kind')}) added",
+        removal_breaks=True,
+    )
     common = [op for op in old_ops if op in new_ops]
     if common != [op for op in new_ops if op in old_ops]:
         yield Change(
@@ -329,17 +293,14 @@ def _operation_changes(
 def _operation_change(
     op_id: str, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> Iterator[Change]:
-    for name in ("kind", "title", "equipmentClass", "instructions", "signoff"):
-        if old.get(name) != new.get(name):
-            yield Change(
-                "operations",
-                op_id,
-                "changed",
-                False,
-                f"operation {op_id}: {name} {old.get(name)!r} → {new.get(name)!r}",
-                old.get(name),
-                new.get(name),
-            )
+    yield from _fields_changed(
+        "operations",
+        op_id,
+        f"operation {op_id}",
+        old,
+        new,
+        ("kind", "title", "equipmentClass", "instructions", "signoff"),
+    )
     for area, label in (("dataCollection", "data collection"), ("qualityChecks", "check")):
         olds, news = _by_id(old.get(area)), _by_id(new.get(area))
         for item in sorted(set(olds) | set(news)):
@@ -372,26 +333,14 @@ def _extension_point_changes(
     old_spec: Mapping[str, Any], new_spec: Mapping[str, Any]
 ) -> Iterator[Change]:
     olds, news = _by_id(old_spec.get("extensionPoints")), _by_id(new_spec.get("extensionPoints"))
-    for point in sorted(set(olds) - set(news)):
-        yield Change(
-            "extensionPoints",
-            point,
-            "removed",
-            True,
-            f"extension point {point} removed",
-            olds[point],
-            None,
-        )
-    for point in sorted(set(news) - set(olds)):
-        yield Change(
-            "extensionPoints",
-            point,
-            "added",
-            False,
-            f"extension point {point} added",
-            None,
-            news[point],
-        )
+    yield from _membership_changes(
+        "extensionPoints",
+        olds,
+        news,
+        removed=lambda point, _: f"extension point {point} removed",
+        added=lambda point, _: f"extension point {point} added",
+        removal_breaks=True,
+    )
     for point in sorted(set(olds) & set(news)):
         old, new = olds[point], news[point]
         dropped = sorted(set(old.get("allowedKinds") or []) - set(new.get("allowedKinds") or []))
@@ -434,34 +383,29 @@ def _reason_code_changes(
 ) -> Iterator[Change]:
     olds, news = reason_codes(old_spec), reason_codes(new_spec)
     for tree in sorted(set(olds) | set(news)):
-        for code in sorted(olds.get(tree, set()) - news.get(tree, set())):
-            yield Change(
-                "reasonCodes",
-                f"{tree}/{code}",
-                "removed",
-                False,
-                f"{tree} reason code {code} removed",
-                code,
-                None,
-            )
-        for code in sorted(news.get(tree, set()) - olds.get(tree, set())):
-            yield Change(
-                "reasonCodes",
-                f"{tree}/{code}",
-                "added",
-                False,
-                f"{tree} reason code {code} added",
-                None,
-                code,
-            )
+        yield from _membership_changes(
+            "reasonCodes",
+            {f"{tree}/{code}": code for code in olds.get(tree, set())},
+            {f"{tree}/{code}": code for code in news.get(tree, set())},
+            removed=_reason_code(tree, "removed"),
+            added=_reason_code(tree, "added"),
+            removal_breaks=False,
+        )
+
+
+def _reason_code(tree: str, verb: str) -> Callable[[str, Any], str]:
+    return lambda _, code: f"{tree} reason code {code} {verb}"
 
 
 def _kpi_changes(old_spec: Mapping[str, Any], new_spec: Mapping[str, Any]) -> Iterator[Change]:
-    olds, news = set(old_spec.get("kpis") or []), set(new_spec.get("kpis") or [])
-    for kpi in sorted(olds - news):
-        yield Change("kpis", kpi, "removed", False, f"KPI {kpi} no longer reported", kpi, None)
-    for kpi in sorted(news - olds):
-        yield Change("kpis", kpi, "added", False, f"KPI {kpi} reported", None, kpi)
+    yield from _membership_changes(
+        "kpis",
+        {kpi: kpi for kpi in old_spec.get("kpis") or []},
+        {kpi: kpi for kpi in new_spec.get("kpis") or []},
+        removed=lambda kpi, _: f"KPI {kpi} no longer reported",
+        added=lambda kpi, _: f"KPI {kpi} reported",
+        removal_breaks=False,
+    )
 
 
 def version_problems(

@@ -91,15 +91,7 @@ async def save_draft(work: UnitOfWork, document: dict[str, Any]) -> tuple[Templa
     row.status = TemplateStatus.DRAFT
     row.author = work.principal.subject
     row.approval_signature_id = None
-    row = await repository.save(work.session, row)
-    await work.audit(
-        f"template.draft_{action}",
-        "template_version",
-        f"{key}@{version}",
-        before=before,
-        after=snapshot(row),
-    )
-    return row, action
+    return await _save_audited(work, row, f"draft_{action}", before), action
 
 
 def _apply(row: TemplateVersion, document: dict[str, Any], digest: str) -> None:
@@ -162,11 +154,22 @@ async def _transition(
     before = snapshot(row)
     row.status = target
     row.updated_at = datetime.now(UTC)
+    return await _save_audited(work, row, target.value, before, reason)
+
+
+async def _save_audited(
+    work: UnitOfWork,
+    row: TemplateVersion,
+    action: str,
+    before: dict[str, Any] | None,
+    reason: str | None = None,
+) -> TemplateVersion:
+    """Store `row` and audit `template.<action>` with its snapshot before and after."""
     row = await repository.save(work.session, row)
     await work.audit(
-        f"template.{target.value}",
+        f"template.{action}",
         "template_version",
-        f"{key}@{version}",
+        f"{row.key}@{row.version}",
         before=before,
         after=snapshot(row),
         reason=reason,
