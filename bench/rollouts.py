@@ -235,11 +235,15 @@ def measure(count: int) -> dict[str, float]:
             body = http.post(
                 "/graphql",
                 json={
-                    "query": "mutation($p: String!) { startRollout(plan: $p) { id } }",
+                    "query": "mutation($p: String!) { startRollout(plan: $p) { "
+                    "... on Rollout { id } ... on Problem { code message } } }",
                     "variables": {"p": plan(stack.sites)},
                 },
             ).json()
-            rollout_id = body["data"]["startRollout"]["id"]
+            answered = (body.get("data") or {}).get("startRollout") or {}
+            if "id" not in answered:
+                raise RuntimeError(f"the benchmark rollout was not started: {body}")
+            rollout_id = answered["id"]
             while True:
                 rollout = http.post(
                     "/graphql",

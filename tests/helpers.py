@@ -1,9 +1,17 @@
-"""Test helpers: dev tokens and a small GraphQL caller."""
+"""Test helpers: dev tokens and a small GraphQL caller.
+
+Mutations (and validations such as checkRolloutPlan) answer with a union of their result and
+the problem types (`coe.graphql.results`). So that a test names only the fields it reads, the
+caller asks for a root field's plain selection `... on <Result>` and for every problem, the way
+the CLI's documents are written out (`tests/graphql/test_results.py` sends such documents as
+they are); a document that already uses fragments there is sent unchanged. Problems answered
+come back in `Result.problems`, their codes in `Result.codes` with the errors' codes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +24,7 @@ from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
 from coe.config import Settings
 from coe.db import Sessions, read_only
 from coe.models import AuditRecord
+from tests.answers import ask_for_answers, sort_answers
 
 
 class Tokens:
@@ -40,6 +49,8 @@ class Tokens:
 class Result:
     status: int
     body: dict[str, Any]
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    """Problems answered as data (ValidationFailed, Conflict, ...), each with its `field`."""
 
     @property
     def data(self) -> Any:
@@ -52,10 +63,24 @@ class Result:
 
     @property
     def codes(self) -> list[str]:
-        return [(error.get("extensions") or {}).get("code", "") for error in self.errors]
+        errors = [(error.get("extensions") or {}).get("code", "") for error in self.errors]
+        return errors + [problem["code"] for problem in self.problems]
+
+    @property
+    def violations(self) -> list[dict[str, Any]]:
+        """The violations of every ValidationFailed answered."""
+        return [v for problem in self.problems for v in problem.get("violations") or []]
+
+    @property
+    def messages(self) -> list[str]:
+        """The messages of the errors and the problems."""
+        return [error["message"] for error in self.errors] + [
+            problem["message"] for problem in self.problems
+        ]
 
     def ok(self) -> Any:
         assert not self.errors, self.errors
+        assert not self.problems, self.problems
         return self.data
 
 
@@ -77,10 +102,11 @@ class Api:
             all_headers["Authorization"] = f"Bearer {token}"
         response = await self.client.post(
             "/graphql",
-            json={"query": document, "variables": variables or {}},
+            json={"query": ask_for_answers(document), "variables": variables or {}},
             headers=all_headers,
         )
-        return Result(response.status_code, response.json())
+        body = response.json()
+        return Result(response.status_code, body, sort_answers(body.get("data")))
 
     async def as_role(
         self,

@@ -230,7 +230,7 @@ async def test_a_gate_of_two_kinds_is_refused_by_the_api_with_its_pointer(api: A
     )
     assert result.codes == ["VALIDATION_FAILED"]
     [(pointer, reason)] = expected_violations(refused)
-    assert result.errors[0]["extensions"]["violations"] == [{"path": pointer, "reason": reason}]
+    assert result.violations == [{"path": pointer, "reason": reason, "severity": "ERROR"}]
 
 
 def test_yaml_blocks_are_valid_yaml_and_every_kind_is_checked() -> None:

@@ -185,7 +185,7 @@ async def test_unreadable_yaml_is_a_violation_with_a_pointer(
     before = await audit_count(sessions)
     result = await api.gql(SAVE, {"s": source}, token=token)
     assert result.codes == ["VALIDATION_FAILED"], result.body
-    assert result.errors[0]["extensions"]["violations"] == violations
+    assert [{"path": v["path"], "reason": v["reason"]} for v in result.violations] == violations
     assert await audit_count(sessions) == before
 
 

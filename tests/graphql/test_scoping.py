@@ -399,8 +399,9 @@ async def two_sites(world: World, sessions: Sessions) -> World:
 
 
 def _leaks(result: Result) -> list[str]:
-    """B's markers in the answer's data (errors may name what was asked)."""
-    text = json.dumps(result.data)
+    """B's markers in the answer's data (errors and problems may name what was asked)."""
+    problems = {problem["field"] for problem in result.problems}
+    text = json.dumps({k: v for k, v in (result.data or {}).items() if k not in problems})
     return [marker for marker in (B, R_B, T_B, "galway") if marker in text]
 
 
@@ -408,9 +409,11 @@ def _check(result: Result, case: Case, who: str, field: str) -> None:
     assert result.status < 500, (who, field, result.body)
     assert "INTERNAL_SERVER_ERROR" not in result.codes, (who, field, result.errors)
     if case.refuse:
-        assert result.data is None or result.data.get(field) is None, (who, field, result.data)
+        answered = (result.data or {}).get(field)
+        refused = answered is None or field in {problem["field"] for problem in result.problems}
+        assert refused, (who, field, result.data)
         assert result.codes, (who, field, result.data)
-        assert set(result.codes) <= REFUSED, (who, field, result.errors)
+        assert set(result.codes) <= REFUSED, (who, field, result.messages)
     assert not _leaks(result), (who, field, result.data)
 
 

@@ -112,7 +112,7 @@ async def test_invalid_overlays_are_refused_and_nothing_is_written(
     before = await audit_count(sessions)
     result = await published.propose(document, user="ada")
     assert result.codes == ["VALIDATION_FAILED"]
-    assert path in [v["path"] for v in result.errors[0]["extensions"]["violations"]]
+    assert path in [v["path"] for v in result.violations]
     assert await audit_count(sessions) == before
 
 
@@ -123,10 +123,11 @@ async def test_an_overlay_is_checked_against_every_published_version_in_range(
     fits_only_newer = overlay(seal_temperature_c=193)
     result = await published.propose(fits_only_newer)
     assert result.codes == ["VALIDATION_FAILED"]
-    [violation] = result.errors[0]["extensions"]["violations"]
+    [violation] = result.violations
     assert violation == {
         "path": "/spec/set/seal_temperature_c",
         "reason": "'seal_temperature_c' 193 is above the maximum 190 (against pouch-sealing@1.0.0)",
+        "severity": "ERROR",
     }
     narrowed = overlay(seal_temperature_c=193)
     narrowed["metadata"]["templateVersions"] = ">=1.1.0 <2.0.0"
@@ -136,7 +137,7 @@ async def test_an_overlay_is_checked_against_every_published_version_in_range(
 async def test_an_overlay_for_an_unpublished_template_is_refused(world: World) -> None:
     result = await world.propose(overlay())
     assert result.codes == ["VALIDATION_FAILED"]
-    assert "no published version" in str(result.errors)
+    assert "no published version" in str(result.problems)
 
 
 async def test_validate_overlay_reports_without_storing(published: World) -> None:

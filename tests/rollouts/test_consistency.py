@@ -65,10 +65,10 @@ async def test_two_concurrent_approvals_of_a_wave_store_one_signature(
         fleet.as_user("rui", APPROVE, {**variables, "s": signer("rui")}),
     )
     assert sorted(str(result.codes) for result in results) == ["['CONFLICT']", "[]"], [
-        result.errors for result in results
+        result.messages for result in results
     ]
     refused = next(result for result in results if result.codes)
-    assert "already approved by" in refused.errors[0]["message"]
+    assert "already approved by" in refused.messages[0]
     await wait_for(fleet, rollout["id"], "completed")
     stored = await gate_signatures(sessions, rollout["id"])
     assert len(stored) == 1, [(s.signer_id, s.signed_at) for s in stored]

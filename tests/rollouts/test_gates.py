@@ -89,7 +89,7 @@ async def test_pause_resume_and_skip(fleet: World, agent: Agent, worker: Worker)
     skipped.ok()
     again = await fleet.as_user("ada", CONTROL.format(name="pauseRollout"), {"id": rollout["id"]})
     assert again.codes == ["CONFLICT"]
-    assert "already paused" in again.errors[0]["message"]
+    assert "already paused" in again.messages[0]
     current = await status(fleet, rollout["id"])
     assert "pending" in states(current).values(), "nothing new starts while paused"
     (await fleet.as_user("ada", CONTROL.format(name="resumeRollout"), {"id": rollout["id"]})).ok()
@@ -114,7 +114,7 @@ async def test_incompatible_overlays_are_skipped_or_block_the_start(
         "ada", "mutation($p: String!) { startRollout(plan: $p) { id } }", {"p": blocked_plan}
     )
     assert refused.codes == ["VALIDATION_FAILED"]
-    paths = [v["path"] for v in refused.errors[0]["extensions"]["violations"]]
+    paths = [v["path"] for v in refused.violations]
     assert "/sites/penang/metadata/templateVersions" in paths
     assert await audit_count(sessions) == before, "a blocked rollout does not start"
     rollout = await start(
@@ -148,7 +148,7 @@ async def test_bad_plans_are_refused_with_pointers(fleet: World, sessions: Sessi
             {"p": yaml.safe_dump(document)},
         )
         assert result.codes == ["VALIDATION_FAILED"], path
-        assert path in [v["path"] for v in result.errors[0]["extensions"]["violations"]], path
+        assert path in [v["path"] for v in result.violations], path
     assert await audit_count(sessions) == before
 
 

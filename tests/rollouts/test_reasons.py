@@ -86,10 +86,10 @@ async def test_an_overlong_reason_is_refused_at_every_step_and_nothing_is_writte
         if "$r" not in mutation:
             variables.pop("r")
         result = await fleet.as_user(user, mutation, variables)
-        assert result.codes == ["BAD_USER_INPUT"], (step, result.errors)
-        message = result.errors[0]["message"]
+        assert result.codes == ["BAD_USER_INPUT"], (step, result.messages)
+        message = result.messages[0]
         assert message.startswith(f"{argument}: at most {MAX_REASON} characters"), (step, message)
-        assert result.errors[0]["extensions"]["argument"] == argument, step
+        assert result.problems[0]["details"]["argument"] == argument, step
     assert await audit_count(sessions) == before, "nothing is written"
     unchanged = await status(fleet, rollout["id"])
     assert unchanged["status"] == "awaiting_approval", "the workflow was not steered"

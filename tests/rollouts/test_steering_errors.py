@@ -44,7 +44,7 @@ STEPS = {
 
 
 def refusal(result: Result) -> tuple[list[str], str]:
-    return result.codes, result.errors[0]["message"] if result.errors else ""
+    return result.codes, result.messages[0] if result.messages else ""
 
 
 async def ended(temporal: WorkflowEnvironment, workflow_id: str) -> str:

@@ -65,8 +65,9 @@ async def approve_as(api: Api, subject: str, password: str, version: str = VERSI
 
 
 def refusal(result: Result) -> tuple[str, str]:
-    [error] = result.errors
-    return error["extensions"]["code"], error["message"]
+    [code] = result.codes
+    [message] = result.messages
+    return code, message
 
 
 async def signing_records(api: Api) -> list[dict[str, Any]]:

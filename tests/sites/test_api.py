@@ -123,7 +123,7 @@ async def test_invalid_site_reports_every_violation_and_writes_nothing(
     }
     result = await api.as_role(Role.COE_ARCHITECT, ADD_SITE, {"input": bad})
     assert result.codes == ["VALIDATION_FAILED"]
-    paths = {v["path"] for v in result.errors[0]["extensions"]["violations"]}
+    paths = {v["path"] for v in result.violations}
     assert paths == {"/key", "/name", "/region", "/timeZone", "/country", "/plantEndpoint"}
     assert await audit_count(sessions) == 0
 
@@ -230,7 +230,7 @@ async def test_unknown_hierarchy_parent_is_not_found_and_writes_nothing(
     before = await audit_count(sessions)
     result = await api.as_role(Role.COE_ARCHITECT, HIERARCHY[1][0])  # area does not exist yet
     assert result.codes == ["NOT_FOUND"]
-    assert "packaging" in result.errors[0]["message"]
+    assert "packaging" in result.messages[0]
     result = await api.as_role(Role.COE_ARCHITECT, HIERARCHY[0][0].replace("penang", "nowhere"))
     assert result.codes == ["NOT_FOUND"]
     assert await audit_count(sessions) == before

@@ -98,7 +98,7 @@ async def test_a_published_version_never_changes(
     before = await audit_count(sessions)
     changed = await world.save(template(seal_temperature_c={"default": 182}))
     assert changed.codes == ["CONFLICT"]
-    assert "publish a new version" in changed.errors[0]["message"]
+    assert "publish a new version" in changed.messages[0]
     assert (await world.save(template())).ok()["saveTemplateDraft"]["outcome"] == "unchanged"
     assert await audit_count(sessions) == before
     assert settings.database_url
@@ -113,7 +113,7 @@ async def test_a_new_version_must_be_greater_than_every_published_one(world: Wor
     await world.publish(template("1.2.0"))
     result = await world.save(template("1.1.0"))
     assert result.codes == ["VALIDATION_FAILED"]
-    assert "not greater than every published version (latest 1.2.0)" in str(result.errors)
+    assert "not greater than every published version (latest 1.2.0)" in str(result.problems)
 
 
 async def test_a_breaking_change_needs_a_major_version(world: World, sessions: Sessions) -> None:
@@ -125,11 +125,12 @@ async def test_a_breaking_change_needs_a_major_version(world: World, sessions: S
     before = await audit_count(sessions)
     refused = await world.step("publishTemplate", KEY, "1.1.0")
     assert refused.codes == ["VALIDATION_FAILED"]
-    assert refused.errors[0]["extensions"]["violations"] == [
+    assert refused.violations == [
         {
             "path": "/metadata/version",
             "reason": "breaking changes since 1.0.0 need a major version (2.0.0): parameter "
             "seal_temperature_c: maximum lowered 190 → 185 (narrowed)",
+            "severity": "ERROR",
         }
     ]
     assert await audit_count(sessions) == before
@@ -144,7 +145,7 @@ async def test_an_invalid_template_is_refused_with_every_violation(
     before = await audit_count(sessions)
     result = await world.save(bad)
     assert result.codes == ["VALIDATION_FAILED"]
-    paths = {v["path"] for v in result.errors[0]["extensions"]["violations"]}
+    paths = {v["path"] for v in result.violations}
     assert paths == {
         "/spec/parameters/cycles/default",
         "/spec/operations/1/id",

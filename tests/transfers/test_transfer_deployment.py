@@ -37,10 +37,9 @@ async def test_a_transfer_deploys_as_itself_not_as_a_rollout(
     held = await fleet.as_user(
         "ada", START_ROLLOUT, {"p": plan({"name": "cork", "sites": ["cork"]}, version=VERSION)}
     )
-    assert held.codes == ["CONFLICT"], held.errors
+    assert held.codes == ["CONFLICT"], held.messages
     assert (
-        f"a transfer is deploying {KEY} to cork (transfer {transfer['id']})"
-        in (held.errors[0]["message"])
+        f"a transfer is deploying {KEY} to cork (transfer {transfer['id']})" in (held.messages[0])
     )
 
     elsewhere = await start(fleet, plan({"name": "galway", "sites": ["galway"]}, version=VERSION))

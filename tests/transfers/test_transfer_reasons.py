@@ -51,13 +51,13 @@ async def test_an_overlong_reason_is_refused_at_every_step_of_a_transfer(
     before = await audit_count(sessions)
     for name, mutation in STEPS.items():
         result = await fleet.as_user("nina", mutation, {"id": transfer["id"], "r": TOO_LONG})
-        assert result.codes == ["BAD_USER_INPUT"], (name, result.errors)
-        message = result.errors[0]["message"]
+        assert result.codes == ["BAD_USER_INPUT"], (name, result.messages)
+        message = result.messages[0]
         assert message.startswith(f"reason: at most {MAX_REASON} characters"), (name, message)
     signature = {"username": "quinn", "password": PASSWORD, "reason": TOO_LONG}
     approval = await fleet.as_user("quinn", APPROVE, {"id": transfer["id"], "s": signature})
-    assert approval.codes == ["BAD_USER_INPUT"], approval.errors
-    assert approval.errors[0]["extensions"]["argument"] == "signature.reason"
+    assert approval.codes == ["BAD_USER_INPUT"], approval.messages
+    assert approval.problems[0]["details"]["argument"] == "signature.reason"
     assert await audit_count(sessions) == before, "nothing is written"
     unchanged = await status(fleet, transfer["id"])
     assert (unchanged["status"], unchanged["approvals"]) == ("awaiting_approval", {})

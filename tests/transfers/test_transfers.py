@@ -143,7 +143,7 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
 
     incomplete = await complete(fleet, transfer["id"])
     assert incomplete.codes == ["VALIDATION_FAILED"]
-    assert incomplete.errors[0]["extensions"]["violations"][0]["path"] == "/choices/label_language"
+    assert incomplete.violations[0]["path"] == "/choices/label_language"
     (await complete(fleet, transfer["id"], label_language="en")).ok()
 
     await produce(fleet, "cork", good=0, bad=50, tag="trial")  # before it goes live: not counted
@@ -151,7 +151,7 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     same_person.ok()
     again = await approve(fleet, transfer["id"], "target", "quinn")
     assert again.codes == ["FORBIDDEN"]
-    assert "two different QA approvers" in again.errors[0]["message"]
+    assert "two different QA approvers" in again.messages[0]
     approved = (await approve(fleet, transfer["id"], "target", "rui")).ok()["approveTransfer"]
     assert set(approved["approvals"]) == {"source", "target"}
     assert approved["status"] == "deploying"  # the answer says where the last signature led
@@ -251,11 +251,12 @@ async def test_a_missing_equipment_class_blocks_the_transfer(
         {"i": {"template": KEY, "fromSite": "penang", "toSite": "galway"}},
     )
     assert result.codes == ["VALIDATION_FAILED"]
-    assert result.errors[0]["extensions"]["violations"] == [
+    assert result.violations == [
         {
             "path": "/spec/operations/1/equipmentClass",
             "reason": "galway has no work center or work unit of equipment class "
             "'heat-sealer', which operation op20-seal needs",
+            "severity": "ERROR",
         }
     ]
     preview = await fleet.as_user(
@@ -287,8 +288,8 @@ async def test_bad_requests_are_refused_and_change_nothing(
     for change, code, message in cases:
         terms = {"template": KEY, "fromSite": "penang", "toSite": "cork", **change}
         result = await fleet.as_user("nina", START, {"i": terms})
-        assert result.codes == [code], (change, result.errors)
-        assert message in result.errors[0]["message"], (change, result.errors)
+        assert result.codes == [code], (change, result.messages)
+        assert message in result.messages[0], (change, result.messages)
     architect = await fleet.as_user(
         "ada", START, {"i": {"template": KEY, "fromSite": "penang", "toSite": "cork"}}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated, TypeAlias
 
 import strawberry
 from strawberry.types import Info
@@ -11,6 +12,7 @@ from coe.auth import lockout, service
 from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import PEOPLE, allow
+from coe.graphql.results import Problems
 from coe.models import SigningLockout
 
 
@@ -80,6 +82,12 @@ class SigningLockType:
         )
 
 
+SigningLockResult: TypeAlias = Annotated[
+    SigningLockType | Problems,
+    strawberry.union("SigningLockResult", description="The lock as it was, or why not."),
+]
+
+
 @strawberry.type
 class IdentityMutations:
     @strawberry.mutation(
@@ -89,7 +97,7 @@ class IdentityMutations:
     )
     async def unlock_signing(
         self, info: Info[CoeContext, None], username: str, reason: str
-    ) -> SigningLockType:
+    ) -> SigningLockResult:
         async with info.context.unit_of_work() as work:
             row = await service.unlock_signing(work, username, reason)
         return SigningLockType.from_model(row)

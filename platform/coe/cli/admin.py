@@ -333,6 +333,7 @@ def user_unlock_signing(
     """Lift a user id's e-signature lock after failed attempts (coe_architect). Audited."""
     lifted = client(api_url, token).mutate(
         "unlockSigning",
+        "SigningLock",
         SIGNING_LOCK_FIELDS,
         username=("String!", username),
         reason=("String!", reason),

@@ -7,9 +7,8 @@ from typing import Any
 
 import typer
 
-from coe.cli.api import ApiUrlOption, TokenOption, client
+from coe.cli.api import ApiUrlOption, TokenOption, client, split_ref
 from coe.cli.output import JsonOption, console, emit, examples, table
-from coe.cli.templates import split_ref
 
 app = typer.Typer(
     help="Effective definitions: template version ⊕ site overlay.", no_args_is_help=True

@@ -11,7 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 ENUM_FIELDS: dict[str, frozenset[str]] = {
+    # A problem's code (ProblemCode) never reaches a table: ApiClient raises the problem first,
+    # with its code as the API spells it, like an error's.
+    "code": frozenset(
+        {
+            "BAD_USER_INPUT",
+            "CONFLICT",
+            "NOT_FOUND",
+            "SIGNATURE_REJECTED",
+            "SIGNING_LOCKED",
+            "VALIDATION_FAILED",
+        }
+    ),
     "metric": frozenset({"RELEASE_VELOCITY", "REWORK_RATIO", "RIGHT_FIRST_TIME", "SCRAP_RATIO"}),
+    "severity": frozenset({"ERROR", "WARNING"}),
     "status": frozenset(
         {
             "APPROVED",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from coe.cli.api import client
 from coe.cli.client import ApiClient
-from coe.cli.output import fail
+from coe.cli.output import fail, known_status, show_or_follow
 
 Kind = Literal["rollout", "transfer"]
 LATEST = "latest"
@@ -68,3 +70,48 @@ def resolve_id(api: ApiClient, kind: Kind, given: str) -> str:
             code="AMBIGUOUS",
         )
     return candidates[0]
+
+
+def resolved(api_url: str, token: str | None, kind: Kind, given: str) -> tuple[ApiClient, str]:
+    """The API client and the full id of the `kind` that `given` names (`latest`, a prefix…)."""
+    api = client(api_url, token)
+    return api, resolve_id(api, kind, given)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A kind of item `coe … status [--watch]` shows or follows (a rollout, a transfer)."""
+
+    kind: Kind
+    statuses: Sequence[str]
+    finished: Collection[str]
+    waits: Collection[str]  # a person acts next: --watch stops there (unless --until)
+    fetch: Callable[[ApiClient, str], dict[str, Any]]
+    render: Callable[[dict[str, Any]], Any]
+    line: Callable[[dict[str, Any]], str]
+
+    def status(
+        self,
+        given: str,
+        api_url: str,
+        token: str | None,
+        *,
+        watch: bool,
+        until: str | None,
+        interval: float,
+        as_json: bool,
+    ) -> None:
+        """Show the item `given` names once, or follow it (`--until` checked before asking)."""
+        until = known_status(until, self.statuses, self.kind)
+        api, item_id = resolved(api_url, token, self.kind, given)
+        show_or_follow(
+            lambda: self.fetch(api, item_id),
+            self.render,
+            self.finished,
+            watch=watch,
+            interval=interval,
+            as_json=as_json,
+            line=self.line,
+            waits=self.waits,
+            until=until,
+        )

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from coe.cli.api import ApiUrlOption, TokenOption, client
+from coe.cli.api import ApiUrlOption, OnlyTemplateOption, TokenOption, client
 from coe.cli.output import JsonOption, console, emit, errors, examples, fail, table
 
 app = typer.Typer(
@@ -79,9 +79,11 @@ def _fetch(
     period: str,
     template: str | None,
     site: list[str],
-    start: date | None,
-    end: date | None,
+    start: str | None,
+    end: str | None,
 ) -> dict[str, Any]:
+    """The KPI report of `compare` and `trend`, --from/--to as people type them."""
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         fail(f"--by takes {', '.join(DIMENSIONS)}; not {', '.join(unknown)}", code="BAD_USER_INPUT")
@@ -93,8 +95,8 @@ def _fetch(
             "g": [d.upper() for d in by],
             "p": period.upper(),
             "f": {k: v for k, v in criteria.items() if v is not None} or None,
-            "from": start.isoformat() if start else None,
-            "to": end.isoformat() if end else None,
+            "from": first.isoformat() if first else None,
+            "to": last.isoformat() if last else None,
         },
     )["kpis"]
     return report
@@ -136,7 +138,7 @@ def _velocity_cells(row: dict[str, Any]) -> list[str]:
 def compare(
     metric: str = typer.Option("right_first_time", help="; ".join(METRICS)),
     by: list[str] = typer.Option(["site"], "--by", help="Group by: " + ", ".join(DIMENSIONS)),
-    template: str | None = typer.Option(None, help="Only this template."),
+    template: str | None = OnlyTemplateOption,
     site: list[str] = typer.Option([], "--site", help="Only these sites."),
     start: str | None = FromOption,
     end: str | None = ToOption,
@@ -146,8 +148,7 @@ def compare(
 ) -> None:
     """Rank sites (or any grouping) on one KPI, each with its count and 95 % interval; rows whose
     intervals overlap are flagged, so nobody over-reads a small difference."""
-    first, last = parse_day(start, "--from"), parse_day(end, "--to")
-    report = _fetch(api_url, token, metric, by, "day", template, site, first, last)
+    report = _fetch(api_url, token, metric, by, "day", template, site, start, end)
     emit(report, as_json, lambda: _render(report, metric, by))
     warn_if_empty(report)
 
@@ -192,7 +193,7 @@ def _render(report: dict[str, Any], metric: str, by: list[str]) -> None:
 def trend(
     metric: str = typer.Option("right_first_time", help="; ".join(METRICS)),
     period: str = typer.Option("week", help="day, week or month."),
-    template: str | None = typer.Option(None, help="Only this template."),
+    template: str | None = OnlyTemplateOption,
     site: list[str] = typer.Option([], "--site", help="Only these sites (default: all)."),
     start: str | None = FromOption,
     end: str | None = ToOption,
@@ -203,8 +204,7 @@ def trend(
     """A KPI per site over time, as a small text chart."""
     if period not in ("day", "week", "month"):
         fail("--period is day, week or month", code="BAD_USER_INPUT")
-    first, last = parse_day(start, "--from"), parse_day(end, "--to")
-    report = _fetch(api_url, token, metric, ["site", "period"], period, template, site, first, last)
+    report = _fetch(api_url, token, metric, ["site", "period"], period, template, site, start, end)
     emit(report, as_json, lambda: _render_trend(report, metric))
     warn_if_empty(report)
 
@@ -315,7 +315,7 @@ def _change(comparison: dict[str, Any]) -> str:
     ),
 )
 def adoption(
-    template: str | None = typer.Option(None, help="Only this template."),
+    template: str | None = OnlyTemplateOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,

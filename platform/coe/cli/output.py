@@ -188,6 +188,29 @@ def fail(
     raise typer.Exit(exit_code)
 
 
+def print_violations(violations: list[Any], notes: list[str], files: int, as_json: bool) -> None:
+    emit(
+        {"files": files, "violations": [v.as_dict() for v in violations], "notes": notes},
+        as_json,
+        lambda: _render_violations(violations, notes, files),
+    )
+    if violations:
+        raise typer.Exit(1)
+
+
+def _render_violations(violations: list[Any], notes: list[str], files: int) -> None:
+    # One plain line per violation (FILE:JSON_POINTER: reason), never wrapped: editors and
+    # CI annotators parse these lines.
+    for violation in violations:
+        print(violation)
+    for note in notes:
+        print(note)
+    outcome = "[red]failed[/]" if violations else "[green]ok[/]"
+    console.print(
+        f"{files} file(s) checked, {len(violations)} violation(s): {outcome}", highlight=False
+    )
+
+
 def status_line(item: dict[str, Any]) -> str:
     """The default one-line summary of a followed item: its id and status."""
     return " ".join(str(part) for part in (item.get("id"), item.get("status")) if part)

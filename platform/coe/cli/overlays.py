@@ -7,9 +7,21 @@ from typing import Any
 
 import typer
 
-from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.output import JsonOption, console, emit, examples, fail, table
-from coe.cli.templates import PasswordStdinOption, print_violations, signer
+from coe.cli.api import (
+    DEMO_SIGNER_PIPE,
+    ApiUrlOption,
+    ApprovalReasonOption,
+    OnlySiteOption,
+    OnlyTemplateOption,
+    PasswordStdinOption,
+    SignerUserOption,
+    TokenOption,
+    WhyOption,
+    client,
+    signer,
+)
+from coe.cli.client import answers
+from coe.cli.output import JsonOption, console, emit, examples, fail, print_violations, table
 
 app = typer.Typer(
     help="Site overlays: each site's bounded configuration of a template.", no_args_is_help=True
@@ -63,8 +75,8 @@ def apply(
     """Propose the overlay (site_admin of its site, or coe_architect); it becomes effective
     when an approver signs it."""
     result = client(api_url, token).execute(
-        "mutation($s: String!) { proposeOverlay(source: $s) { outcome overlay { "
-        f"{REVISION_FIELDS} }} }} }}",
+        "mutation($s: String!) { proposeOverlay(source: $s) { "
+        f"{answers('ProposedOverlay', f'outcome overlay {{ {REVISION_FIELDS} }}')} }} }}",
         {"s": file.read_text(encoding="utf-8")},
     )["proposeOverlay"]
     row = result["overlay"]
@@ -90,8 +102,7 @@ def apply(
     epilog=examples(
         "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe overlay approve penang "
         'sterile-barrier-sealing --reason "CR-1187 reviewed"',
-        "python3 -c \"import json; print(json.load(open('.coe/demo-users.json'))['quinn'])\" | "
-        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe overlay approve penang "
+        DEMO_SIGNER_PIPE + "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe overlay approve penang "
         'sterile-barrier-sealing --reason "CR-1187 reviewed" --password-stdin',
     ),
 )
@@ -99,8 +110,8 @@ def approve(
     site: str = typer.Argument(..., help="Site key."),
     template: str = typer.Argument(..., help="Template key."),
     version: int | None = typer.Option(None, help="Revision (default: the latest proposed)."),
-    reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
-    user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
+    reason: str = ApprovalReasonOption,
+    user: str | None = SignerUserOption,
     password_stdin: bool = PasswordStdinOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -111,7 +122,8 @@ def approve(
     version = version or _latest_proposed(api, site, template)
     row = api.execute(
         "mutation($site: String!, $t: String!, $v: Int!, $s: SignerInput!) { approveOverlay("
-        f"site: $site, template: $t, version: $v, signature: $s) {{ {REVISION_FIELDS} }} }}",
+        "site: $site, template: $t, version: $v, signature: $s) { "
+        f"{answers('OverlayRevision', REVISION_FIELDS)} }} }}",
         {"site": site, "t": template, "v": version, "s": signer(api, user, password_stdin, reason)},
     )["approveOverlay"]
     emit(
@@ -147,7 +159,7 @@ def reject(
     site: str = typer.Argument(..., help="Site key."),
     template: str = typer.Argument(..., help="Template key."),
     version: int = typer.Option(..., help="Revision to reject."),
-    reason: str = typer.Option(..., help="Why."),
+    reason: str = WhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -155,7 +167,8 @@ def reject(
     """Reject a proposed revision (it stays in the history)."""
     row = client(api_url, token).execute(
         "mutation($site: String!, $t: String!, $v: Int!, $r: String!) { rejectOverlay("
-        f"site: $site, template: $t, version: $v, reason: $r) {{ {REVISION_FIELDS} }} }}",
+        "site: $site, template: $t, version: $v, reason: $r) { "
+        f"{answers('OverlayRevision', REVISION_FIELDS)} }} }}",
         {"site": site, "t": template, "v": version, "r": reason},
     )["rejectOverlay"]
     emit(
@@ -175,8 +188,8 @@ def reject(
     ),
 )
 def list_overlays(
-    site: str | None = typer.Option(None, help="Only this site."),
-    template: str | None = typer.Option(None, help="Only this template."),
+    site: str | None = OnlySiteOption,
+    template: str | None = OnlyTemplateOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,

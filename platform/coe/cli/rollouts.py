@@ -9,19 +9,29 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
-from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.client import ApiClient
-from coe.cli.ids import resolve_id
+from coe.cli.api import (
+    DEMO_SIGNER_PIPE,
+    ApiUrlOption,
+    ApprovalReasonOption,
+    IntervalOption,
+    MaybeWhyOption,
+    OnlySiteOption,
+    OnlyTemplateOption,
+    SignerUserOption,
+    TokenOption,
+    WhyOption,
+    client,
+    signer,
+)
+from coe.cli.client import ApiClient, answers
+from coe.cli.ids import Tracked, resolved
 from coe.cli.output import (
     JsonOption,
     console,
     emit,
     examples,
-    known_status,
-    show_or_follow,
     table,
 )
-from coe.cli.templates import signer
 from coe.rollouts.states import RolloutStatus
 
 app = typer.Typer(
@@ -75,11 +85,6 @@ def guard_line(wave: str, guard: dict[str, Any]) -> str:
         f"{_pct(guard['threshold'])} — [{colour}]{guard['verdict']}[/] "
         f"({MEANING.get(guard['verdict'], '')})"
     )
-
-
-def rollout_id_of(api: ApiClient, given: str) -> str:
-    """The full id of the rollout the user means: an id, `latest` or a unique prefix."""
-    return resolve_id(api, "rollout", given)
 
 
 def _rollout(api: ApiClient, rollout_id: str) -> dict[str, Any]:
@@ -143,7 +148,7 @@ def start(
     """Start a rollout (coe_architect): sites are resolved and the plan snapshotted now. Its
     id comes first; `latest` names it in the other rollout commands."""
     rollout = client(api_url, token).execute(
-        f"mutation($p: String!) {{ startRollout(plan: $p) {{ {ROLLOUT} }} }}",
+        f"mutation($p: String!) {{ startRollout(plan: $p) {{ {answers('Rollout', ROLLOUT)} }} }}",
         {"p": plan.read_text(encoding="utf-8")},
     )["startRollout"]
 
@@ -195,7 +200,8 @@ def check(
     """Check a plan as start would, without starting it: waves resolved now, and whether each
     kpiGuard's window is long enough to decide."""
     checked = client(api_url, token).execute(
-        f"query($p: String!) {{ checkRolloutPlan(plan: $p) {{ {PLAN_CHECK} }} }}",
+        "query($p: String!) { checkRolloutPlan(plan: $p) { "
+        f"{answers('RolloutPlanCheck', PLAN_CHECK)} }} }}",
         {"p": plan.read_text(encoding="utf-8")},
     )["checkRolloutPlan"]
     emit(checked, as_json, lambda: console.print(render_check(checked)))
@@ -220,6 +226,9 @@ def progress_line(rollout: dict[str, Any]) -> str:
     )
 
 
+ROLLOUTS = Tracked("rollout", STATUSES, FINISHED, WAITS, _rollout, render, progress_line)
+
+
 @app.command(
     "status",
     epilog=examples(
@@ -241,25 +250,14 @@ def status(
         help="With --watch: follow it (through approvals and pauses) until its status is "
         "this one, or it ends.",
     ),
-    interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
+    interval: float = IntervalOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Waves by sites, with states and reasons; --watch follows it live."""
-    until = known_status(until, STATUSES, "rollout")
-    api = client(api_url, token)
-    rollout_id = rollout_id_of(api, rollout_id)
-    show_or_follow(
-        lambda: _rollout(api, rollout_id),
-        render,
-        FINISHED,
-        watch=watch,
-        interval=interval,
-        as_json=as_json,
-        line=progress_line,
-        waits=WAITS,
-        until=until,
+    ROLLOUTS.status(
+        rollout_id, api_url, token, watch=watch, until=until, interval=interval, as_json=as_json
     )
 
 
@@ -305,27 +303,26 @@ def list_rollouts(
 @app.command(
     "approve",
     epilog=examples(
-        "python3 -c \"import json; print(json.load(open('.coe/demo-users.json'))['quinn'])\" | "
-        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe rollout approve latest --wave pilot "
+        DEMO_SIGNER_PIPE
+        + "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe rollout approve latest --wave pilot "
         '--reason "Pilot batches released" --password-stdin',
     ),
 )
 def approve(
     rollout_id: str = RolloutIdArgument,
     wave: str = typer.Option(..., "--wave", help="The wave whose gate you approve."),
-    reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
-    user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
+    reason: str = ApprovalReasonOption,
+    user: str | None = SignerUserOption,
     password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Approve a wave's gate with your e-signature (re-enter your password)."""
-    api = client(api_url, token)
-    rollout_id = rollout_id_of(api, rollout_id)
+    api, rollout_id = resolved(api_url, token, "rollout", rollout_id)
     rollout = api.execute(
         "mutation($id: String!, $w: String!, $s: SignerInput!) { approveRolloutGate(id: $id, "
-        f"wave: $w, signature: $s) {{ {ROLLOUT} }} }}",
+        f"wave: $w, signature: $s) {{ {answers('Rollout', ROLLOUT)} }} }}",
         {"id": rollout_id, "w": wave, "s": signer(api, user, password_stdin, reason)},
     )["approveRolloutGate"]
     emit(
@@ -342,17 +339,15 @@ def approve(
 def _control(
     mutation: str, rollout_id: str, api_url: str, token: str | None, as_json: bool, **arguments: Any
 ) -> None:
-    api = client(api_url, token)
-    rollout = api.mutate(
-        mutation, ROLLOUT, id=("String!", rollout_id_of(api, rollout_id)), **arguments
-    )
+    api, rollout_id = resolved(api_url, token, "rollout", rollout_id)
+    rollout = api.mutate(mutation, "Rollout", ROLLOUT, id=("String!", rollout_id), **arguments)
     emit(rollout, as_json, lambda: console.print(render(rollout)))
 
 
 @app.command("pause", epilog=examples('coe rollout pause latest --reason "line 2 maintenance"'))
 def pause(
     rollout_id: str = RolloutIdArgument,
-    reason: str | None = typer.Option(None, help="Why."),
+    reason: str | None = MaybeWhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -364,7 +359,7 @@ def pause(
 @app.command("resume", epilog=examples('coe rollout resume latest --reason "maintenance done"'))
 def resume(
     rollout_id: str = RolloutIdArgument,
-    reason: str | None = typer.Option(None, help="Why."),
+    reason: str | None = MaybeWhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -385,7 +380,7 @@ def abort(
     rollback: bool = typer.Option(
         False, "--rollback", help="Roll back every site this rollout changed."
     ),
-    reason: str | None = typer.Option(None, help="Why."),
+    reason: str | None = MaybeWhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -407,7 +402,7 @@ def abort(
 )
 def retry(
     rollout_id: str = RolloutIdArgument,
-    reason: str | None = typer.Option(None, help="Why."),
+    reason: str | None = MaybeWhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -423,7 +418,7 @@ def retry(
 def skip(
     rollout_id: str = RolloutIdArgument,
     site: str = typer.Argument(..., help="A site that has not started."),
-    reason: str = typer.Option(..., help="Why."),
+    reason: str = WhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -441,8 +436,8 @@ def skip(
 
 
 def ledger(
-    site: str | None = typer.Option(None, help="Only this site."),
-    template: str | None = typer.Option(None, help="Only this template."),
+    site: str | None = OnlySiteOption,
+    template: str | None = OnlyTemplateOption,
     history: bool = typer.Option(False, "--history", help="Also superseded and rolled back."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,

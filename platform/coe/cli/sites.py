@@ -8,6 +8,7 @@ import typer
 from rich.tree import Tree
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
+from coe.cli.client import answers
 from coe.cli.output import JsonOption, console, emit, examples, fail, table
 
 app = typer.Typer(help="Sites and their areas, work centers and work units.", no_args_is_help=True)
@@ -145,7 +146,7 @@ def site_add(
     }
     site = client(api_url, token).execute(
         "mutation($input: SiteInput!, $reason: String) { addSite(input: $input, reason: $reason)"
-        f" {{ {SITE_FIELDS} }} }}",
+        f" {{ {answers('Site', SITE_FIELDS)} }} }}",
         {"input": site_input, "reason": reason},
     )["addSite"]
     emit(site, as_json, lambda: console.print(f"site [bold]{site['key']}[/] added"))
@@ -187,7 +188,7 @@ def site_update(
         )
     site = client(api_url, token).execute(
         "mutation($key: String!, $patch: SitePatch!, $reason: String) { updateSite(key: $key, "
-        f"patch: $patch, reason: $reason) {{ {SITE_FIELDS} }} }}",
+        f"patch: $patch, reason: $reason) {{ {answers('Site', SITE_FIELDS)} }} }}",
         {"key": key, "patch": patch, "reason": reason},
     )["updateSite"]
     emit(site, as_json, lambda: console.print(f"site [bold]{site['key']}[/] updated"))
@@ -207,7 +208,8 @@ def add_area(
     """Add an area to a site (coe_architect, or site_admin of the site)."""
     area = client(api_url, token).execute(
         "mutation($site: String!, $key: String!, $name: String!) "
-        "{ addArea(site: $site, key: $key, name: $name) { key name } }",
+        "{ addArea(site: $site, key: $key, name: $name) { "
+        f"{answers('Area', 'key name')} }} }}",
         {"site": site, "key": key, "name": name},
     )["addArea"]
     emit(area, as_json, lambda: console.print(f"area [bold]{site}/{area['key']}[/] added"))
@@ -236,7 +238,8 @@ def add_work_center(
     center = client(api_url, token).execute(
         "mutation($site: String!, $area: String!, $key: String!, $name: String!, "
         "$classes: [String!]) { addWorkCenter(site: $site, area: $area, key: $key, name: $name, "
-        "equipmentClasses: $classes) { key name equipmentClasses } }",
+        "equipmentClasses: $classes) { "
+        f"{answers('WorkCenter', 'key name equipmentClasses')} }} }}",
         {"site": site, "area": area, "key": key, "name": name, "classes": equipment_class},
     )["addWorkCenter"]
     emit(
@@ -265,7 +268,8 @@ def add_work_unit(
     unit = client(api_url, token).execute(
         "mutation($site: String!, $center: String!, $key: String!, $name: String!, "
         "$class: String) { addWorkUnit(site: $site, workCenter: $center, key: $key, "
-        "name: $name, equipmentClass: $class) { key name equipmentClass } }",
+        "name: $name, equipmentClass: $class) { "
+        f"{answers('WorkUnit', 'key name equipmentClass')} }} }}",
         {"site": site, "center": work_center, "key": key, "name": name, "class": equipment_class},
     )["addWorkUnit"]
     emit(unit, as_json, lambda: console.print(f"work unit [bold]{site}/{unit['key']}[/] added"))

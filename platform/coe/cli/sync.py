@@ -8,9 +8,8 @@ from typing import Any
 import typer
 
 from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, table
-from coe.cli.templates import print_violations
+from coe.cli.client import ApiClient, answers
+from coe.cli.output import JsonOption, console, emit, print_violations, table
 
 COLOURS = {
     "create": "green",
@@ -119,23 +118,27 @@ def _apply(api: ApiClient, action: Any) -> dict[str, str]:
     key, _, version = action.target.partition("@")
     if action.step in (Step.CREATE, Step.UPDATE):
         api.execute(
-            "mutation($s: String!) { saveTemplateDraft(source: $s) { outcome } }", {"s": source}
+            "mutation($s: String!) { saveTemplateDraft(source: $s) { "
+            f"{answers('SavedTemplate', 'outcome')} }} }}",
+            {"s": source},
         )
     if action.step in (Step.CREATE, Step.UPDATE, Step.SUBMIT):
         api.execute(
-            "mutation($k: String!, $v: String!) { submitTemplate(key: $k, version: $v)"
-            " { status } }",
+            "mutation($k: String!, $v: String!) { submitTemplate(key: $k, version: $v) "
+            f"{{ {answers('TemplateVersion', 'status')} }} }}",
             {"k": key, "v": version},
         )
     elif action.step is Step.PUBLISH:
         api.execute(
-            "mutation($k: String!, $v: String!) { publishTemplate(key: $k, "
-            "version: $v) { status } }",
+            "mutation($k: String!, $v: String!) { publishTemplate(key: $k, version: $v) "
+            f"{{ {answers('TemplateVersion', 'status')} }} }}",
             {"k": key, "v": version},
         )
     elif action.step is Step.PROPOSE:
         api.execute(
-            "mutation($s: String!) { proposeOverlay(source: $s) { outcome } }", {"s": source}
+            "mutation($s: String!) { proposeOverlay(source: $s) { "
+            f"{answers('ProposedOverlay', 'outcome')} }} }}",
+            {"s": source},
         )
     return {"step": action.step.value, "target": action.target}
 

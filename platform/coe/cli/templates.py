@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import getpass
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from coe.cli import reauth
-from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.client import ApiClient
-from coe.cli.output import JsonOption, console, emit, examples, fail, table
+from coe.cli.api import (
+    DEMO_SIGNER_PIPE,
+    ApiUrlOption,
+    ApprovalReasonOption,
+    PasswordStdinOption,
+    SignerUserOption,
+    TokenOption,
+    WhyOption,
+    client,
+    require_version,
+    signer,
+    split_ref,
+)
+from coe.cli.client import ApiClient, answers
+from coe.cli.output import JsonOption, console, emit, examples, fail, print_violations, table
 
 app = typer.Typer(
     help="Global process templates: validate, publish, approve, diff, impact.", no_args_is_help=True
@@ -20,45 +29,6 @@ app = typer.Typer(
 
 VERSION_FIELDS = """key version status title owner changeSummary contentSha256 author createdAt
 publishedAt publishedBy approval { manifestation }"""
-
-
-def split_ref(reference: str) -> tuple[str, str | None]:
-    """KEY or KEY@VERSION."""
-    key, _, version = reference.partition("@")
-    return key, version or None
-
-
-def require_version(reference: str) -> tuple[str, str]:
-    key, version = split_ref(reference)
-    if version is None:
-        fail(
-            f"{reference!r}: give KEY@VERSION, e.g. sterile-barrier-sealing@2.1.0",
-            code="BAD_USER_INPUT",
-        )
-    return key, version
-
-
-def print_violations(violations: list[Any], notes: list[str], files: int, as_json: bool) -> None:
-    emit(
-        {"files": files, "violations": [v.as_dict() for v in violations], "notes": notes},
-        as_json,
-        lambda: _render_violations(violations, notes, files),
-    )
-    if violations:
-        raise typer.Exit(1)
-
-
-def _render_violations(violations: list[Any], notes: list[str], files: int) -> None:
-    # One plain line per violation (FILE:JSON_POINTER: reason), never wrapped: editors and
-    # CI annotators parse these lines.
-    for violation in violations:
-        print(violation)
-    for note in notes:
-        print(note)
-    outcome = "[red]failed[/]" if violations else "[green]ok[/]"
-    console.print(
-        f"{files} file(s) checked, {len(violations)} violation(s): {outcome}", highlight=False
-    )
 
 
 @app.command(
@@ -86,13 +56,13 @@ def advance(api: ApiClient, row: dict[str, Any]) -> tuple[dict[str, Any], str]:
     if row["status"] == "draft":
         row = api.execute(
             "mutation($k: String!, $v: String!) { submitTemplate(key: $k, version: $v) "
-            f"{{ {VERSION_FIELDS} }} }}",
+            f"{{ {answers('TemplateVersion', VERSION_FIELDS)} }} }}",
             {"k": key, "v": version},
         )["submitTemplate"]
     if row["status"] == "approved":
         row = api.execute(
             "mutation($k: String!, $v: String!) { publishTemplate(key: $k, version: $v) "
-            f"{{ {VERSION_FIELDS} }} }}",
+            f"{{ {answers('TemplateVersion', VERSION_FIELDS)} }} }}",
             {"k": key, "v": version},
         )["publishTemplate"]
         return row, f"{key}@{version} published (sha256 {row['contentSha256']})"
@@ -125,8 +95,8 @@ def publish(
     if path.is_file():
         source = path.read_text(encoding="utf-8")
         saved = api.execute(
-            "mutation($s: String!) { saveTemplateDraft(source: $s) { outcome template "
-            f"{{ {VERSION_FIELDS} }} }} }}",
+            "mutation($s: String!) { saveTemplateDraft(source: $s) { "
+            f"{answers('SavedTemplate', f'outcome template {{ {VERSION_FIELDS} }}')} }} }}",
             {"s": source},
         )["saveTemplateDraft"]
         row = saved["template"]
@@ -145,63 +115,19 @@ def publish(
     emit(row, as_json, lambda: console.print(message, highlight=False))
 
 
-PasswordStdinOption = typer.Option(
-    False,
-    help="Read the password from standard input (its first line), for scripts; without it you "
-    "are asked for it on the terminal, without echo.",
-)
-
-
-def signer(api: ApiClient, user: str | None, password_stdin: bool, reason: str) -> dict[str, Any]:
-    """The e-signature of every signing command (templates, overlays, rollouts, transfers):
-    who signs, their password re-entered (or, signed in through OIDC, a fresh sign-in at the
-    identity provider), and why."""
-    issuer = None if password_stdin else reauth.oidc_issuer(api.token)
-    if issuer is not None and api.token:
-        token = reauth.fresh_token(issuer, reauth.client_id(api.token))
-        return {"reauthToken": token, "reason": reason}
-    if not password_stdin and not sys.stdin.isatty():
-        # never fall back to reading an echoed password (getpass's GetPassWarning), never hang
-        fail(
-            "an e-signature needs your password: run this on a terminal to be asked for it, "
-            "or pipe it in with --password-stdin",
-            code="BAD_USER_INPUT",
-        )
-    username = user or api.execute("{ me { subject } }")["me"]["subject"]
-    return {
-        "username": username,
-        "password": read_password(username, password_stdin),
-        "reason": reason,
-    }
-
-
-def read_password(username: str, password_stdin: bool) -> str:
-    """The signer's password: the first line of standard input, or asked on the terminal."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            fail("--password-stdin: standard input held no password", code="BAD_USER_INPUT")
-        return password
-    try:
-        return getpass.getpass(f"Password for {username} (e-signature): ")
-    except (EOFError, KeyboardInterrupt):
-        fail("no password entered: nothing was signed", code="BAD_USER_INPUT")
-
-
 @app.command(
     "approve",
     epilog=examples(
         "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe template approve "
         'sterile-barrier-sealing@2.2.0 --reason "Design review DR-231 passed"',
-        "python3 -c \"import json; print(json.load(open('.coe/demo-users.json'))['quinn'])\" | "
-        "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe template approve "
+        DEMO_SIGNER_PIPE + "COE_TOKEN=$(cat .coe/tokens/qa_approver) coe template approve "
         'sterile-barrier-sealing@2.2.0 --reason "DR-231" --password-stdin',
     ),
 )
 def approve(
     reference: str = typer.Argument(..., help="KEY@VERSION under review."),
-    reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
-    user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
+    reason: str = ApprovalReasonOption,
+    user: str | None = SignerUserOption,
     password_stdin: bool = PasswordStdinOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
@@ -213,7 +139,7 @@ def approve(
     signature = signer(api, user, password_stdin, reason)
     row = api.execute(
         "mutation($k: String!, $v: String!, $s: SignerInput!) { approveTemplate(key: $k, "
-        f"version: $v, signature: $s) {{ {VERSION_FIELDS} }} }}",
+        f"version: $v, signature: $s) {{ {answers('TemplateVersion', VERSION_FIELDS)} }} }}",
         {"k": key, "v": version, "s": signature},
     )["approveTemplate"]
     emit(
@@ -233,7 +159,7 @@ def _lifecycle(
     key, version = require_version(reference)
     row = client(api_url, token).execute(
         f"mutation($k: String!, $v: String!, $r: String!) {{ {mutation}(key: $k, version: $v, "
-        f"reason: $r) {{ {VERSION_FIELDS} }} }}",
+        f"reason: $r) {{ {answers('TemplateVersion', VERSION_FIELDS)} }} }}",
         {"k": key, "v": version, "r": reason},
     )[mutation]
     emit(
@@ -251,7 +177,7 @@ def _lifecycle(
 )
 def deprecate(
     reference: str = typer.Argument(..., help="KEY@VERSION (published)."),
-    reason: str = typer.Option(..., help="Why."),
+    reason: str = WhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
@@ -268,7 +194,7 @@ def deprecate(
 )
 def retire(
     reference: str = typer.Argument(..., help="KEY@VERSION (deprecated)."),
-    reason: str = typer.Option(..., help="Why."),
+    reason: str = WhyOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,

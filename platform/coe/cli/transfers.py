@@ -11,20 +11,25 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from coe.cli.api import ApiUrlOption, TokenOption, client
-from coe.cli.client import ApiClient
-from coe.cli.ids import resolve_id
+from coe.cli.api import (
+    ApiUrlOption,
+    ApprovalReasonOption,
+    IntervalOption,
+    SignerUserOption,
+    TokenOption,
+    client,
+    signer,
+)
+from coe.cli.client import ApiClient, answers
+from coe.cli.ids import Tracked, resolved
 from coe.cli.output import (
     JsonOption,
     console,
     emit,
     examples,
     fail,
-    known_status,
-    show_or_follow,
     table,
 )
-from coe.cli.templates import signer
 from coe.transfers.states import TransferStatus
 
 app = typer.Typer(
@@ -267,7 +272,8 @@ def start(
     """Start a transfer (npi_engineer); the target's site admin completes the overlay next.
     The first line printed is the transfer's id, alone (`| head -1` keeps it)."""
     transfer = client(api_url, token).execute(
-        f"mutation($i: StartTransferInput!) {{ startTransfer(input: $i) {{ {TRANSFER} }} }}",
+        "mutation($i: StartTransferInput!) { startTransfer(input: $i) { "
+        f"{answers('Transfer', TRANSFER)} }} }}",
         {
             "i": {
                 "template": template,
@@ -305,6 +311,9 @@ def progress_line(transfer: dict[str, Any]) -> str:
     return f"{transfer['id']} {transfer['status']}{reason}"
 
 
+TRANSFERS = Tracked("transfer", STATUSES, FINISHED, WAITS, _transfer, render, progress_line)
+
+
 @app.command(
     "status",
     epilog=examples(
@@ -326,24 +335,14 @@ def status(
         help="With --watch: follow it (through the steps people take) until its status "
         "is this one, or it ends.",
     ),
-    interval: float = typer.Option(2.0, help="Seconds between refreshes with --watch."),
+    interval: float = IntervalOption,
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Where a transfer stands: status, baseline, the target's measurement, approvals."""
-    until = known_status(until, STATUSES, "transfer")
-    api, transfer_id = _resolved(api_url, token, transfer_id)
-    show_or_follow(
-        lambda: _transfer(api, transfer_id),
-        render,
-        FINISHED,
-        watch=watch,
-        interval=interval,
-        as_json=as_json,
-        line=progress_line,
-        waits=WAITS,
-        until=until,
+    TRANSFERS.status(
+        transfer_id, api_url, token, watch=watch, until=until, interval=interval, as_json=as_json
     )
 
 
@@ -396,19 +395,13 @@ def _step(
     **arguments: tuple[str, Any],
 ) -> None:
     """Send one step (`transfer_id` resolved already); print the transfer as it answers."""
-    transfer = api.mutate(mutation, TRANSFER, id=("String!", transfer_id), **arguments)
+    transfer = api.mutate(mutation, "Transfer", TRANSFER, id=("String!", transfer_id), **arguments)
 
     def show() -> None:
         console.print(render(transfer))
         console.print(message(transfer), highlight=False)
 
     emit(transfer, as_json, show)
-
-
-def _resolved(api_url: str, token: str | None, given: str) -> tuple[ApiClient, str]:
-    """The API client and the full transfer id `given` names (`latest`, a prefix…)."""
-    api = client(api_url, token)
-    return api, resolve_id(api, "transfer", given)
 
 
 @app.command(
@@ -428,7 +421,7 @@ def complete(
     as_json: bool = JsonOption,
 ) -> None:
     """Complete the target's overlay (the target's site admin): choose every site-bound value."""
-    api, transfer_id = _resolved(api_url, token, transfer_id)
+    api, transfer_id = resolved(api_url, token, "transfer", transfer_id)
     _step(
         "completeTransferOverlay",
         transfer_id,
@@ -454,15 +447,15 @@ def complete(
 def approve(
     transfer_id: str = IdArgument,
     side: str = typer.Option(..., "--side", help="source or target: the site you sign for."),
-    reason: str = typer.Option(..., help="Why you approve (kept with the signature)."),
-    user: str | None = typer.Option(None, help="Your user id (default: the token's subject)."),
+    reason: str = ApprovalReasonOption,
+    user: str | None = SignerUserOption,
     password_stdin: bool = typer.Option(False, help="Read the password from standard input."),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Sign the transfer for one side as its QA approver (re-enter your password)."""
-    api, transfer_id = _resolved(api_url, token, transfer_id)
+    api, transfer_id = resolved(api_url, token, "transfer", transfer_id)
     _step(
         "approveTransfer",
         transfer_id,
@@ -498,7 +491,7 @@ def extend(
     as_json: bool = JsonOption,
 ) -> None:
     """After an unqualified window: qualify for longer (npi_engineer)."""
-    api, transfer_id = _resolved(api_url, token, transfer_id)
+    api, transfer_id = resolved(api_url, token, "transfer", transfer_id)
     _step(
         "extendTransferQualification",
         transfer_id,
@@ -519,7 +512,7 @@ def fail_transfer(
     as_json: bool = JsonOption,
 ) -> None:
     """After an unqualified window: end the transfer as failed (npi_engineer)."""
-    api, transfer_id = _resolved(api_url, token, transfer_id)
+    api, transfer_id = resolved(api_url, token, "transfer", transfer_id)
     _step(
         "failTransfer",
         transfer_id,
@@ -541,7 +534,7 @@ def cancel(
     as_json: bool = JsonOption,
 ) -> None:
     """Cancel a transfer that has not ended (npi_engineer)."""
-    api, transfer_id = _resolved(api_url, token, transfer_id)
+    api, transfer_id = resolved(api_url, token, "transfer", transfer_id)
     _step(
         "cancelTransfer",
         transfer_id,

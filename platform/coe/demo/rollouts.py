@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import yaml
 
-from coe.cli.client import ApiClient, ApiError
+from coe.cli.client import ApiClient, ApiError, answers
 from coe.documents import API_VERSION
 
 ENDED = frozenset({"completed", "aborted", "failed", "paused"})  # paused: a person decides
@@ -96,7 +96,7 @@ def roll_out(api: ApiClient, template: str, version: str, timeout: float) -> Dem
     """Start one demo rollout and follow it to its end; a refusal is the result, not raised."""
     try:
         started = api.answer(
-            "mutation($p: String!) { startRollout(plan: $p) { id } }",
+            f"mutation($p: String!) {{ startRollout(plan: $p) {{ {answers('Rollout', 'id')} }} }}",
             {"p": plan(template, version)},
         )
         rollout_id = started["startRollout"]["id"]

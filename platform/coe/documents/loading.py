@@ -11,6 +11,7 @@ unpaired surrogates, both reachable through double-quoted escapes) are refused w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +36,26 @@ class DocumentError(Exception):
         self.pointer = pointer
 
 
+class Severity(StrEnum):
+    """How bad a violation is: an error refuses the document, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Violation:
-    """One problem: where (a JSON pointer into the document) and why, in plain words."""
+    """One problem: where (a JSON pointer into the document), why in plain words, how bad."""
 
     pointer: str
     reason: str
+    severity: Severity = Severity.ERROR
 
     def as_dict(self) -> dict[str, str]:
-        return {"path": self.pointer, "reason": self.reason}
+        found = {"path": self.pointer, "reason": self.reason}
+        if self.severity is not Severity.ERROR:
+            found["severity"] = self.severity.value
+        return found
 
 
 def pointer(*parts: str | int) -> str:

@@ -23,6 +23,7 @@ from coe.config import Settings
 from coe.definitions.types import DefinitionQueries
 from coe.graphql.extensions import ErrorPolicy, RefuseUnstorableText
 from coe.graphql.permissions import assert_guarded
+from coe.graphql.results import attach_problem_answers
 from coe.kpis.queries import KpiQueries
 from coe.overlays.mutations import OverlayMutations
 from coe.overlays.queries import OverlayQueries
@@ -66,6 +67,7 @@ class Mutation(
 
 
 assert_guarded(Query, Mutation)
+attach_problem_answers(Query, Mutation)
 
 
 class OperationTracing(OpenTelemetryExtension):

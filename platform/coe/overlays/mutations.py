@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, TypeAlias
+
 import strawberry
 from strawberry.types import Info
 
@@ -9,9 +11,23 @@ from coe.auth.principal import Role
 from coe.documents import parse_source
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
+from coe.graphql.results import Problems
 from coe.overlays import service
-from coe.overlays.types import OverlayRevisionType, ProposeOverlayResult
+from coe.overlays.types import OverlayRevisionType, ProposedOverlay
 from coe.signatures.types import SignerInput
+
+ProposeOverlayResult: TypeAlias = Annotated[
+    ProposedOverlay | Problems,
+    strawberry.union(
+        "ProposeOverlayResult", description="The stored revision, or why it was not stored."
+    ),
+]
+OverlayRevisionResult: TypeAlias = Annotated[
+    OverlayRevisionType | Problems,
+    strawberry.union(
+        "OverlayRevisionResult", description="The revision after the step, or why not."
+    ),
+]
 
 
 @strawberry.type
@@ -28,7 +44,7 @@ class OverlayMutations:
         document = parse_source(source)
         async with info.context.unit_of_work() as work:
             row, outcome = await service.propose(work, document)
-        return ProposeOverlayResult(overlay=OverlayRevisionType.from_model(row), outcome=outcome)
+        return ProposedOverlay(overlay=OverlayRevisionType.from_model(row), outcome=outcome)
 
     @strawberry.mutation(
         extensions=allow(Role.QA_APPROVER, Role.COE_ARCHITECT),
@@ -42,7 +58,7 @@ class OverlayMutations:
         template: str,
         version: int,
         signature: SignerInput,
-    ) -> OverlayRevisionType:
+    ) -> OverlayRevisionResult:
         async with info.context.unit_of_work() as work:
             row = await service.approve(
                 work,
@@ -62,7 +78,7 @@ class OverlayMutations:
     )
     async def reject_overlay(
         self, info: Info[CoeContext, None], site: str, template: str, version: int, reason: str
-    ) -> OverlayRevisionType:
+    ) -> OverlayRevisionResult:
         async with info.context.unit_of_work() as work:
             row = await service.reject(work, site, template, version, reason)
         return OverlayRevisionType.from_model(row)

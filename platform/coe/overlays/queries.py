@@ -9,9 +9,9 @@ from coe.documents import parse_source
 from coe.errors import ValidationFailedError
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import PEOPLE, allow
+from coe.graphql.results import ViolationType
 from coe.overlays import service
 from coe.overlays.types import OverlayRevisionType, OverlayValidation
-from coe.templates.types import ViolationType
 
 MAX_REVISIONS = 1000
 
@@ -44,9 +44,7 @@ class OverlayQueries:
             document = parse_source(source)
         except ValidationFailedError as error:
             return OverlayValidation(
-                violations=[
-                    ViolationType(path=v["path"], reason=v["reason"]) for v in error.violations
-                ],
+                violations=[ViolationType.from_dict(v) for v in error.violations],
                 migrations=[],
             )
         async with info.context.read() as session:

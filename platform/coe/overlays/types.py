@@ -10,9 +10,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from coe.graphql.context import CoeContext
+from coe.graphql.results import ViolationType
 from coe.models import OverlayRevision, OverlayStatus
 from coe.signatures.types import SignatureType, load_signature
-from coe.templates.types import ViolationType
 
 OverlayStatusType = strawberry.enum(
     OverlayStatus,
@@ -60,7 +60,7 @@ class OverlayRevisionType:
 
 
 @strawberry.type(description="The outcome of proposing an overlay.")
-class ProposeOverlayResult:
+class ProposedOverlay:
     overlay: OverlayRevisionType = strawberry.field(description="The stored revision.")
     outcome: str = strawberry.field(description="proposed, or unchanged (same content).")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, TypeAlias
+
 import strawberry
 from strawberry.types import Info
 
@@ -9,10 +11,16 @@ from coe.auth.principal import Role
 from coe.documents import parse_source
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import PEOPLE, allow
+from coe.graphql.results import Problems
 from coe.rollouts import service
 from coe.rollouts.contract import ABORT, PAUSE, RESUME, RETRY, SKIP_SITE
 from coe.rollouts.types import RolloutType
 from coe.signatures.types import SignerInput
+
+RolloutResult: TypeAlias = Annotated[
+    RolloutType | Problems,
+    strawberry.union("RolloutResult", description="The rollout after the step, or why not."),
+]
 
 
 async def _reload(info: Info[CoeContext, None], rollout_id: str) -> RolloutType:
@@ -41,7 +49,7 @@ class RolloutMutations:
         "its starter while that rollout is active answers with it (a retry after "
         "SERVICE_UNAVAILABLE starts its workflow), instead of starting another.",
     )
-    async def start_rollout(self, info: Info[CoeContext, None], plan: str) -> RolloutType:
+    async def start_rollout(self, info: Info[CoeContext, None], plan: str) -> RolloutResult:
         document = parse_source(plan)
         async with info.context.unit_of_work() as work:
             row, send = await service.start(work, info.context.settings, document)
@@ -52,12 +60,12 @@ class RolloutMutations:
         extensions=allow(*PEOPLE),
         description="Approve the gate a wave waits on, with an e-signature. "
         "Refused (and nothing recorded) for the wrong role, sites outside the "
-        "approver's scope, the rollout's starter, or a wave not waiting; CONFLICT, naming "
+        "approver's scope, the rollout's starter, or a wave not waiting; Conflict, naming "
         "how it ended, once the rollout has finished (as for every control).",
     )
     async def approve_rollout_gate(
         self, info: Info[CoeContext, None], id: str, wave: str, signature: SignerInput
-    ) -> RolloutType:
+    ) -> RolloutResult:
         async with info.context.unit_of_work() as work:
             send = await service.approve(
                 work,
@@ -77,7 +85,7 @@ class RolloutMutations:
     )
     async def pause_rollout(
         self, info: Info[CoeContext, None], id: str, reason: str | None = None
-    ) -> RolloutType:
+    ) -> RolloutResult:
         return await _control(info, id, PAUSE, reason=reason)
 
     @strawberry.mutation(
@@ -86,7 +94,7 @@ class RolloutMutations:
     )
     async def resume_rollout(
         self, info: Info[CoeContext, None], id: str, reason: str | None = None
-    ) -> RolloutType:
+    ) -> RolloutResult:
         return await _control(info, id, RESUME, reason=reason)
 
     @strawberry.mutation(
@@ -100,7 +108,7 @@ class RolloutMutations:
         id: str,
         rollback: bool = False,
         reason: str | None = None,
-    ) -> RolloutType:
+    ) -> RolloutResult:
         return await _control(info, id, ABORT, reason=reason, rollback=rollback)
 
     @strawberry.mutation(
@@ -109,7 +117,7 @@ class RolloutMutations:
     )
     async def retry_rollout(
         self, info: Info[CoeContext, None], id: str, reason: str | None = None
-    ) -> RolloutType:
+    ) -> RolloutResult:
         return await _control(info, id, RETRY, reason=reason)
 
     @strawberry.mutation(
@@ -118,5 +126,5 @@ class RolloutMutations:
     )
     async def skip_rollout_site(
         self, info: Info[CoeContext, None], id: str, site: str, reason: str
-    ) -> RolloutType:
+    ) -> RolloutResult:
         return await _control(info, id, SKIP_SITE, reason=reason, site=site)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from typing import Annotated, TypeAlias
 
 import strawberry
 from strawberry.types import Info
@@ -11,8 +11,15 @@ from strawberry.types import Info
 from coe.auth.principal import Role
 from coe.documents import parse_source
 from coe.graphql.context import CoeContext
-from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
+from coe.graphql.pagination import (
+    Connection,
+    connection,
+    decode_time_cursor,
+    page_size,
+    time_cursor,
+)
 from coe.graphql.permissions import PEOPLE, allow
+from coe.graphql.results import Problems
 from coe.rollouts import service
 from coe.rollouts.types import (
     DriftType,
@@ -24,18 +31,25 @@ from coe.rollouts.types import (
     describe_gate,
 )
 
+RolloutPlanCheckResult: TypeAlias = Annotated[
+    RolloutPlanCheckType | Problems,
+    strawberry.union(
+        "RolloutPlanCheckResult", description="The plan as it would run, or its problems."
+    ),
+]
+
 
 @strawberry.type
 class RolloutQueries:
     @strawberry.field(
         extensions=allow(Role.COE_ARCHITECT),
         description="Check a RolloutPlan (YAML or JSON text) as startRollout would, without "
-        "starting it: VALIDATION_FAILED with violations, or the waves resolved now and what "
-        "each kpiGuard needs to decide, with a warning when its window is too short.",
+        "starting it: ValidationFailed with the violations, or the waves resolved now and "
+        "what each kpiGuard needs to decide, with a warning when its window is too short.",
     )
     async def check_rollout_plan(
         self, info: Info[CoeContext, None], plan: str
-    ) -> RolloutPlanCheckType:
+    ) -> RolloutPlanCheckResult:
         document = parse_source(plan)
         async with info.context.read() as session:
             checked, waves, estimates = await service.check(
@@ -81,18 +95,17 @@ class RolloutQueries:
         after: str | None = None,
     ) -> Connection[RolloutType]:
         limit = page_size(first, info.context.settings.max_page_size)
-        cursor = decode_cursor(after)
         async with info.context.read() as session:
             rows, total = await service.visible_page(
                 session,
                 info.context.scope(),
                 template=template,
                 statuses=status,
-                before=datetime.fromisoformat(cursor) if cursor else None,
+                before=decode_time_cursor(after),
                 limit=limit + 1,
             )
         nodes = [RolloutType.from_model(row, sites, info.context.settings) for row, sites in rows]
-        return connection(nodes, total, limit, lambda node: node.started_at.isoformat())
+        return connection(nodes, total, limit, time_cursor)
 
     @strawberry.field(
         extensions=allow(*PEOPLE),

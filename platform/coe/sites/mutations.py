@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 import strawberry
 from strawberry.types import Info
@@ -10,6 +10,7 @@ from strawberry.types import Info
 from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
+from coe.graphql.results import Problems
 from coe.sites import service
 from coe.sites.types import (
     AreaType,
@@ -34,6 +35,24 @@ PATCHABLE = (
 )
 
 
+SiteResult: TypeAlias = Annotated[
+    SiteType | Problems,
+    strawberry.union("SiteResult", description="The site, or why it was not saved."),
+]
+AreaResult: TypeAlias = Annotated[
+    AreaType | Problems,
+    strawberry.union("AreaResult", description="The area, or why it was not added."),
+]
+WorkCenterResult: TypeAlias = Annotated[
+    WorkCenterType | Problems,
+    strawberry.union("WorkCenterResult", description="The work center, or why not."),
+]
+WorkUnitResult: TypeAlias = Annotated[
+    WorkUnitType | Problems,
+    strawberry.union("WorkUnitResult", description="The work unit, or why not."),
+]
+
+
 def patch_fields(patch: SitePatch) -> SiteFields:
     """UNSET (omitted) leaves a field alone; an explicit null clears a nullable field."""
     given: dict[str, Any] = {
@@ -56,7 +75,7 @@ class SiteMutations:
     )
     async def add_site(
         self, info: Info[CoeContext, None], input: SiteInput, reason: str | None = None
-    ) -> SiteType:
+    ) -> SiteResult:
         fields = SiteFields(
             name=input.name,
             region=input.region,
@@ -80,7 +99,7 @@ class SiteMutations:
         key: str,
         patch: SitePatch,
         reason: str | None = None,
-    ) -> SiteType:
+    ) -> SiteResult:
         fields = patch_fields(patch)
         async with info.context.unit_of_work() as work:
             site = await service.update_site(work, key, fields, reason)
@@ -92,7 +111,7 @@ class SiteMutations:
     )
     async def add_area(
         self, info: Info[CoeContext, None], site: str, key: str, name: str
-    ) -> AreaType:
+    ) -> AreaResult:
         async with info.context.unit_of_work() as work:
             area = await service.add_area(work, site, key, name)
         return AreaType.from_model(area)
@@ -110,7 +129,7 @@ class SiteMutations:
         key: str,
         name: str,
         equipment_classes: list[str] | None = None,
-    ) -> WorkCenterType:
+    ) -> WorkCenterResult:
         async with info.context.unit_of_work() as work:
             center = await service.add_work_center(
                 work, site, area, key, name, equipment_classes or []
@@ -130,7 +149,7 @@ class SiteMutations:
         key: str,
         name: str,
         equipment_class: str | None = None,
-    ) -> WorkUnitType:
+    ) -> WorkUnitResult:
         async with info.context.unit_of_work() as work:
             unit = await service.add_work_unit(work, site, work_center, key, name, equipment_class)
         return WorkUnitType.from_model(unit)

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Annotated, TypeAlias
+
 import strawberry
 from strawberry.types import Info
 
 from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
+from coe.graphql.results import Problems
 from coe.signatures.types import SignerInput
 from coe.templates import service
-from coe.templates.types import SaveTemplateResult, TemplateVersionType
+from coe.templates.types import SavedTemplate, TemplateVersionType
+
+SaveTemplateResult: TypeAlias = Annotated[
+    SavedTemplate | Problems,
+    strawberry.union(
+        "SaveTemplateResult", description="The stored draft, or why it was not stored."
+    ),
+]
+TemplateVersionResult: TypeAlias = Annotated[
+    TemplateVersionType | Problems,
+    strawberry.union(
+        "TemplateVersionResult", description="The template version after the step, or why not."
+    ),
+]
 
 
 @strawberry.type
@@ -26,14 +42,14 @@ class TemplateMutations:
         document = service.parse_source(source)
         async with info.context.unit_of_work() as work:
             row, outcome = await service.save_draft(work, document)
-        return SaveTemplateResult(template=TemplateVersionType.from_model(row), outcome=outcome)
+        return SavedTemplate(template=TemplateVersionType.from_model(row), outcome=outcome)
 
     @strawberry.mutation(
         extensions=allow(Role.COE_ARCHITECT), description="Send a draft for review."
     )
     async def submit_template(
         self, info: Info[CoeContext, None], key: str, version: str
-    ) -> TemplateVersionType:
+    ) -> TemplateVersionResult:
         async with info.context.unit_of_work() as work:
             row = await service.submit(work, key, version)
         return TemplateVersionType.from_model(row)
@@ -45,7 +61,7 @@ class TemplateMutations:
     )
     async def approve_template(
         self, info: Info[CoeContext, None], key: str, version: str, signature: SignerInput
-    ) -> TemplateVersionType:
+    ) -> TemplateVersionResult:
         settings = info.context.settings
         async with info.context.unit_of_work() as work:
             row = await service.approve(
@@ -65,7 +81,7 @@ class TemplateMutations:
     )
     async def return_template_to_draft(
         self, info: Info[CoeContext, None], key: str, version: str, reason: str
-    ) -> TemplateVersionType:
+    ) -> TemplateVersionResult:
         async with info.context.unit_of_work() as work:
             row = await service.return_to_draft(work, key, version, reason)
         return TemplateVersionType.from_model(row)
@@ -77,7 +93,7 @@ class TemplateMutations:
     )
     async def publish_template(
         self, info: Info[CoeContext, None], key: str, version: str
-    ) -> TemplateVersionType:
+    ) -> TemplateVersionResult:
         async with info.context.unit_of_work() as work:
             row = await service.publish(work, key, version)
         return TemplateVersionType.from_model(row)
@@ -88,7 +104,7 @@ class TemplateMutations:
     )
     async def deprecate_template(
         self, info: Info[CoeContext, None], key: str, version: str, reason: str
-    ) -> TemplateVersionType:
+    ) -> TemplateVersionResult:
         async with info.context.unit_of_work() as work:
             row = await service.deprecate(work, key, version, reason)
         return TemplateVersionType.from_model(row)
@@ -99,7 +115,7 @@ class TemplateMutations:
     )
     async def retire_template(
         self, info: Info[CoeContext, None], key: str, version: str, reason: str
-    ) -> TemplateVersionType:
+    ) -> TemplateVersionResult:
         async with info.context.unit_of_work() as work:
             row = await service.retire(work, key, version, reason)
         return TemplateVersionType.from_model(row)

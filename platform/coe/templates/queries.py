@@ -11,6 +11,7 @@ from coe.errors import ValidationFailedError
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
+from coe.graphql.results import ViolationType
 from coe.overlays import service as overlay_service
 from coe.templates import service
 from coe.templates.diff import diff_templates
@@ -20,7 +21,6 @@ from coe.templates.types import (
     TemplateType,
     TemplateVersionType,
     UpgradeImpactType,
-    ViolationType,
 )
 from coe.templates.validation import template_violations
 
@@ -106,5 +106,5 @@ class TemplateQueries:
         try:
             document = service.parse_source(source)
         except ValidationFailedError as error:
-            return [ViolationType(path=v["path"], reason=v["reason"]) for v in error.violations]
+            return [ViolationType.from_dict(v) for v in error.violations]
         return [ViolationType.of(v) for v in template_violations(document)]

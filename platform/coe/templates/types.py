@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from coe.documents import Violation
 from coe.graphql.context import CoeContext
+from coe.graphql.results import ViolationType
 from coe.models import TemplateStatus, TemplateVersion
 from coe.overlays.impact import ImpactStatus, SiteImpact
 from coe.signatures.types import SignatureType, load_signature
@@ -24,16 +24,6 @@ TemplateStatusType = strawberry.enum(
 ImpactStatusType = strawberry.enum(
     ImpactStatus, name="ImpactStatus", description="What a new version means for a site."
 )
-
-
-@strawberry.type(name="Violation", description="One problem: where (JSON pointer) and why.")
-class ViolationType:
-    path: str = strawberry.field(description="JSON pointer into the document.")
-    reason: str = strawberry.field(description="What is wrong, in plain words.")
-
-    @classmethod
-    def of(cls, violation: Violation) -> ViolationType:
-        return cls(path=violation.pointer, reason=violation.reason)
 
 
 @strawberry.type(description="One value of a template's configuration surface.")
@@ -211,6 +201,6 @@ class UpgradeImpactType:
 
 
 @strawberry.type(description="The outcome of saving a template draft.")
-class SaveTemplateResult:
+class SavedTemplate:
     template: TemplateVersionType = strawberry.field(description="The stored version.")
     outcome: str = strawberry.field(description="created, updated or unchanged.")

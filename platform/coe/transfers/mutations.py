@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, TypeAlias
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,6 +12,7 @@ from strawberry.types import Info
 from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.permissions import PEOPLE, allow
+from coe.graphql.results import Problems
 from coe.models import Transfer
 from coe.signatures.types import SignerInput
 from coe.steering import Send
@@ -60,6 +62,12 @@ class StartTransferInput:
     reason: str | None = strawberry.field(default=None, description="Why (kept in the audit).")
 
 
+TransferResult: TypeAlias = Annotated[
+    TransferType | Problems,
+    strawberry.union("TransferResult", description="The transfer after the step, or why not."),
+]
+
+
 async def _reload(info: Info[CoeContext, None], transfer_id: str) -> TransferType:
     async with info.context.read() as session:
         row = await service.get(session, info.context.caller(), transfer_id)
@@ -89,7 +97,7 @@ class TransferMutations:
     )
     async def start_transfer(
         self, info: Info[CoeContext, None], input: StartTransferInput
-    ) -> TransferType:
+    ) -> TransferResult:
         async with info.context.unit_of_work() as work:
             row, send = await service.start(
                 work,
@@ -122,7 +130,7 @@ class TransferMutations:
         id: str,
         choices: JSON | None = None,
         reason: str | None = None,
-    ) -> TransferType:
+    ) -> TransferResult:
         async with info.context.unit_of_work() as work:
             row, send = await service.complete_overlay(
                 work, info.context.services.temporal, id, package.choices_of(choices), reason
@@ -137,7 +145,7 @@ class TransferMutations:
     )
     async def approve_transfer(
         self, info: Info[CoeContext, None], id: str, side: str, signature: SignerInput
-    ) -> TransferType:
+    ) -> TransferResult:
         async with info.context.unit_of_work() as work:
             row, send = await service.approve(
                 work,
@@ -157,7 +165,7 @@ class TransferMutations:
     )
     async def extend_transfer_qualification(
         self, info: Info[CoeContext, None], id: str, window: str, reason: str | None = None
-    ) -> TransferType:
+    ) -> TransferResult:
         async with info.context.unit_of_work() as work:
             row, send = await service.steer(
                 work, id, EXTEND, reason=reason, window_seconds=package.seconds_of(window)
@@ -170,7 +178,7 @@ class TransferMutations:
     )
     async def fail_transfer(
         self, info: Info[CoeContext, None], id: str, reason: str
-    ) -> TransferType:
+    ) -> TransferResult:
         async with info.context.unit_of_work() as work:
             row, send = await service.steer(work, id, FAIL, reason=reason)
         return await _steered(info, row, send)
@@ -182,7 +190,7 @@ class TransferMutations:
     )
     async def cancel_transfer(
         self, info: Info[CoeContext, None], id: str, reason: str
-    ) -> TransferType:
+    ) -> TransferResult:
         async with info.context.unit_of_work() as work:
             row, send = await service.steer(work, id, CANCEL, reason=reason)
         return await _steered(info, row, send)

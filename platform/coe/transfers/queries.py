@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -10,7 +10,13 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from coe.graphql.context import CoeContext
-from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
+from coe.graphql.pagination import (
+    Connection,
+    connection,
+    decode_time_cursor,
+    page_size,
+    time_cursor,
+)
 from coe.graphql.permissions import PEOPLE, allow
 from coe.transfers import package, service
 from coe.transfers.types import TransferPackageType, TransferType
@@ -98,15 +104,14 @@ class TransferQueries:
         after: str | None = None,
     ) -> Connection[TransferType]:
         limit = page_size(first, info.context.settings.max_page_size)
-        cursor = decode_cursor(after)
         async with info.context.read() as session:
             rows, total = await service.page(
                 session,
                 info.context.caller(),
                 template=template,
                 statuses=status,
-                before=datetime.fromisoformat(cursor) if cursor else None,
+                before=decode_time_cursor(after),
                 limit=limit + 1,
             )
         nodes = [TransferType.from_model(row, info.context.settings) for row in rows]
-        return connection(nodes, total, limit, lambda node: node.started_at.isoformat())
+        return connection(nodes, total, limit, time_cursor)

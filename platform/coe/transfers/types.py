@@ -10,9 +10,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from coe.config import Settings
+from coe.graphql.results import ViolationType
 from coe.kpis.types import RatioType
 from coe.models import Transfer
-from coe.templates.types import ViolationType
 from coe.transfers.contract import TransferProgress
 from coe.transfers.package import Baseline, TransferPackage
 
@@ -136,7 +136,7 @@ class TransferPackageType:
                 )
                 for e in proposal.equipment
             ],
-            blockers=[ViolationType(path=v.pointer, reason=v.reason) for v in proposal.blockers],
+            blockers=[ViolationType.of(v) for v in proposal.blockers],
             ready=proposal.ready,
             proposed_overlay=cast(JSON, proposal.overlay),
             target_sha256=found.target_sha256,
@@ -223,6 +223,5 @@ class TransferType:
             started_at=row.started_at,
             updated_at=row.updated_at,
             finished_at=row.finished_at,
-            temporal_url=f"{settings.temporal_web_url}/namespaces/"
-            f"{settings.temporal_namespace}/workflows/{row.workflow_id}",
+            temporal_url=settings.workflow_url(row.workflow_id),
         )
