@@ -41,21 +41,25 @@ test: $(STAMP) $(CONSOLE_BUILT) lint typecheck
 	cd $(CONSOLE) && npm run --silent test
 	$(BIN)/pytest
 
-lint: $(STAMP)
+lint: $(STAMP) $(CONSOLE_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd $(CONSOLE) && npm run --silent lint
 
 typecheck: $(STAMP) $(CONSOLE_INSTALLED)
 	$(BIN)/mypy
+	cd $(CONSOLE) && npm run --silent codegen:check
 	cd $(CONSOLE) && npm run --silent typecheck
 
 unit: $(STAMP) $(CONSOLE_BUILT)
 	cd $(CONSOLE) && npm run --silent test
 	$(BIN)/pytest -m "not e2e"
 
-# Regenerate the committed GraphQL schema and the JSON Schemas of the YAML formats.
-schema: $(STAMP)
+# Regenerate the committed GraphQL schema, the console's TypeScript types made from it
+# (console/src/generated/, rewritten only when they change) and the JSON Schemas of the YAML formats.
+schema: $(STAMP) $(CONSOLE_INSTALLED)
 	$(BIN)/coe graphql-schema > schema.graphql
+	cd $(CONSOLE) && npm run --silent codegen
 	$(BIN)/coe json-schemas schemas/
 
 # Re-resolve the pinned dependencies after editing pyproject.toml.
