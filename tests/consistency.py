@@ -15,8 +15,9 @@ from coe.db import Sessions, transaction
 
 async def _run(sessions: Sessions, *statements: str) -> None:
     async with transaction(sessions) as session:
+        connection = await session.connection()  # plain SQL: the connection, not the ORM
         for statement in statements:
-            await session.execute(text(statement))
+            await connection.execute(text(statement))
 
 
 async def slow_commits(sessions: Sessions, table: str, seconds: float) -> None:
@@ -63,16 +64,17 @@ async def failing_inserts(
 async def attempts(sessions: Sessions, name: str) -> int:
     """How many matching inserts were tried so far (refused or not)."""
     async with transaction(sessions) as session:
-        row = (
-            await session.execute(text(f"SELECT last_value, is_called FROM fault_{name}_count"))  # noqa: S608
-        ).one()
+        connection = await session.connection()
+        query = text(f"SELECT last_value, is_called FROM fault_{name}_count")  # noqa: S608
+        row = (await connection.execute(query)).one()
     return int(row[0]) if row[1] else 0
 
 
 async def first_failure(sessions: Sessions, name: str) -> datetime:
     """When the fault first refused an insert."""
     async with transaction(sessions) as session:
+        connection = await session.connection()
         query = text(f"SELECT last_value FROM fault_{name}_first_ms")  # noqa: S608
-        ms = (await session.execute(query)).one()
+        ms = (await connection.execute(query)).one()
     assert ms[0] > 0, f"fault {name} never fired"
     return datetime.fromtimestamp(ms[0] / 1000, UTC)
