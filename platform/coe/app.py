@@ -26,6 +26,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
 
 from coe import telemetry
+from coe.auth.http import sign_in
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings, check_production, load_settings
 from coe.db import create_engine, create_sessions
@@ -189,7 +190,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # GraphiQL's scripts and styles, like GraphiQL itself, exist in development only.
     assets = [] if settings.is_production else [console_assets()]
     return Litestar(
-        route_handlers=[graphql, health, ready, ingest_route(settings), *assets],
+        route_handlers=[graphql, health, ready, ingest_route(settings), sign_in, *assets],
         lifespan=[lifespan],
         middleware=[telemetry.http_middleware(), RequestIdMiddleware()],
         request_max_body_size=settings.max_body_bytes,

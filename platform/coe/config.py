@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="How long a signing lock lasts; 0 = until a coe_architect unlocks it",
     )
     token_leeway_seconds: int = 30
+    sign_in_token_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        description="Lifetime of a token from the development sign-in (POST /api/v1/auth/sign-in)",
+    )
 
     # GraphQL and HTTP hardening.
     graphql_max_depth: int = 10

@@ -1,15 +1,18 @@
-"""Users of the local identity store, and re-authentication for electronic signatures."""
+"""Users of the local identity store, development sign-in, and re-authentication for
+electronic signatures."""
 
 from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,8 +21,8 @@ from coe.audit import service as audit
 from coe.auth import lockout, repository
 from coe.auth.lockout import SigningPolicy
 from coe.auth.passwords import hash_password, verify_password
-from coe.auth.principal import SITE_BOUND_ROLES, Role
-from coe.auth.tokens import TokenVerifier
+from coe.auth.principal import SITE_BOUND_ROLES, Role, parse_roles
+from coe.auth.tokens import TokenVerifier, issue_dev_token
 from coe.db import create_sessions, read_only, transaction
 from coe.errors import (
     ConflictError,
@@ -206,47 +209,82 @@ async def _record_refusal(
     count: bool = True,
 ) -> SigningLockout:
     """Count (unless already locked) and audit one refused attempt; never the password."""
-    username = work.principal.subject
+    attempt = Attempt(
+        username=work.principal.subject,
+        claimed=credentials.username or work.principal.subject,
+        method="reauth_token" if credentials.reauth_token else "password",
+        action="signature.refused",
+        entity_type="signing",
+        audit_key=work.audit_key,
+        request_id=work.request_id,
+    )
+    return await _count_refusal(work.session, policy, attempt, refusal, count=count)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt to prove an identity, as the refusal records name it: `username` is the
+    user id it counts against (and the audit actor), `claimed` the one given."""
+
+    username: str
+    claimed: str
+    method: str
+    action: str
+    entity_type: str
+    audit_key: bytes
+    request_id: str | None
+
+
+async def _count_refusal(
+    caller: AsyncSession,
+    policy: SigningPolicy,
+    attempt: Attempt,
+    refusal: str,
+    *,
+    count: bool = True,
+) -> SigningLockout:
+    """Count and audit a refusal in a transaction of its own: the caller's rolls back."""
+    username = attempt.username
     now = datetime.now(UTC)
-    async with _own_transaction(work.session) as session:
+    async with _own_transaction(caller) as session:
         state = await repository.lockout_for_update(session, username, create=True)
         assert state is not None
         just_locked = lockout.count_failure(state, policy, now) if count else False
         await repository.save_lockout(session, state)
-        attempt = {
-            "claimedUserId": credentials.username or username,
-            "method": "reauth_token" if credentials.reauth_token else "password",
+        after = {
+            "claimedUserId": attempt.claimed,
+            "method": attempt.method,
             "consecutiveFailures": state.failures,
             "locked": lockout.is_locked(state, now),
         }
-        records = [("signature.refused", attempt, refusal)]
+        records = [(attempt.action, attempt.entity_type, after, refusal)]
         if just_locked:
             reason = f"{state.failures} consecutive failed signing attempts"
-            records.append(("signing.locked", lockout_snapshot(state), reason))
-        await _audit_beside(session, work, username, records)
+            records.append(("signing.locked", "signing", lockout_snapshot(state), reason))
+        await _audit_beside(session, attempt, records)
     return state
 
 
 async def _audit_beside(
     session: AsyncSession,
-    work: UnitOfWork,
-    username: str,
-    records: list[tuple[str, dict[str, Any], str]],
+    attempt: Attempt,
+    records: list[tuple[str, str, dict[str, Any], str]],
 ) -> None:
+    username = attempt.username
     try:
         async with session.begin_nested():
             await repository.limit_lock_wait(session, AUDIT_WAIT_SECONDS)
-            for action, after, reason in records:
+            for action, entity_type, after, reason in records:
                 await audit.append(
                     session,
-                    work.audit_key,
-                    actor=work.principal.subject,
+                    attempt.audit_key,
+                    actor=username,
                     action=action,
-                    entity_type="signing",
+                    entity_type=entity_type,
                     entity_id=username,
                     after=after,
                     reason=reason,
-                    request_id=work.request_id,
+                    request_id=attempt.request_id,
                 )
     except OperationalError as error:
         if not repository.lock_wait_timed_out(error):
@@ -255,7 +293,7 @@ async def _audit_beside(
             "signing refusal for %r counted but not audited: the audit trail is held by the "
             "caller's own transaction (request %s)",
             username,
-            work.request_id,
+            attempt.request_id,
         )
 
 
@@ -290,6 +328,110 @@ async def unlock_signing(work: UnitOfWork, username: str, reason: str) -> Signin
 async def signing_lockouts(session: AsyncSession) -> list[SigningLockout]:
     """User ids with refused attempts on record (locked or counting), newest failure first."""
     return await repository.lockouts(session)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A development sign-in: a short-lived dev token for the user's roles and sites."""
+
+    token: str
+    expires_at: datetime
+    subject: str
+    name: str
+    roles: list[str]
+    sites: list[str]
+
+
+SIGN_IN_REFUSED = "user id or password is wrong"
+
+
+async def sign_in(
+    session: AsyncSession,
+    username: str,
+    password: str,
+    *,
+    key: Ed25519PrivateKey,
+    ttl: timedelta,
+    policy: SigningPolicy,
+    audit_key: bytes,
+    request_id: str | None,
+) -> SignedIn:
+    """Development sign-in against the local identity store (issue 12).
+
+    Part 11 §11.300(d): a refused attempt counts toward the same lockout as a refused
+    e-signature, and is audited, in a transaction of its own (the caller's rolls back). Unknown,
+    inactive and real user ids get the same answers in the same time: the password is checked
+    against a dummy hash when there is no active user. A success clears the count.
+    """
+    attempt = Attempt(
+        username=username,
+        claimed=username,
+        method="password",
+        action="session.refused",
+        entity_type="session",
+        audit_key=audit_key,
+        request_id=request_id,
+    )
+    state = await repository.lockout(session, username)
+    if lockout.is_locked(state, datetime.now(UTC)):
+        assert state is not None
+        message = lockout.locked_message(username, state.locked_until)
+        await _count_refusal(session, policy, attempt, message, count=False)
+        raise _locked_error(message, state)
+    user = await repository.by_username(session, username)
+    hashed = user.password_hash if user and user.active else None
+    if not verify_password(hashed, password):
+        state = await _count_refusal(session, policy, attempt, SIGN_IN_REFUSED)
+        if lockout.is_locked(state, datetime.now(UTC)):
+            message = f"{SIGN_IN_REFUSED}; {lockout.locked_message(username, state.locked_until)}"
+            raise _locked_error(message, state)
+        raise UnauthenticatedError(SIGN_IN_REFUSED)
+    assert user is not None
+    if state is not None:
+        await repository.clear_lockout(session, username)
+    return await _signed_in(session, user, key, ttl, attempt)
+
+
+async def _signed_in(
+    session: AsyncSession, user: User, key: Ed25519PrivateKey, ttl: timedelta, attempt: Attempt
+) -> SignedIn:
+    now = datetime.now(UTC).replace(microsecond=0)  # JWT times are whole seconds
+    token_id = str(uuid.uuid4())
+    token = issue_dev_token(
+        key,
+        subject=user.username,
+        name=user.display_name,
+        roles=parse_roles(user.roles),
+        sites=user.sites,
+        ttl=ttl,
+        now=now,
+        token_id=token_id,
+    )
+    signed_in = SignedIn(
+        token=token,
+        expires_at=now + ttl,
+        subject=user.username,
+        name=user.display_name,
+        roles=sorted(user.roles),
+        sites=sorted(user.sites),
+    )
+    after = {
+        "tokenId": token_id,
+        "expiresAt": signed_in.expires_at.isoformat(),
+        "roles": signed_in.roles,
+        "sites": signed_in.sites,
+    }
+    await audit.append(
+        session,
+        attempt.audit_key,
+        actor=user.username,
+        action="session.signed_in",
+        entity_type="session",
+        entity_id=user.username,
+        after=after,
+        request_id=attempt.request_id,
+    )
+    return signed_in
 
 
 def _engine(session: AsyncSession) -> AsyncEngine:

@@ -68,8 +68,10 @@ def issue_dev_token(
     sites: Iterable[str] = (),
     ttl: timedelta = timedelta(hours=8),
     now: datetime | None = None,
+    token_id: str | None = None,
 ) -> str:
-    """Sign a token the way an identity provider would, for local use and demos."""
+    """Sign a token the way an identity provider would, for local use and demos; `token_id`
+    (the `jti`, random when not given) lets an audit record name the token it issued."""
     roles = sorted(set(roles))
     sites = sorted(set(sites))
     if not roles:
@@ -88,7 +90,7 @@ def issue_dev_token(
         "iat": issued,
         "nbf": issued,
         "exp": issued + ttl,
-        "jti": str(uuid.uuid4()),
+        "jti": token_id or str(uuid.uuid4()),
     }
     return jwt.encode(claims, key, algorithm="EdDSA")
 

@@ -1,0 +1,90 @@
+"""POST /api/v1/auth/sign-in: the development sign-in (user id + password → a short-lived
+token). Only where the dev issuer is enabled; production signs in through OIDC."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from litestar import Request, post
+from litestar.response import Response
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_404_NOT_FOUND,
+    HTTP_423_LOCKED,
+)
+
+from coe.auth import service
+from coe.auth.lockout import SigningPolicy
+from coe.auth.tokens import load_or_create_signing_key
+from coe.db import transaction
+from coe.errors import CoeError
+from coe.resources import Services
+
+MAX_FIELD_LENGTH = 200
+FIELDS = ("userId", "password")
+STATUS = {"UNAUTHENTICATED": HTTP_401_UNAUTHORIZED, "SIGNING_LOCKED": HTTP_423_LOCKED}
+
+
+@post("/api/v1/auth/sign-in", status_code=HTTP_200_OK, request_max_body_size=16_384)
+async def sign_in(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """Sign in with a user id and password of the local identity store; answers a dev token
+    (hold it in memory, never in localStorage) with its expiry, roles and sites."""
+    services: Services = request.app.state.services
+    settings = services.settings
+    if not settings.dev_issuer:
+        return _error(HTTP_404_NOT_FOUND, "NOT_FOUND", "sign in through the identity provider")
+    try:
+        username, password = credentials(await request.body())
+        async with transaction(services.sessions) as session:
+            signed_in = await service.sign_in(
+                session,
+                username,
+                password,
+                key=load_or_create_signing_key(settings.signing_key_path),
+                ttl=timedelta(minutes=settings.sign_in_token_minutes),
+                policy=SigningPolicy.from_settings(settings),
+                audit_key=services.audit_key,
+                request_id=request.scope["state"]["request_id"],
+            )
+    except CoeError as error:
+        status = STATUS.get(error.code, HTTP_400_BAD_REQUEST)
+        return _error(status, error.code, error.message, **error.details)
+    body = {
+        "token": signed_in.token,
+        "expiresAt": signed_in.expires_at.isoformat(),
+        "subject": signed_in.subject,
+        "name": signed_in.name,
+        "roles": signed_in.roles,
+        "sites": signed_in.sites,
+    }
+    return Response(body, status_code=HTTP_200_OK, headers={"Cache-Control": "no-store"})
+
+
+def credentials(body: bytes) -> tuple[str, str]:
+    """The user id and password of a body `{"userId": ..., "password": ...}`, checked."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = None
+    if not isinstance(document, dict):
+        raise CoeError('the body must be a JSON object {"userId": …, "password": …}')
+    values = []
+    for field in FIELDS:
+        value = document.get(field)
+        if not isinstance(value, str) or not value:
+            raise CoeError(f"{field} is required (a non-empty string)", field=field)
+        if len(value) > MAX_FIELD_LENGTH:
+            raise CoeError(f"{field} is longer than {MAX_FIELD_LENGTH} characters", field=field)
+        values.append(value)
+    return values[0], values[1]
+
+
+def _error(status: int, code: str, message: str, **details: Any) -> Response[dict[str, Any]]:
+    """The REST error shape of the app (see `coe.production.http`), plus the error's details
+    (e.g. `lockedUntil`); never cached."""
+    body = {"error": code, "message": message, **details}
+    return Response(body, status_code=status, headers={"Cache-Control": "no-store"})
