@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar import Request, post
 from litestar.response import Response
 from litestar.status_codes import (
@@ -18,7 +21,6 @@ from litestar.status_codes import (
 )
 
 from coe.auth import service
-from coe.auth.lockout import SigningPolicy
 from coe.auth.tokens import load_or_create_signing_key
 from coe.db import transaction
 from coe.errors import CoeError
@@ -44,9 +46,9 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
                 session,
                 username,
                 password,
-                key=load_or_create_signing_key(settings.signing_key_path),
+                key=_signing_key(settings.signing_key_path),
                 ttl=timedelta(minutes=settings.sign_in_token_minutes),
-                policy=SigningPolicy.from_settings(settings),
+                policy=services.verifier.signing,
                 audit_key=services.audit_key,
                 request_id=request.scope["state"]["request_id"],
             )
@@ -62,6 +64,12 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         "sites": signed_in.sites,
     }
     return Response(body, status_code=HTTP_200_OK, headers={"Cache-Control": "no-store"})
+
+
+@cache
+def _signing_key(path: Path) -> Ed25519PrivateKey:
+    """The dev issuer's key, read once (as the verifier reads its public half at start-up)."""
+    return load_or_create_signing_key(path)
 
 
 def credentials(body: bytes) -> tuple[str, str]:

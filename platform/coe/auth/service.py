@@ -149,18 +149,17 @@ async def reauthenticate(
     username = work.principal.subject
     async with _own_read(work.session) as session:
         state = await repository.lockout(session, username)
-    if lockout.is_locked(state, datetime.now(UTC)):
-        assert state is not None
-        message = lockout.locked_message(username, state.locked_until)
-        await _record_refusal(work, verifier.signing, credentials, message, count=False)
-        raise _locked_error(message, state)
+    locked = _lock_of(state, username)
+    if locked is not None:
+        await _record_refusal(work, verifier.signing, credentials, locked.message, count=False)
+        raise locked
     try:
         signer = await _prove_identity(work, credentials, verifier, max_age_seconds)
     except (SignatureError, UnauthenticatedError) as refusal:
         state = await _record_refusal(work, verifier.signing, credentials, refusal.message)
-        if lockout.is_locked(state, datetime.now(UTC)):
-            message = f"{refusal.message}; {lockout.locked_message(username, state.locked_until)}"
-            raise _locked_error(message, state) from None
+        locked = _lock_of(state, username, after=refusal.message)
+        if locked is not None:
+            raise locked from None
         raise
     if state is not None:
         async with _own_transaction(work.session) as session:
@@ -297,6 +296,17 @@ async def _audit_beside(
         )
 
 
+def _lock_of(
+    state: SigningLockout | None, username: str, *, after: str | None = None
+) -> SigningLockedError | None:
+    """The error to refuse with while `state` locks `username` (`after`: the refusal that
+    just locked it, named first), or None when it is not locked now."""
+    if state is None or not lockout.is_locked(state, datetime.now(UTC)):
+        return None
+    message = lockout.locked_message(username, state.locked_until)
+    return _locked_error(f"{after}; {message}" if after else message, state)
+
+
 def _locked_error(message: str, state: SigningLockout) -> SigningLockedError:
     until = state.locked_until.isoformat() if state.locked_until else None
     return SigningLockedError(message, lockedUntil=until)
@@ -373,18 +383,17 @@ async def sign_in(
         request_id=request_id,
     )
     state = await repository.lockout(session, username)
-    if lockout.is_locked(state, datetime.now(UTC)):
-        assert state is not None
-        message = lockout.locked_message(username, state.locked_until)
-        await _count_refusal(session, policy, attempt, message, count=False)
-        raise _locked_error(message, state)
+    locked = _lock_of(state, username)
+    if locked is not None:
+        await _count_refusal(session, policy, attempt, locked.message, count=False)
+        raise locked
     user = await repository.by_username(session, username)
     hashed = user.password_hash if user and user.active else None
     if not verify_password(hashed, password):
         state = await _count_refusal(session, policy, attempt, SIGN_IN_REFUSED)
-        if lockout.is_locked(state, datetime.now(UTC)):
-            message = f"{SIGN_IN_REFUSED}; {lockout.locked_message(username, state.locked_until)}"
-            raise _locked_error(message, state)
+        locked = _lock_of(state, username, after=SIGN_IN_REFUSED)
+        if locked is not None:
+            raise locked
         raise UnauthenticatedError(SIGN_IN_REFUSED)
     assert user is not None
     if state is not None:
