@@ -1,6 +1,6 @@
 # Two commands from a fresh clone: `make run` and `make test`.
 # Both create .venv and install the locked dependencies first, and build the console
-# (console/: GraphiQL's page, from the npm packages pinned in console/package-lock.json).
+# (console/: the web console and GraphiQL, from the npm packages pinned in console/package-lock.json).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,7 +24,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # npm ci only when the lock changes (it empties node_modules first); the build when a source does.
 $(CONSOLE_INSTALLED): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
-	@command -v npm >/dev/null || { echo "the console (GraphiQL's page) needs Node.js >= 20 with npm" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "the web console needs Node.js >= 20 with npm" >&2; exit 1; }
 	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -1,5 +1,6 @@
-// The console's build. Each page is an HTML entry; today only the GraphiQL page, which the
-// API serves at /graphql (the built files under /console/, see platform/coe/graphql/ide.py).
+// The console's build: two HTML entries, the web console (index.html, which the API serves at /
+// and at every client route) and GraphiQL (graphiql.html, served at /graphql in development).
+// Built files live under /console/ (platform/coe/graphql/ide.py and platform/coe/console.py).
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
@@ -13,7 +14,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 8000, // Monaco, the editor inside GraphiQL, is a few MB by itself
     rolldownOptions: {
-      input: { graphiql: "graphiql.html" }, // relative to the root: console/
+      input: { app: "index.html", graphiql: "graphiql.html" }, // relative to the root: console/
       onwarn(warning, warn) {
         // "use no memo" of GraphiQL's React-compiled modules: meaningless once bundled
         if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);

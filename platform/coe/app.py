@@ -29,11 +29,11 @@ from coe import telemetry
 from coe.auth.http import sign_in
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings, check_production, load_settings
+from coe.console import console_assets, console_page
 from coe.db import create_engine, create_sessions
 from coe.errors import CoeError, UnauthenticatedError
 from coe.graphql.context import CoeContext
 from coe.graphql.endpoint import graphql_controller
-from coe.graphql.ide import console_assets
 from coe.graphql.schema import build_schema
 from coe.kpis.metrics import KpiGauges
 from coe.production.http import ingest_route
@@ -187,10 +187,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     graphql = graphql_controller(
         schema, graphiql=not settings.is_production, context_getter=graphql_context
     )
-    # GraphiQL's scripts and styles, like GraphiQL itself, exist in development only.
-    assets = [] if settings.is_production else [console_assets()]
+    # The console everywhere; GraphiQL's page, like GraphiQL itself, in development only.
+    assets = console_assets(graphiql=not settings.is_production)
     return Litestar(
-        route_handlers=[graphql, health, ready, ingest_route(settings), sign_in, *assets],
+        route_handlers=[
+            graphql,
+            health,
+            ready,
+            ingest_route(settings),
+            sign_in,
+            console_page,
+            assets,
+        ],
         lifespan=[lifespan],
         middleware=[telemetry.http_middleware(), RequestIdMiddleware()],
         request_max_body_size=settings.max_body_bytes,

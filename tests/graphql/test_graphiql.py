@@ -17,7 +17,8 @@ from pydantic import SecretStr
 from coe.app import create_app
 from coe.auth.principal import Role
 from coe.config import Environment, Settings
-from coe.graphql.ide import CONSOLE_DIST, GRAPHIQL_PAGE, graphiql_page
+from coe.console import CONSOLE_DIST, GRAPHIQL_PAGE
+from coe.graphql.ide import graphiql_page
 from tests.cli.conftest import live_api
 from tests.helpers import Tokens
 

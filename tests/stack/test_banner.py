@@ -65,3 +65,9 @@ def test_the_banners_curl_example_gets_data_as_printed(
     answer = json.loads(result.stdout)
     assert "errors" not in answer, answer
     assert isinstance(answer["data"]["sites"]["nodes"], list)
+
+
+def test_the_banner_names_the_consoles_url_first(settings: Settings, tokens: Tokens) -> None:
+    banner = printed_banner(settings, tokens)
+    first = next(line for line in banner.splitlines() if line.strip() and "─" not in line)
+    assert first.split()[:2] == ["Console", f"http://{settings.host}:{settings.port}/"]

@@ -29,6 +29,9 @@ def print_banner(
     console.print()
     console.rule("[bold green]COE Platform is running")
     console.print(
+        f"  Console    [bold]{api}/[/]   sign in with a user and password below", highlight=False
+    )
+    console.print(
         f"  API        {api}   GraphQL {api}/graphql"
         f"{' (GraphiQL in the browser)' if not s.is_production else ''}"
     )
@@ -59,7 +62,7 @@ def _print_tokens(console: Console, api: str, state_dir: Path, tokens: DevTokens
     grid = Table(
         title=f"Dev tokens (12 h) — also in {state_dir}/tokens/<role>", title_justify="left"
     )
-    for column in ("role", "user", "password (for e-signatures)"):
+    for column in ("role", "user", "password (console sign-in, e-signatures)"):
         grid.add_column(column)
     for role, (username, password, _token) in tokens.items():
         grid.add_row(role, username, password or "—")

@@ -1,0 +1,191 @@
+// The one e-signature dialog (21 CFR Part 11 §11.50, §11.200): what is signed (the object, its
+// content hash, a diff where there is one), the meaning, a reason and the signer's password
+// (development) — then the manifestation: printed name, UTC date/time and meaning.
+// Used by every page that signs: the caller runs its own mutation in `onSign`.
+import { useEffect, useId, useRef, useState } from "react";
+import type { FormEvent, ReactNode } from "react";
+
+import { request } from "../../api/client";
+import { useSession } from "../../auth/AuthContext";
+import type { SignerInput } from "../../generated/graphql";
+import { SignaturesOfDocument } from "../../generated/graphql";
+import type { SignaturesOfQuery } from "../../generated/graphql";
+import { ProblemMessage } from "../States";
+import type { ProblemView } from "../States";
+import { TextDiff } from "../TextDiff";
+
+export interface SignTarget {
+  /** As `signatures(entityType, entityId)` knows it, e.g. "template_version", "overlay". */
+  readonly entityType: string;
+  readonly entityId: string;
+  /** What is signed, in words: "Template assembly-line 2.1.0". */
+  readonly label: string;
+  /** The meaning of the signature: approved, reviewed, released… */
+  readonly meaning: string;
+  /** sha256 of the exact content signed, where the page knows it. */
+  readonly contentSha256?: string | null;
+  /** The change being signed, as text before and after. */
+  readonly diff?: { readonly before: string; readonly after: string } | null;
+  /** Anything else the signer should see (a gate's wave, a transfer's step…). */
+  readonly details?: ReactNode;
+}
+
+export type Signature = SignaturesOfQuery["signatures"][number];
+
+export function SignatureDialog({
+  target,
+  onSign,
+  onClose,
+}: {
+  readonly target: SignTarget;
+  /** Run the signing mutation; answer its problem, or null when it signed. */
+  readonly onSign: (signer: SignerInput) => Promise<ProblemView | null>;
+  /** The dialog closed (signed or not). */
+  readonly onClose: (signed: Signature | null) => void;
+}) {
+  const session = useSession();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [reason, setReason] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ProblemView | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [signed, setSigned] = useState<Signature | null>(null);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    setFailure(null);
+    try {
+      const answer = await onSign({
+        reason: reason.trim(),
+        username: session.subject,
+        password,
+      });
+      setPassword("");
+      if (answer) {
+        setProblem(answer);
+        return;
+      }
+      const mine = await request(
+        SignaturesOfDocument,
+        { entityType: target.entityType, entityId: target.entityId },
+        session.token,
+      );
+      const newest = mine.signatures
+        .filter((signature) => signature.signerId === session.subject)
+        .sort((a, b) => b.signedAt.localeCompare(a.signedAt))[0];
+      setSigned(newest ?? null);
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function close() {
+    dialog.current?.close();
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={titleId}
+      className="signature-dialog"
+      onClose={() => onClose(signed)}
+    >
+      <h2 id={titleId}>{signed ? "Signed" : `Sign: ${target.meaning}`}</h2>
+      <dl className="facts">
+        <dt>What</dt>
+        <dd data-testid="sign-what">{target.label}</dd>
+        <dt>Record</dt>
+        <dd>
+          <code>
+            {target.entityType} {target.entityId}
+          </code>
+        </dd>
+        {target.contentSha256 ? (
+          <>
+            <dt>Content sha256</dt>
+            <dd>
+              <code data-testid="sign-hash">{target.contentSha256}</code>
+            </dd>
+          </>
+        ) : null}
+        <dt>Meaning</dt>
+        <dd>
+          <strong>{target.meaning}</strong>
+        </dd>
+      </dl>
+      {target.details}
+      {target.diff ? <TextDiff before={target.diff.before} after={target.diff.after} /> : null}
+      {signed ? (
+        <div className="manifestation" data-testid="manifestation" role="status">
+          <p>
+            <strong>{signed.printedName}</strong> · {formatUtc(signed.signedAt)} ·{" "}
+            <strong>{signed.meaning}</strong>
+          </p>
+          <p>Reason: {signed.reason}</p>
+          <p className="mono">{signed.manifestation}</p>
+          <button type="button" onClick={close}>
+            Close
+          </button>
+        </div>
+      ) : (
+        <form onSubmit={(event) => void submit(event)}>
+          <p>
+            Signing as <strong>{session.name}</strong> ({session.subject}). Your signature is
+            the legally binding equivalent of your handwritten signature.
+          </p>
+          <label>
+            Reason
+            <textarea
+              name="reason"
+              required
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              rows={2}
+            />
+          </label>
+          <label>
+            Password
+            <input
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          </label>
+          {problem ? <ProblemMessage problem={problem} /> : null}
+          {failure ? (
+            <p className="state state-error" role="alert">
+              {failure}
+            </p>
+          ) : null}
+          <div className="page-actions">
+            <button type="submit" disabled={busy || !reason.trim() || !password}>
+              {busy ? "Signing…" : "Sign"}
+            </button>
+            <button type="button" className="button-quiet" onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}
+
+/** "2026-12-02 11:30:05 UTC": the manifestation's date/time, always in UTC. */
+export function formatUtc(iso: string): string {
+  return `${new Date(iso).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+}
