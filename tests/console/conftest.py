@@ -128,7 +128,9 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             up.stop()
 
 
-@pytest.fixture(scope="session")
+# Per test, not per session: a running sync Playwright holds an event loop in this thread,
+# which would break every asyncio fixture of the tests that run after these.
+@pytest.fixture
 def chromium() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install -y chromium"
     with sync_playwright() as playwright:
