@@ -31,6 +31,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.stack import Up
 
 
@@ -43,16 +44,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots of every journey (the README's come from here: see docs/console/).
 SCREENSHOTS = Path(os.environ.get("COE_SCREENSHOTS", ROOT / "build" / "screenshots"))

@@ -19,22 +19,12 @@ from coe.auth.principal import Role
 from coe.config import Environment, Settings
 from coe.console import CONSOLE_DIST, GRAPHIQL_PAGE
 from coe.graphql.ide import graphiql_page
+from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.cli.conftest import live_api
 from tests.helpers import Tokens
 
 __all__ = ["live_api"]  # the real uvicorn server fixture, shared with the CLI tests
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As the machine's notes prescribe: no sandbox as root, and no calls home to Google's hosts.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ME = "{ me { subject } }"
 
 

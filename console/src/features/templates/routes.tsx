@@ -1,19 +1,4 @@
-// Routes of this section (mounted under /templates by src/app/App.tsx). Its pages are not built yet:
-// the page says so and names the command that does the work today.
-import type { RouteObject } from "react-router";
+// Routes of this section (mounted by src/app/App.tsx): not built yet.
+import { notBuilt } from "../../components/NotBuilt";
 
-import { Page } from "../../components/Page";
-import { Empty } from "../../components/States";
-
-export const routes: RouteObject[] = [
-  {
-    path: "*",
-    element: (
-      <Page title="Templates">
-        <Empty>
-          This page of the console is not built yet. Today: <code>coe template list</code> (see the README).
-        </Empty>
-      </Page>
-    ),
-  },
-];
+export const routes = notBuilt("Templates", "coe template list");
