@@ -26,7 +26,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
 
 from coe import telemetry
-from coe.auth.http import sign_in
+from coe.auth.http import auth_config, oidc_token, sign_in
+from coe.auth.oidc import OidcClient
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings, check_production, load_settings
 from coe.console import console_assets, console_page
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             verifier=TokenVerifier.from_settings(settings),
             audit_key=audit_key(settings),
             temporal_connection=temporal,
+            oidc=OidcClient.from_settings(settings),
         )
         app.state.kpi_gauges = kpi_gauges = KpiGauges.on(tel.meter_provider)
         gauges = asyncio.create_task(
@@ -195,7 +197,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             ready,
             ingest_route(settings),
+            auth_config,
             sign_in,
+            oidc_token,
             console_page,
             assets,
         ],

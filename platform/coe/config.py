@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     oidc_roles_claim: str = "coe_roles"
     oidc_sites_claim: str = "coe_sites"
     oidc_name_claim: str = "name"
+    # The console's OAuth client at the identity provider (Authorization Code + PKCE, a public
+    # client: no secret). Unset: the console offers no identity-provider sign-in.
+    oidc_client_id: str | None = None
+    oidc_scope: str = "openid profile"
     reauth_max_age_seconds: int = 300
     signing_max_failures: int = Field(
         default=5,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coe.auth.oidc import OidcClient
 from coe.auth.tokens import TokenVerifier
 from coe.config import Settings
 from coe.db import Sessions
@@ -24,6 +25,8 @@ class Services:
     verifier: TokenVerifier
     audit_key: bytes
     temporal_connection: TemporalConnection
+    # The console's client at the identity provider, when COE_OIDC_CLIENT_ID is set.
+    oidc: OidcClient | None = None
 
     @property
     def temporal(self) -> Client | None:

@@ -152,7 +152,7 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         claims = await self.verify_claims(token)
-        return self._principal(claims)
+        return self.principal(claims)
 
     async def verify_claims(self, token: str) -> dict[str, Any]:
         """Check signature, issuer, audience and lifetime; return the claims."""
@@ -202,7 +202,8 @@ class TokenVerifier:
             raise UnauthenticatedError(f"token rejected: {error}") from None
         return claims
 
-    def _principal(self, claims: dict[str, Any]) -> Principal:
+    def principal(self, claims: dict[str, Any]) -> Principal:
+        """The caller that verified `claims` describe (roles and sites from their claims)."""
         oidc = self._oidc if claims["iss"] != DEV_ISSUER else None
         roles_claim = oidc.roles_claim if oidc else "coe_roles"
         sites_claim = oidc.sites_claim if oidc else "coe_sites"
