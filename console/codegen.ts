@@ -4,6 +4,14 @@
 // fails when the committed file is not what the schema gives. Reads files only: no network.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
+// Every custom scalar named: a new one fails codegen until it is mapped here.
+const SCALARS = {
+  Date: "string", // ISO 8601 date, as the API sends it
+  DateTime: "string", // ISO 8601 date-time with offset
+  UUID: "string",
+  JSON: "unknown",
+};
+
 const config: CodegenConfig = {
   schema: "../schema.graphql",
   // The console's operations, one `.graphql` file each beside the code that sends it; each
@@ -11,17 +19,25 @@ const config: CodegenConfig = {
   documents: "src/**/*.graphql",
   ignoreNoDocuments: true,
   generates: {
-    "src/generated/graphql.ts": {
-      plugins: ["typescript", "typescript-operations", "typed-document-node"],
+    // Every type of the schema (objects, unions, inputs, enums).
+    "src/generated/schema.ts": {
+      plugins: ["typescript"],
       config: {
-        // Every custom scalar named: a new one fails codegen until it is mapped here.
         strictScalars: true,
-        scalars: {
-          Date: "string", // ISO 8601 date, as the API sends it
-          DateTime: "string", // ISO 8601 date-time with offset
-          UUID: "string",
-          JSON: "unknown",
-        },
+        scalars: SCALARS,
+        enumsAsTypes: true,
+        useTypeImports: true,
+        avoidOptionals: false,
+        immutableTypes: true,
+      },
+    },
+    // The console's operations, with the inputs and enums they use (typescript-operations 6
+    // writes those itself, so this file stands alone: import operations from here).
+    "src/generated/graphql.ts": {
+      plugins: ["typescript-operations", "typed-document-node"],
+      config: {
+        strictScalars: true,
+        scalars: SCALARS,
         // Enums as string-literal unions: no runtime code, fits isolatedModules.
         enumsAsTypes: true,
         enumType: "string-literal",

@@ -15,6 +15,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,14 +194,18 @@ def _origin(url: str) -> str:
 RESOURCE_ERROR = re.compile(r"^Failed to load resource")
 
 
-@pytest.fixture
-def console(platform: Platform, chromium: Browser) -> Iterator[Console]:
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    origin = _origin(platform.url)
+@contextmanager
+def open_console(
+    platform: Platform, browser: Browser, *, also: tuple[str, ...] = ()
+) -> Iterator[Console]:
+    """A tab on `platform` that may reach its origin (and the origins in `also`, e.g. an
+    identity provider) only; on leaving, fails on other hosts asked and console errors."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    allowed = {_origin(platform.url), *(_origin(url) for url in also)}
     tab = Console(platform, context, context.new_page())
 
     def route(route: Route) -> None:
-        if _origin(route.request.url) == origin:
+        if _origin(route.request.url) in allowed:
             route.continue_()
         else:
             tab.elsewhere.append(route.request.url)
@@ -210,10 +215,20 @@ def console(platform: Platform, chromium: Browser) -> Iterator[Console]:
         if message.type == "error":
             tab.errors.append(message.text)
 
+    def watch(page: Page) -> None:
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: tab.errors.append(str(error)))
+
     context.route("**/*", route)
-    tab.page.on("console", on_console)
-    tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    context.on("page", watch)  # popups too (the identity provider's sign-in window)
+    watch(tab.page)
     yield tab
     context.close()
     assert tab.elsewhere == [], f"the console asked another host: {tab.elsewhere}"
     assert tab.errors == [], f"the browser console logged errors: {tab.errors}"
+
+
+@pytest.fixture
+def console(platform: Platform, chromium: Browser) -> Iterator[Console]:
+    with open_console(platform, chromium) as tab:
+        yield tab

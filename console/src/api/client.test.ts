@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { ProblemCode, Severity } from "../generated/graphql";
+import type { ProblemCode, Severity } from "../generated/schema";
 import { GraphQLRequestError, isProblem, request } from "./client";
 
 // What `npm run codegen` makes of a `.graphql` file holding this operation, written out here

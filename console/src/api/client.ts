@@ -1,7 +1,7 @@
 // The console's one way to talk to the API: a typed GraphQL request over `fetch` to the same
 // origin (no CORS, the page's CSP allows 'self' only). Operations are TypedDocumentNodes that
 // `npm run codegen` makes from `.graphql` files, so `request()` knows their result and
-// variables types; the schema's types themselves are in src/generated/graphql.ts.
+// variables types; the schema's types themselves are in src/generated/schema.ts.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { getOperationAST, print } from "graphql";
 
@@ -14,7 +14,7 @@ import type {
   RolloutResult,
   SignatureRejected,
   ValidationFailed,
-} from "../generated/graphql";
+} from "../generated/schema";
 
 /** One entry of a GraphQL response's `errors`; the API gives every one `extensions.code`. */
 export interface GraphQLErrorEntry {

@@ -2,6 +2,7 @@
 import { Outlet, createBrowserRouter } from "react-router";
 import type { RouteObject } from "react-router";
 
+import { AuthCallbackPage, ReauthPage } from "../auth/AuthCallbackPage";
 import { AuthProvider } from "../auth/AuthContext";
 import { RequireSession } from "../auth/RequireSession";
 import { SignInPage } from "../auth/SignInPage";
@@ -25,6 +26,8 @@ export const appRoutes: RouteObject[] = [
     ),
     children: [
       { path: "/sign-in", element: <SignInPage /> },
+      { path: "/auth/callback", element: <AuthCallbackPage /> },
+      { path: "/auth/reauth", element: <ReauthPage /> },
       {
         element: (
           <RequireSession>

@@ -1,7 +1,14 @@
 // The session of this tab, in React state only. When the token expires (its own expiry, or the
 // API answering UNAUTHENTICATED) the user goes to the sign-in page with `next` set to the page
 // they were on, and comes back to it after signing in again.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
 import type { ReactNode } from "react";
 import { useLocation, useNavigate } from "react-router";
 
@@ -69,6 +76,7 @@ export function useAuth(): Auth {
 /** The signed-in session; only inside pages behind <RequireSession>. */
 export function useSession(): Session {
   const { session } = useAuth();
-  if (!session) throw new Error("useSession without a session (use <RequireSession>)");
+  if (!session)
+    throw new Error("useSession without a session (use <RequireSession>)");
   return session;
 }

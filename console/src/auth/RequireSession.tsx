@@ -8,7 +8,10 @@ import { signInPath } from "./session";
 export function RequireSession({ children }: { readonly children: ReactNode }) {
   const { session } = useAuth();
   const location = useLocation();
-  if (!session) return <Navigate to={signInPath(location.pathname + location.search)} replace />;
+  if (!session)
+    return (
+      <Navigate to={signInPath(location.pathname + location.search)} replace />
+    );
   return <>{children}</>;
 }
 
@@ -24,7 +27,8 @@ export function RequireRole({
   if (!session?.roles.some((role) => roles.includes(role))) {
     return (
       <div className="state state-error" role="alert">
-        This page is for: {roles.join(", ")}. Your roles: {session?.roles.join(", ") || "none"}.
+        This page is for: {roles.join(", ")}. Your roles:{" "}
+        {session?.roles.join(", ") || "none"}.
       </div>
     );
   }

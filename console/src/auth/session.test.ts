@@ -7,12 +7,15 @@ describe("safeNext", () => {
   it("keeps a path of this origin with its query", () => {
     expect(safeNext("/rollouts/r-1?tab=gates")).toBe("/rollouts/r-1?tab=gates");
   });
-  it.each(["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""])(
-    "refuses %s (an open redirect)",
-    (next) => {
-      expect(safeNext(next)).toBe("/");
-    },
-  );
+  it.each([
+    "https://evil.example/",
+    "//evil.example/x",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "",
+  ])("refuses %s (an open redirect)", (next) => {
+    expect(safeNext(next)).toBe("/");
+  });
   it("never returns to the sign-in page itself", () => {
     expect(safeNext("/sign-in?next=/x")).toBe("/");
   });
@@ -20,7 +23,9 @@ describe("safeNext", () => {
 
 describe("signInPath", () => {
   it("carries the page to come back to", () => {
-    expect(signInPath("/templates?x=1")).toBe("/sign-in?next=%2Ftemplates%3Fx%3D1");
+    expect(signInPath("/templates?x=1")).toBe(
+      "/sign-in?next=%2Ftemplates%3Fx%3D1",
+    );
   });
   it("has no next for the start page", () => {
     expect(signInPath("/")).toBe("/sign-in");

@@ -12,13 +12,22 @@ export interface Session {
   readonly via: "dev" | "oidc";
 }
 
-export function hasRole(session: Session | null, ...roles: readonly string[]): boolean {
+export function hasRole(
+  session: Session | null,
+  ...roles: readonly string[]
+): boolean {
   return !!session && session.roles.some((role) => roles.includes(role));
 }
 
 /** Where to go after sign-in: only a path of this origin (no "//host" or "https://…"). */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (
+    !next ||
+    !next.startsWith("/") ||
+    next.startsWith("//") ||
+    next.startsWith("/\\")
+  )
+    return "/";
   if (next.startsWith("/sign-in") || next.startsWith("/auth/")) return "/";
   return next;
 }
@@ -26,10 +35,13 @@ export function safeNext(next: string | null): string {
 /** The path (with its query) to come back to: the sign-in page's `next`. */
 export function signInPath(next: string): string {
   const back = safeNext(next);
-  return back === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(back)}`;
+  return back === "/"
+    ? "/sign-in"
+    : `/sign-in?next=${encodeURIComponent(back)}`;
 }
 
-export interface DevSignInAnswer {
+/** What both sign-ins answer: the token, its expiry, and who it is. */
+interface SignInAnswer {
   token: string;
   expiresAt: string;
   subject: string;
@@ -63,17 +75,30 @@ export async function devSignIn(
     credentials: "same-origin",
     body: JSON.stringify({ userId, password }),
   });
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  return readSignIn(response, "dev");
+}
+
+/** A sign-in endpoint's answer as a session, or its REST error as a SignInError. */
+export async function readSignIn(
+  response: Response,
+  via: Session["via"],
+): Promise<Session> {
+  const body = (await response.json().catch(() => ({}))) as Record<
+    string,
+    unknown
+  >;
   if (!response.ok) {
     const { error, message, ...details } = body;
     throw new SignInError(
       typeof error === "string" ? error : `HTTP_${response.status}`,
-      typeof message === "string" ? message : `sign-in failed (HTTP ${response.status})`,
+      typeof message === "string"
+        ? message
+        : `sign-in failed (HTTP ${response.status})`,
       response.status,
       details,
     );
   }
-  const answer = body as unknown as DevSignInAnswer;
+  const answer = body as unknown as SignInAnswer;
   return {
     token: answer.token,
     expiresAt: new Date(answer.expiresAt),
@@ -81,6 +106,6 @@ export async function devSignIn(
     name: answer.name,
     roles: answer.roles,
     sites: answer.sites,
-    via: "dev",
+    via,
   };
 }

@@ -1,12 +1,14 @@
 // The one e-signature dialog (21 CFR Part 11 §11.50, §11.200): what is signed (the object, its
 // content hash, a diff where there is one), the meaning, a reason and the signer's password
-// (development) — then the manifestation: printed name, UTC date/time and meaning.
+// (development) or a fresh sign-in at the identity provider (production) — then the
+// manifestation: printed name, UTC date/time and meaning.
 // Used by every page that signs: the caller runs its own mutation in `onSign`.
 import { useEffect, useId, useRef, useState } from "react";
 import type { FormEvent, ReactNode } from "react";
 
 import { request } from "../../api/client";
 import { useSession } from "../../auth/AuthContext";
+import { reauthenticate } from "../../auth/oidc";
 import type { SignerInput } from "../../generated/graphql";
 import { SignaturesOfDocument } from "../../generated/graphql";
 import type { SignaturesOfQuery } from "../../generated/graphql";
@@ -52,6 +54,7 @@ export function SignatureDialog({
   const [problem, setProblem] = useState<ProblemView | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [signed, setSigned] = useState<Signature | null>(null);
+  const viaProvider = session.via === "oidc";
 
   useEffect(() => {
     const element = dialog.current;
@@ -60,15 +63,17 @@ export function SignatureDialog({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // Signed in at the identity provider: sign in there again, in a popup opened now, while
+    // the browser still counts this as the user's click.
+    const fresh = viaProvider ? reauthenticate() : null;
     setBusy(true);
     setProblem(null);
     setFailure(null);
     try {
-      const answer = await onSign({
-        reason: reason.trim(),
-        username: session.subject,
-        password,
-      });
+      const signer: SignerInput = fresh
+        ? { reason: reason.trim(), reauthToken: await fresh }
+        : { reason: reason.trim(), username: session.subject, password };
+      const answer = await onSign(signer);
       setPassword("");
       if (answer) {
         setProblem(answer);
@@ -125,12 +130,18 @@ export function SignatureDialog({
         </dd>
       </dl>
       {target.details}
-      {target.diff ? <TextDiff before={target.diff.before} after={target.diff.after} /> : null}
+      {target.diff ? (
+        <TextDiff before={target.diff.before} after={target.diff.after} />
+      ) : null}
       {signed ? (
-        <div className="manifestation" data-testid="manifestation" role="status">
+        <div
+          className="manifestation"
+          data-testid="manifestation"
+          role="status"
+        >
           <p>
-            <strong>{signed.printedName}</strong> · {formatUtc(signed.signedAt)} ·{" "}
-            <strong>{signed.meaning}</strong>
+            <strong>{signed.printedName}</strong> · {formatUtc(signed.signedAt)}{" "}
+            · <strong>{signed.meaning}</strong>
           </p>
           <p>Reason: {signed.reason}</p>
           <p className="mono">{signed.manifestation}</p>
@@ -141,8 +152,9 @@ export function SignatureDialog({
       ) : (
         <form onSubmit={(event) => void submit(event)}>
           <p>
-            Signing as <strong>{session.name}</strong> ({session.subject}). Your signature is
-            the legally binding equivalent of your handwritten signature.
+            Signing as <strong>{session.name}</strong> ({session.subject}). Your
+            signature is the legally binding equivalent of your handwritten
+            signature.
           </p>
           <label>
             Reason
@@ -154,17 +166,23 @@ export function SignatureDialog({
               rows={2}
             />
           </label>
-          <label>
-            Password
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          </label>
+          {viaProvider ? (
+            <p>
+              Signing opens your identity provider: sign in there again to sign.
+            </p>
+          ) : (
+            <label>
+              Password
+              <input
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+            </label>
+          )}
           {problem ? <ProblemMessage problem={problem} /> : null}
           {failure ? (
             <p className="state state-error" role="alert">
@@ -172,8 +190,15 @@ export function SignatureDialog({
             </p>
           ) : null}
           <div className="page-actions">
-            <button type="submit" disabled={busy || !reason.trim() || !password}>
-              {busy ? "Signing…" : "Sign"}
+            <button
+              type="submit"
+              disabled={busy || !reason.trim() || (!viaProvider && !password)}
+            >
+              {busy
+                ? "Signing…"
+                : viaProvider
+                  ? "Sign in again and sign"
+                  : "Sign"}
             </button>
             <button type="button" className="button-quiet" onClick={close}>
               Cancel
