@@ -17,11 +17,12 @@ from typing import Any
 
 import httpx
 from litestar.testing import AsyncTestClient
+from pydantic import SecretStr
 from sqlmodel import func, select
 
 from coe.auth.principal import Principal, Role
 from coe.auth.tokens import issue_dev_token, load_or_create_signing_key
-from coe.config import Settings
+from coe.config import Environment, Settings
 from coe.db import Sessions, read_only
 from coe.models import AuditRecord
 from tests.answers import ask_for_answers, sort_answers
@@ -128,3 +129,17 @@ async def audit_count(sessions: Sessions) -> int:
     async with read_only(sessions) as session:
         count: int = (await session.exec(select(func.count()).select_from(AuditRecord))).one()
         return count
+
+
+def production_like(settings: Settings) -> Settings:
+    """`settings` as production runs them (its required keys set), with the dev issuer kept on
+    so tests can still call the API."""
+    return settings.model_copy(
+        update={
+            "env": Environment.PRODUCTION,
+            "dev_issuer_enabled": True,
+            "audit_key": SecretStr("ab" * 32),
+            "plant_key": SecretStr("cd" * 32),
+            "audit_anchor_sink": f"file:{settings.home / 'anchors.jsonl'}",
+        }
+    )

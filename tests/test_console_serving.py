@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from pydantic import SecretStr
 
 from coe.app import create_app
-from coe.config import Environment, Settings
+from coe.config import Settings
 from coe.console import APP_PAGE, CONSOLE_DIST, CONSOLE_ROUTES, built_page
+from tests.helpers import production_like
 
 
 @pytest.mark.parametrize("path", ["/", "/sign-in", "/rollouts/3f1c/sites", "/my-site", "/audit"])
@@ -37,15 +37,7 @@ async def test_api_paths_are_not_the_console(client: AsyncTestClient[Any]) -> No
 
 
 async def test_production_serves_the_console_but_not_graphiql(settings: Settings) -> None:
-    production = settings.model_copy(
-        update={
-            "env": Environment.PRODUCTION,
-            "dev_issuer_enabled": True,
-            "audit_key": SecretStr("ab" * 32),
-            "plant_key": SecretStr("cd" * 32),
-            "audit_anchor_sink": f"file:{settings.home / 'anchors.jsonl'}",
-        }
-    )
+    production = production_like(settings)
     async with AsyncTestClient(app=create_app(production)) as client:
         page = await client.get("/rollouts")
         assert page.status_code == 200

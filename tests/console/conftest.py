@@ -35,6 +35,34 @@ from playwright.sync_api import (
 from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.stack import Up
 
+ROOT = Path(__file__).resolve().parents[2]
+# The console's speed, measured by the journeys (in the browser, after sign-in) and reported at
+# the end of the run, not asserted: timings belong to benchmarks (see bench/).
+SPEED = ROOT / "build" / "console-speed.json"
+
+
+def record_speed(name: str, milliseconds: float, target_ms: float, what: str) -> None:
+    """Keep one measurement of this run in build/console-speed.json (shown in the summary)."""
+    figures = json.loads(SPEED.read_text()) if SPEED.exists() else {}
+    figures[name] = {"ms": round(milliseconds, 1), "target_ms": target_ms, "what": what}
+    SPEED.parent.mkdir(parents=True, exist_ok=True)
+    SPEED.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+SPEED.unlink(missing_ok=True)  # this run's figures only (conftest loads once per run)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not SPEED.exists():
+        return
+    terminalreporter.section("console speed (measured in Chromium, not asserted)")
+    for name, figure in json.loads(SPEED.read_text()).items():
+        verdict = "within" if figure["ms"] <= figure["target_ms"] else "OVER"
+        terminalreporter.write_line(
+            f"{name}: {figure['ms']:.0f} ms (target {figure['target_ms']:.0f} ms, {verdict}) "
+            f"— {figure['what']}"
+        )
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test here starts (or uses) the whole platform: `make unit` leaves them out."""
@@ -44,7 +72,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots of every journey (the README's come from here: see docs/console/).
 SCREENSHOTS = Path(os.environ.get("COE_SCREENSHOTS", ROOT / "build" / "screenshots"))

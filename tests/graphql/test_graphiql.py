@@ -12,16 +12,15 @@ from urllib.parse import urlsplit
 import pytest
 from litestar.testing import AsyncTestClient
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect, sync_playwright
-from pydantic import SecretStr
 
 from coe.app import create_app
 from coe.auth.principal import Role
-from coe.config import Environment, Settings
+from coe.config import Settings
 from coe.console import CONSOLE_DIST, GRAPHIQL_PAGE
 from coe.graphql.ide import graphiql_page
 from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.cli.conftest import live_api
-from tests.helpers import Tokens
+from tests.helpers import Tokens, production_like
 
 __all__ = ["live_api"]  # the real uvicorn server fixture, shared with the CLI tests
 
@@ -170,15 +169,7 @@ async def test_a_missing_build_is_explained_not_a_crash(tmp_path: Path) -> None:
 
 
 async def test_production_serves_neither_graphiql_nor_its_files(settings: Settings) -> None:
-    production = settings.model_copy(
-        update={
-            "env": Environment.PRODUCTION,
-            "dev_issuer_enabled": True,
-            "audit_key": SecretStr("ab" * 32),
-            "plant_key": SecretStr("cd" * 32),
-            "audit_anchor_sink": f"file:{settings.home / 'anchors.jsonl'}",
-        }
-    )
+    production = production_like(settings)
     async with AsyncTestClient(app=create_app(production)) as client:
         page = await client.get("/graphql", headers={"Accept": "text/html"})
         assert page.status_code != 200
