@@ -181,6 +181,27 @@ async def test_drafts_are_visible_to_the_coe_only(world: World) -> None:
     assert hidden.codes == ["NOT_FOUND"]
 
 
+async def test_the_list_keeps_each_templates_versions_when_their_numbers_interleave(
+    world: World,
+) -> None:
+    """Versions of another template numbered between two of this one's (2.0.0 > 1.5.0 >
+    1.0.0) must not split this one's versions, nor put one of them under the other key."""
+    await world.publish(template("1.0.0"))
+    await world.publish(template("2.0.0", seal_temperature_c={"maximum": 185}))
+    other = template("1.5.0")
+    other["metadata"]["key"] = "tray-sealing"
+    await world.publish(other)
+
+    nodes = (
+        await world.as_user("quinn", "{ templates { nodes { key versions { version } } } }")
+    ).ok()["templates"]["nodes"]
+
+    assert {node["key"]: [v["version"] for v in node["versions"]] for node in nodes} == {
+        "pouch-sealing": ["2.0.0", "1.0.0"],
+        "tray-sealing": ["1.5.0"],
+    }
+
+
 async def test_lifecycle_continues_to_deprecated_and_retired(world: World) -> None:
     await world.publish(template())
     assert (await world.step("retireTemplate", KEY, "1.0.0", reason="x")).codes == ["CONFLICT"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 import strawberry
 from strawberry.types import Info
 
@@ -40,10 +38,9 @@ class TemplateQueries:
             keys, rows, total = await service.templates_page(
                 session, info.context.caller(), decode_cursor(after), limit
             )
-        grouped = {
-            key: [TemplateVersionType.from_model(row) for row in group]
-            for key, group in groupby(rows, key=lambda row: row.key)
-        }
+        grouped: dict[str, list[TemplateVersionType]] = {}
+        for row in rows:  # newest first within each key, whatever the keys' order
+            grouped.setdefault(row.key, []).append(TemplateVersionType.from_model(row))
         nodes = [TemplateType(key=key, versions=grouped.get(key, [])) for key in keys]
         return connection(nodes, total, limit, lambda template: template.key)
 

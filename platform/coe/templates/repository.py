@@ -69,8 +69,10 @@ async def keys_page(
 
 
 async def versions_of(session: AsyncSession, keys: Sequence[str]) -> list[TemplateVersion]:
+    """Every version of `keys`, by key, newest first."""
     statement = select(TemplateVersion).where(col(TemplateVersion.key).in_(list(keys)))
-    return list((await session.exec(statement.order_by(*_newest_first()))).all())
+    ordered = statement.order_by(col(TemplateVersion.key), *_newest_first())
+    return list((await session.exec(ordered)).all())
 
 
 async def save(session: AsyncSession, row: TemplateVersion) -> TemplateVersion:
