@@ -145,4 +145,4 @@ def api(client: Any, tokens: Tokens) -> Api:
     return Api(client, tokens)
 
 
-pytest_plugins = ["tests.world"]
+pytest_plugins = ["tests.world", "tests.oidc_provider"]

@@ -20,7 +20,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from coe.config import Settings
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -178,8 +181,21 @@ class Provider:
         return Handler
 
 
-def running_provider() -> Iterator[Provider]:
-    """A provider for the length of a fixture."""
-    provider = Provider()
-    yield provider
-    provider.stop()
+@pytest.fixture
+def provider() -> Iterator[Provider]:
+    """A provider for the length of a test (a plugin of the root conftest: any test may ask)."""
+    idp = Provider()
+    yield idp
+    idp.stop()
+
+
+def trusting(settings: Settings, provider: Provider, client_id: str | None = None) -> Settings:
+    """`settings` of an API that trusts `provider` (as production does), with the console's
+    client id when given; the dev issuer stays on for the tests' own setup."""
+    update: dict[str, Any] = {
+        "oidc_issuer": provider.issuer,
+        "oidc_jwks_url": f"{provider.issuer}/jwks",
+    }
+    if client_id:
+        update["oidc_client_id"] = client_id
+    return settings.model_copy(update=update)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -19,7 +18,7 @@ from litestar.testing import AsyncTestClient
 
 from coe.app import create_app
 from coe.config import Settings
-from tests.oidc_provider import Provider
+from tests.oidc_provider import Provider, trusting
 
 CONFIG = "/api/v1/auth/config"
 TOKEN = "/api/v1/auth/oidc/token"
@@ -28,21 +27,8 @@ CALLBACK = "http://testserver.local/auth/callback"
 
 
 @pytest.fixture
-def provider() -> Iterator[Provider]:
-    idp = Provider()
-    yield idp
-    idp.stop()
-
-
-@pytest.fixture
 def settings(settings: Settings, provider: Provider) -> Settings:
-    return settings.model_copy(
-        update={
-            "oidc_issuer": provider.issuer,
-            "oidc_jwks_url": f"{provider.issuer}/jwks",
-            "oidc_client_id": CLIENT,
-        }
-    )
+    return trusting(settings, provider, CLIENT)
 
 
 def authorize(provider: Provider, verifier: str, **extra: str) -> str:

@@ -17,21 +17,16 @@ import yaml
 
 from coe.config import Settings
 from tests.cli.conftest import Cli
-from tests.oidc_provider import Provider, running_provider
+from tests.oidc_provider import Provider, trusting
 from tests.world import World, template
 
 CLIENT = "coe-cli"
 
 
-provider = pytest.fixture(name="provider")(running_provider)
-
-
 @pytest.fixture
 def settings(settings: Settings, provider: Provider) -> Settings:
     """The API trusts the provider (as in production) besides the dev issuer (for setup)."""
-    return settings.model_copy(
-        update={"oidc_issuer": provider.issuer, "oidc_jwks_url": f"{provider.issuer}/jwks"}
-    )
+    return trusting(settings, provider)
 
 
 def _as_oidc_user(cli: Cli, token: str, *args: str) -> subprocess.CompletedProcess[str]:
