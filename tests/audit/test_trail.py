@@ -291,3 +291,23 @@ async def test_the_trail_is_for_auditors_and_qa(api: Api, trail: None) -> None:
         sites=["b-site"],
     )
     assert other.codes == ["FORBIDDEN"]
+
+
+async def test_one_record_by_its_number_within_the_callers_scope(api: Api, trail: None) -> None:
+    query = "query($s: Int!) { auditRecord(seq: $s) { seq action site } }"
+    record = (await api.as_role(Role.AUDITOR, query, {"s": 3})).ok()["auditRecord"]
+    assert record["seq"] == 3
+    mine = (await api.as_role(Role.AUDITOR, query, {"s": 5})).ok()["auditRecord"]["site"]
+    assert (await api.as_role(Role.QA_APPROVER, query, {"s": 5}, sites=[mine])).ok()
+    at_mine = await _seqs_at(api, mine)
+    elsewhere = next(seq for seq in range(1, 6) if seq not in at_mine)
+    scoped = await api.as_role(Role.QA_APPROVER, query, {"s": elsewhere}, sites=[mine])
+    assert scoped.codes == ["NOT_FOUND"]
+    assert (await api.as_role(Role.AUDITOR, query, {"s": 99})).codes == ["NOT_FOUND"]
+    assert (await api.as_role(Role.EXECUTIVE, query, {"s": 3})).codes == ["FORBIDDEN"]
+
+
+async def _seqs_at(api: Api, site: str) -> set[int]:
+    query = "query($f: AuditFilter) { auditRecords(filter: $f) { nodes { seq } } }"
+    answer = (await api.as_role(Role.AUDITOR, query, {"f": {"site": site}})).ok()
+    return {node["seq"] for node in answer["auditRecords"]["nodes"]}

@@ -14,6 +14,7 @@ from coe.audit import service
 from coe.audit.anchors import anchor_store
 from coe.audit.chain import ChainReport
 from coe.auth.principal import Role
+from coe.errors import NotFoundError
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import allow
@@ -136,6 +137,29 @@ class AuditQueries:
             limit,
             lambda record: record.seq,
         )
+
+    @strawberry.field(
+        extensions=allow(*AUDIT_READERS),
+        description="One audit record by its sequence number (auditor; a qa_approver for "
+        "their sites); NOT_FOUND when there is none the caller may see.",
+    )
+    async def audit_record(self, info: Info[CoeContext, None], seq: int) -> AuditRecordType:
+        async with info.context.read() as session:
+            rows, _total = await service.visible_records(
+                session,
+                info.context.scope(),
+                entity_type=None,
+                entity_id=None,
+                actor=None,
+                site=None,
+                since=None,
+                until=None,
+                before_seq=seq + 1,
+                limit=1,
+            )
+        if not rows or rows[0].seq != seq:
+            raise NotFoundError(f"no audit record {seq} that you may see", seq=seq)
+        return AuditRecordType.from_model(rows[0])
 
     @strawberry.field(
         extensions=allow(Role.AUDITOR),
