@@ -18,7 +18,7 @@ export const sections: readonly Section[] = [
   { path: "/my-site", label: "My site", roles: [Role.siteAdmin, Role.architect] },
   { path: "/inbox", label: "Awaiting my signature", roles: [Role.qa, Role.architect] },
   { path: "/transfers", label: "Transfers", roles: [Role.npi, Role.architect, Role.qa, Role.executive, Role.auditor] },
-  { path: "/audit", label: "Audit trail", roles: [Role.auditor, Role.qa, Role.architect] },
+  { path: "/audit", label: "Audit trail", roles: [Role.auditor, Role.qa] },
 ];
 
 export function sectionsFor(roles: readonly string[]): Section[] {

@@ -3,7 +3,7 @@
 // (development) or a fresh sign-in at the identity provider (production) — then the
 // manifestation: printed name, UTC date/time and meaning.
 // Used by every page that signs: the caller runs its own mutation in `onSign`.
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import type { FormEvent, ReactNode } from "react";
 
 import { request } from "../../api/client";
@@ -12,7 +12,7 @@ import { reauthenticate } from "../../auth/oidc";
 import type { SignerInput } from "../../generated/graphql";
 import { SignaturesOfDocument } from "../../generated/graphql";
 import type { SignaturesOfQuery } from "../../generated/graphql";
-import { ProblemMessage } from "../States";
+import { ProblemLine, ReasonField, useModalDialog } from "../ReasonDialog";
 import type { ProblemView } from "../States";
 import { TextDiff } from "../TextDiff";
 
@@ -46,7 +46,7 @@ export function SignatureDialog({
   readonly onClose: (signed: Signature | null) => void;
 }) {
   const session = useSession();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog();
   const titleId = useId();
   const [reason, setReason] = useState("");
   const [password, setPassword] = useState("");
@@ -55,11 +55,6 @@ export function SignatureDialog({
   const [failure, setFailure] = useState<string | null>(null);
   const [signed, setSigned] = useState<Signature | null>(null);
   const viaProvider = session.via === "oidc";
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -156,16 +151,7 @@ export function SignatureDialog({
             signature is the legally binding equivalent of your handwritten
             signature.
           </p>
-          <label>
-            Reason
-            <textarea
-              name="reason"
-              required
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              rows={2}
-            />
-          </label>
+          <ReasonField value={reason} onChange={setReason} />
           {viaProvider ? (
             <p>
               Signing opens your identity provider: sign in there again to sign.
@@ -183,12 +169,7 @@ export function SignatureDialog({
               />
             </label>
           )}
-          {problem ? <ProblemMessage problem={problem} /> : null}
-          {failure ? (
-            <p className="state state-error" role="alert">
-              {failure}
-            </p>
-          ) : null}
+          <ProblemLine problem={problem} failure={failure} />
           <div className="page-actions">
             <button
               type="submit"
