@@ -1,4 +1,13 @@
-// Routes of this section (mounted by src/app/App.tsx): not built yet.
-import { notBuilt } from "../../components/NotBuilt";
+// Routes of the Rollouts section (mounted under /rollouts by src/app/App.tsx).
+import type { RouteObject } from "react-router";
 
-export const routes = notBuilt("Rollouts", "coe rollout list");
+import "./rollouts.css";
+import { NewRolloutPage } from "./NewRolloutPage";
+import { RolloutPage } from "./RolloutPage";
+import { RolloutsListPage } from "./RolloutsListPage";
+
+export const routes: RouteObject[] = [
+  { index: true, element: <RolloutsListPage /> },
+  { path: "new", element: <NewRolloutPage /> },
+  { path: ":id", element: <RolloutPage /> },
+];
