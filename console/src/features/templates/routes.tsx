@@ -1,4 +1,17 @@
-// Routes of this section (mounted by src/app/App.tsx): not built yet.
-import { notBuilt } from "../../components/NotBuilt";
+// Routes of the Templates section (mounted under /templates by src/app/App.tsx).
+import "./templates.css";
 
-export const routes = notBuilt("Templates", "coe template list");
+import type { RouteObject } from "react-router";
+
+import { TemplateDiffPage } from "./TemplateDiffPage";
+import { TemplateList } from "./TemplateList";
+import { TemplateCurrent, TemplateVersionPage } from "./TemplateVersionPage";
+import { UpgradeImpactPage } from "./UpgradeImpactPage";
+
+export const routes: RouteObject[] = [
+  { index: true, element: <TemplateList /> },
+  { path: ":key", element: <TemplateCurrent /> },
+  { path: ":key/diff", element: <TemplateDiffPage /> },
+  { path: ":key/impact", element: <UpgradeImpactPage /> },
+  { path: ":key/:version", element: <TemplateVersionPage /> },
+];
