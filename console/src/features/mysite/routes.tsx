@@ -1,4 +1,12 @@
-// Routes of this section (mounted by src/app/App.tsx): not built yet.
-import { notBuilt } from "../../components/NotBuilt";
+// Routes of the My site section (mounted at /my-site by src/app/App.tsx).
+import type { RouteObject } from "react-router";
 
-export const routes = notBuilt("My site", "coe overlay validate / coe overlay apply");
+import { EditorPage } from "./EditorPage";
+import { MySiteIndex, MySiteRoute } from "./MySitePage";
+import "./mysite.css";
+
+export const routes: RouteObject[] = [
+  { index: true, element: <MySiteIndex /> },
+  { path: ":site", element: <MySiteRoute /> },
+  { path: ":site/:template", element: <EditorPage /> },
+];
