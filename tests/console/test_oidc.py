@@ -13,35 +13,27 @@ import hashlib
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
 from coe.config import Settings
 from tests.cli.conftest import live_api
 from tests.console.conftest import Console, Platform, open_console
-from tests.oidc_provider import Provider
-from tests.world import World
+from tests.oidc_provider import Provider, trusting
+from tests.world import World, template
 
 CLIENT = "coe-console"
+SIGNED = """query($k: String!, $v: String, $e: String!) {
+  templateVersion(key: $k, version: $v) { status }
+  signatures(entityType: "template_version", entityId: $e) { signerId printedName meaning }
+}"""
 __all__ = ["live_api"]  # the fixture, imported for the tests here
 
 
 @pytest.fixture
-def provider() -> Iterator[Provider]:
-    idp = Provider()
-    yield idp
-    idp.stop()
-
-
-@pytest.fixture
 def settings(settings: Settings, provider: Provider) -> Settings:
-    return settings.model_copy(
-        update={
-            "oidc_issuer": provider.issuer,
-            "oidc_jwks_url": f"{provider.issuer}/jwks",
-            "oidc_client_id": CLIENT,
-        }
-    )
+    return trusting(settings, provider, CLIENT)
 
 
 @pytest.fixture
@@ -95,3 +87,50 @@ def test_a_refused_sign_in_says_why_and_signs_nobody_in(
     button = console.page.get_by_role("button", name="Sign in with your identity provider")
     expect(button).to_be_visible()
     assert provider.token_requests == []
+
+
+@pytest.fixture
+async def in_review(world: World) -> tuple[str, str]:
+    """A template version ada submitted for review: QA's to sign."""
+    document = template()
+    key, version = document["metadata"]["key"], document["metadata"]["version"]
+    (await world.save(document)).ok()
+    (await world.step("submitTemplate", key, version)).ok()
+    return key, version
+
+
+def test_a_signature_needs_a_fresh_sign_in_at_the_provider(
+    in_review: tuple[str, str], oidc_console: Console, provider: Provider
+) -> None:
+    # (in_review first: async fixtures must run before the browser's loop starts)
+    key, version = in_review
+    console, page = oidc_console, oidc_console.page
+    _sign_in_at_the_provider(console, "/inbox")
+    page.get_by_role(
+        "button", name=re.compile(f"^Review and sign: Template {key} {version}")
+    ).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Password")).to_have_count(0)  # the provider holds the password
+    dialog.get_by_label("Reason").fill("validation report reviewed")
+
+    with page.expect_popup() as opened:
+        dialog.get_by_role("button", name="Sign in again and sign").click()
+    popup = opened.value
+
+    expect(dialog.get_by_test_id("manifestation")).to_contain_text("Quinn Murphy")
+    expect(dialog.get_by_test_id("manifestation")).to_contain_text("approved")
+    assert popup.is_closed() or popup.wait_for_event("close") is None
+    fresh = provider.authorize_requests[-1]
+    assert (fresh["prompt"], fresh["max_age"]) == ("login", "0"), "no single sign-on reused"
+    answer = httpx.post(
+        f"{console.url}/graphql",
+        json={
+            "query": SIGNED,
+            "variables": {"k": key, "v": version, "e": f"{key}@{version}"},
+        },
+        headers={"Authorization": f"Bearer {provider.token()}"},
+    ).json()
+    assert answer["data"]["templateVersion"]["status"] == "APPROVED"
+    assert {"signerId": "quinn@acme", "printedName": "Quinn Murphy", "meaning": "approved"} in (
+        answer["data"]["signatures"]
+    )

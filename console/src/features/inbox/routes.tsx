@@ -1,4 +1,7 @@
-// Routes of this section (mounted by src/app/App.tsx): not built yet.
-import { notBuilt } from "../../components/NotBuilt";
+// QA — Awaiting my signature (/inbox): everything waiting for this user's e-signature.
+import type { RouteObject } from "react-router";
 
-export const routes = notBuilt("Awaiting my signature", "coe overlay approve / coe template approve / coe rollout approve");
+import "./inbox.css";
+import { InboxPage } from "./InboxPage";
+
+export const routes: RouteObject[] = [{ index: true, element: <InboxPage /> }];
