@@ -1,4 +1,13 @@
-// Routes of this section (mounted by src/app/App.tsx): not built yet.
-import { notBuilt } from "../../components/NotBuilt";
+// Routes of the Transfers section (mounted under /transfers by src/app/App.tsx).
+import type { RouteObject } from "react-router";
 
-export const routes = notBuilt("Transfers", "coe transfer list");
+import "./transfers.css";
+import { TransferNew } from "./TransferNew";
+import { TransferPage } from "./TransferPage";
+import { TransfersList } from "./TransfersList";
+
+export const routes: RouteObject[] = [
+  { index: true, element: <TransfersList /> },
+  { path: "new", element: <TransferNew /> },
+  { path: ":id", element: <TransferPage /> },
+];
