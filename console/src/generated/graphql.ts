@@ -3,217 +3,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** Date (isoformat) */
-  Date: { input: string; output: string; }
-  /** Date with time (isoformat) */
-  DateTime: { input: string; output: string; }
-  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](https://ecma-international.org/wp-content/uploads/ECMA-404_2nd_edition_december_2017.pdf). */
-  JSON: { input: unknown; output: unknown; }
-  UUID: { input: string; output: string; }
-};
-
-/** An area of a site, e.g. Packaging or Assembly. */
-export type Area = {
-  readonly __typename?: 'Area';
-  /** Key, unique within the site. */
-  readonly key: Scalars['String']['output'];
-  /** Display name. */
-  readonly name: Scalars['String']['output'];
-  /** The work centers (lines) of this area. */
-  readonly workCenters: ReadonlyArray<WorkCenter>;
-};
-
-/** The area, or why it was not added. */
-export type AreaResult = Area | BadInput | Conflict | NotFound | SignatureRejected | ValidationFailed;
-
-/** The result of verifying the whole audit chain. */
-export type AuditChainReport = {
-  readonly __typename?: 'AuditChainReport';
-  /** Seq of the latest anchor (kept outside the database) that the chain was checked against; null before the monitor recorded one. */
-  readonly anchoredSeq?: Maybe<Scalars['Int']['output']>;
-  /** Every problem found. */
-  readonly findings: ReadonlyArray<AuditFinding>;
-  /** Last record's hash (to anchor). */
-  readonly headHash?: Maybe<Scalars['String']['output']>;
-  /** Last record's seq (to anchor). */
-  readonly headSeq?: Maybe<Scalars['Int']['output']>;
-  /** True when no tampering was found. */
-  readonly intact: Scalars['Boolean']['output'];
-  /** Records verified. */
-  readonly records: Scalars['Int']['output'];
-};
-
 /** Narrow the audit trail; every given field must match. */
 export type AuditFilter = {
   /** User id of the actor. */
-  readonly actor?: InputMaybe<Scalars['String']['input']>;
+  readonly actor?: string | null | undefined;
   /** Id of the record. */
-  readonly entityId?: InputMaybe<Scalars['String']['input']>;
+  readonly entityId?: string | null | undefined;
   /** Kind of record. */
-  readonly entityType?: InputMaybe<Scalars['String']['input']>;
+  readonly entityType?: string | null | undefined;
   /** At or after (UTC). */
-  readonly since?: InputMaybe<Scalars['DateTime']['input']>;
+  readonly since?: string | null | undefined;
   /** Site key. */
-  readonly site?: InputMaybe<Scalars['String']['input']>;
+  readonly site?: string | null | undefined;
   /** Before (UTC). */
-  readonly until?: InputMaybe<Scalars['DateTime']['input']>;
-};
-
-/** One sign of tampering found in the audit chain. */
-export type AuditFinding = {
-  readonly __typename?: 'AuditFinding';
-  /** What was found. */
-  readonly detail: Scalars['String']['output'];
-  /** edited, deleted, inserted or reordered. */
-  readonly kind: Scalars['String']['output'];
-  /** The record concerned. */
-  readonly seq: Scalars['Int']['output'];
-};
-
-/** One change: who, what, when, why. */
-export type AuditRecord = {
-  readonly __typename?: 'AuditRecord';
-  /** What, e.g. `site.updated`. */
-  readonly action: Scalars['String']['output'];
-  /** Who: user id, or `system`. */
-  readonly actor: Scalars['String']['output'];
-  /** Values after the change. */
-  readonly after?: Maybe<Scalars['JSON']['output']>;
-  /** Values before the change. */
-  readonly before?: Maybe<Scalars['JSON']['output']>;
-  /** Id of the record changed. */
-  readonly entityId: Scalars['String']['output'];
-  /** Kind of record changed. */
-  readonly entityType: Scalars['String']['output'];
-  /** This record's chain hash. */
-  readonly hash: Scalars['String']['output'];
-  /** When (UTC). */
-  readonly occurredAt: Scalars['DateTime']['output'];
-  /** Hash of the previous record. */
-  readonly prevHash: Scalars['String']['output'];
-  /** Why, as the actor stated it. */
-  readonly reason?: Maybe<Scalars['String']['output']>;
-  /** Request that made the change. */
-  readonly requestId?: Maybe<Scalars['String']['output']>;
-  /** Position in the chain. */
-  readonly seq: Scalars['Int']['output'];
-  /** Linked e-signature, if any. */
-  readonly signatureId?: Maybe<Scalars['UUID']['output']>;
-  /** Site the record belongs to, if any. */
-  readonly site?: Maybe<Scalars['String']['output']>;
-};
-
-/** One page of a list. */
-export type AuditRecordConnection = {
-  readonly __typename?: 'AuditRecordConnection';
-  /** The items on this page. */
-  readonly nodes: ReadonlyArray<AuditRecord>;
-  /** How to fetch the next page. */
-  readonly pageInfo: PageInfo;
-  /** How many items match, over all pages. */
-  readonly totalCount: Scalars['Int']['output'];
-};
-
-/** An argument is malformed or missing (e.g. a required reason). */
-export type BadInput = Problem & {
-  readonly __typename?: 'BadInput';
-  /** Stable code. */
-  readonly code: ProblemCode;
-  /** Facts a client may show or act on (e.g. `status` of the object, `attempts` and `lockedUntil` of a signing lock); absent when there are none. */
-  readonly details?: Maybe<Scalars['JSON']['output']>;
-  /** What went wrong and where, in plain words. */
-  readonly message: Scalars['String']['output'];
-};
-
-/** The object is not in a state that allows this (e.g. already approved, or a rollout that has finished); `message` names its state. */
-export type Conflict = Problem & {
-  readonly __typename?: 'Conflict';
-  /** Stable code. */
-  readonly code: ProblemCode;
-  /** Facts a client may show or act on (e.g. `status` of the object, `attempts` and `lockedUntil` of a signing lock); absent when there are none. */
-  readonly details?: Maybe<Scalars['JSON']['output']>;
-  /** What went wrong and where, in plain words. */
-  readonly message: Scalars['String']['output'];
-};
-
-/** One value that differs. */
-export type DefinitionChange = {
-  readonly __typename?: 'DefinitionChange';
-  /** At the target, as proposed. */
-  readonly after?: Maybe<Scalars['JSON']['output']>;
-  /** At the source. */
-  readonly before?: Maybe<Scalars['JSON']['output']>;
-  /** JSON pointer into the effective definition. */
-  readonly path: Scalars['String']['output'];
-};
-
-/** A plant running what the ledger does not expect. */
-export type Drift = {
-  readonly __typename?: 'Drift';
-  /** The difference in words. */
-  readonly detail: Scalars['String']['output'];
-  /** What the ledger says runs. */
-  readonly expectedSha256?: Maybe<Scalars['String']['output']>;
-  /** First observed (UTC). */
-  readonly firstSeen: Scalars['DateTime']['output'];
-  /** Last observed (UTC). */
-  readonly lastSeen: Scalars['DateTime']['output'];
-  /** What the plant reports. */
-  readonly reportedSha256?: Maybe<Scalars['String']['output']>;
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-};
-
-/** Template version ⊕ site overlay: exactly what a plant runs. */
-export type EffectiveDefinition = {
-  readonly __typename?: 'EffectiveDefinition';
-  /** The exact bytes that are hashed. */
-  readonly canonicalJson: Scalars['String']['output'];
-  /** The effective definition document. */
-  readonly definition: Scalars['JSON']['output'];
-  /** Renames applied to the overlay. */
-  readonly migrations: ReadonlyArray<Scalars['String']['output']>;
-  /** The overlay applied, if any. */
-  readonly overlayVersion?: Maybe<Scalars['Int']['output']>;
-  /** sha256 of the canonical JSON (what plants report back). */
-  readonly sha256: Scalars['String']['output'];
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** Template version. */
-  readonly version: Scalars['String']['output'];
-};
-
-/** The enterprise: the root of the equipment hierarchy. */
-export type EnterpriseType = {
-  readonly __typename?: 'EnterpriseType';
-  /** Enterprise key. */
-  readonly key: Scalars['String']['output'];
-  /** Display name. */
-  readonly name: Scalars['String']['output'];
-};
-
-/** An equipment class an operation needs. */
-export type EquipmentNeed = {
-  readonly __typename?: 'EquipmentNeed';
-  /** Equipment class it needs. */
-  readonly equipmentClass: Scalars['String']['output'];
-  /** Operation id. */
-  readonly operation: Scalars['String']['output'];
-  /** Where the target has it (work centers, work units); empty = missing. */
-  readonly where: ReadonlyArray<Scalars['String']['output']>;
+  readonly until?: string | null | undefined;
 };
 
 /** What a new version means for a site. */
@@ -234,102 +37,15 @@ export type KpiDimension =
 /** Narrow a KPI; every given field must match. */
 export type KpiFilter = {
   /** Product / SKU. */
-  readonly product?: InputMaybe<Scalars['String']['input']>;
+  readonly product?: string | null | undefined;
   /** Regions. */
-  readonly regions?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly regions?: ReadonlyArray<string> | null | undefined;
   /** Site keys. */
-  readonly sites?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly sites?: ReadonlyArray<string> | null | undefined;
   /** Template key. */
-  readonly template?: InputMaybe<Scalars['String']['input']>;
+  readonly template?: string | null | undefined;
   /** Template version. */
-  readonly version?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The group a KPI row is for (only the grouped-by fields are set). */
-export type KpiGroup = {
-  readonly __typename?: 'KpiGroup';
-  /** First day of the period. */
-  readonly period?: Maybe<Scalars['Date']['output']>;
-  /** Product. */
-  readonly product?: Maybe<Scalars['String']['output']>;
-  /** Region. */
-  readonly region?: Maybe<Scalars['String']['output']>;
-  /** Site key. */
-  readonly site?: Maybe<Scalars['String']['output']>;
-  /** Template key. */
-  readonly template?: Maybe<Scalars['String']['output']>;
-  /** Template version. */
-  readonly version?: Maybe<Scalars['String']['output']>;
-};
-
-/** What a kpiGuard needs to decide at its maxDrop, estimated from its wave's sites' recent volume and baseline (see docs/formats/rollout-plan-kpi-guard.md). */
-export type KpiGuardEstimate = {
-  readonly __typename?: 'KpiGuardEstimate';
-  /** The metric over the recent days (none: no units). */
-  readonly baseline?: Maybe<Scalars['Float']['output']>;
-  /** Days to make them at the recent rate (none: no recent units). */
-  readonly daysNeeded?: Maybe<Scalars['Float']['output']>;
-  /** True when the window is long enough. */
-  readonly enough: Scalars['Boolean']['output'];
-  /** The worsening allowed (a fraction). */
-  readonly maxDrop: Scalars['Float']['output'];
-  /** right_first_time, scrap_ratio or rework_ratio. */
-  readonly metric: Scalars['String']['output'];
-  /** Units per side needed to decide. */
-  readonly unitsNeeded: Scalars['Int']['output'];
-  /** The wave's sites' units a day over the recent days. */
-  readonly unitsPerDay: Scalars['Float']['output'];
-  /** Why the window may be too short. */
-  readonly warning?: Maybe<Scalars['String']['output']>;
-  /** The wave the guard follows. */
-  readonly wave: Scalars['String']['output'];
-  /** The guard's window, in days. */
-  readonly windowDays: Scalars['Float']['output'];
-};
-
-/** What a wave's kpiGuard last measured: its sites under the new version (after) against the same sites before, each with its 95 % Wilson interval, and the difference after - before with Newcombe's 95 % interval against the allowance. Ratios and differences are fractions (0.95 is 95 %). */
-export type KpiGuardMeasurement = {
-  readonly __typename?: 'KpiGuardMeasurement';
-  /** The metric after. */
-  readonly after?: Maybe<Scalars['Float']['output']>;
-  /** Its 95 % interval, high end. */
-  readonly afterHigh?: Maybe<Scalars['Float']['output']>;
-  /** Of those, units counted by the metric. */
-  readonly afterHits: Scalars['Int']['output'];
-  /** Its 95 % interval, low end. */
-  readonly afterLow?: Maybe<Scalars['Float']['output']>;
-  /** Units under the new version. */
-  readonly afterUnits: Scalars['Int']['output'];
-  /** The metric before. */
-  readonly before?: Maybe<Scalars['Float']['output']>;
-  /** Its 95 % interval, high end. */
-  readonly beforeHigh?: Maybe<Scalars['Float']['output']>;
-  /** Of those, units counted by the metric. */
-  readonly beforeHits: Scalars['Int']['output'];
-  /** Its 95 % interval, low end. */
-  readonly beforeLow?: Maybe<Scalars['Float']['output']>;
-  /** Units before the deployment. */
-  readonly beforeUnits: Scalars['Int']['output'];
-  /** after - before. */
-  readonly difference?: Maybe<Scalars['Float']['output']>;
-  /** Newcombe's 95 % interval of the difference, high end. */
-  readonly differenceHigh?: Maybe<Scalars['Float']['output']>;
-  /** Newcombe's 95 % interval of the difference, low end. */
-  readonly differenceLow?: Maybe<Scalars['Float']['output']>;
-  /** The allowed worsening (maxDrop). */
-  readonly maxDrop: Scalars['Float']['output'];
-  /** When it was measured (UTC). */
-  readonly measuredAt: Scalars['DateTime']['output'];
-  /** right_first_time, scrap_ratio or rework_ratio. */
-  readonly metric: Scalars['String']['output'];
-  /** Units after the deployment before deciding. */
-  readonly minUnits: Scalars['Int']['output'];
-  /** The verdict and the measurement in words. */
-  readonly reason: Scalars['String']['output'];
-  /** The limit the difference is held against: -maxDrop for right-first-time (lower is worse), +maxDrop for the scrap and rework ratios. */
-  readonly threshold: Scalars['Float']['output'];
-  /** fail (the whole interval of the difference is beyond maxDrop in the bad direction: the wave is rolled back), pass (the whole interval is on the good side: surely not worse by more than maxDrop), wait (undecided or below minUnits: still measuring) or inconclusive (still undecided when the window ended: the rollout is paused for a person). */
-  readonly verdict: Scalars['String']['output'];
+  readonly version?: string | null | undefined;
 };
 
 /** A KPI, as docs/formats/kpis.md defines it. */
@@ -345,487 +61,12 @@ export type KpiPeriod =
   | 'MONTH'
   | 'WEEK';
 
-/** A KPI over a window, grouped, with the enterprise figure beside. */
-export type KpiReport = {
-  readonly __typename?: 'KpiReport';
-  /** With `warning`: the first day with data the caller can see (none at all: null). */
-  readonly dataFrom?: Maybe<Scalars['Date']['output']>;
-  /** With `warning`: the last day with data the caller can see. */
-  readonly dataTo?: Maybe<Scalars['Date']['output']>;
-  /** All the caller's sites together. */
-  readonly enterprise: KpiRow;
-  /** First day (UTC). */
-  readonly from: Scalars['Date']['output'];
-  /** Grouped by. */
-  readonly groupBy: ReadonlyArray<Scalars['String']['output']>;
-  /** The KPI. */
-  readonly metric: KpiMetric;
-  /** Best first. */
-  readonly rows: ReadonlyArray<KpiRow>;
-  /** Day after the last (UTC). */
-  readonly to: Scalars['Date']['output'];
-  /** Set when the window holds no data: says so and names the days that do (for the caller's sites and the same filters). */
-  readonly warning?: Maybe<Scalars['String']['output']>;
-};
-
-/** One KPI value with the evidence behind it. */
-export type KpiRow = {
-  readonly __typename?: 'KpiRow';
-  /** Release velocity: batches released. */
-  readonly count?: Maybe<Scalars['Int']['output']>;
-  /** Ratios: units completed. */
-  readonly denominator?: Maybe<Scalars['Int']['output']>;
-  /** What this row is for. */
-  readonly group: KpiGroup;
-  /** Upper end of the 95 % Wilson interval. */
-  readonly high?: Maybe<Scalars['Float']['output']>;
-  /** Lower end of the 95 % Wilson interval. */
-  readonly low?: Maybe<Scalars['Float']['output']>;
-  /** Release velocity: median hours. */
-  readonly medianHours?: Maybe<Scalars['Float']['output']>;
-  /** Ratios: units counted in the numerator. */
-  readonly numerator?: Maybe<Scalars['Int']['output']>;
-  /** Rows whose 95 % intervals overlap this one: differences not to be read into. */
-  readonly overlapsWith: ReadonlyArray<Scalars['String']['output']>;
-  /** Release velocity: 90th percentile. */
-  readonly p90Hours?: Maybe<Scalars['Float']['output']>;
-  /** 1 = best among the rows. */
-  readonly rank?: Maybe<Scalars['Int']['output']>;
-  /** Ratios: numerator / denominator. */
-  readonly value?: Maybe<Scalars['Float']['output']>;
-};
-
-/** A key/value label on a site, e.g. `business-unit: cardio`. */
-export type Label = {
-  readonly __typename?: 'Label';
-  /** Label key. */
-  readonly key: Scalars['String']['output'];
-  /** Label value. */
-  readonly value: Scalars['String']['output'];
-};
-
-/** A label to set on a site. */
-export type LabelInput = {
-  /** Label key. */
-  readonly key: Scalars['String']['input'];
-  /** Label value. */
-  readonly value: Scalars['String']['input'];
-};
-
-/** What runs where, since when, and why. */
-export type LedgerEntry = {
-  readonly __typename?: 'LedgerEntry';
-  /** Who started that rollout or transfer. */
-  readonly deployedBy: Scalars['String']['output'];
-  /** No longer live since. */
-  readonly endedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** What it replaced. */
-  readonly previousSha256?: Maybe<Scalars['String']['output']>;
-  /** The rollout that deployed it; null when a transfer did (see transferId). */
-  readonly rolloutId?: Maybe<Scalars['String']['output']>;
-  /** Hash of the effective definition. */
-  readonly sha256: Scalars['String']['output'];
-  /** Live since (UTC). */
-  readonly since: Scalars['DateTime']['output'];
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-  /** live, superseded or rolled_back. */
-  readonly status: Scalars['String']['output'];
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** The tech transfer that deployed it to its target site; null when a rollout did (see rolloutId). Exactly one of the two is set. */
-  readonly transferId?: Maybe<Scalars['String']['output']>;
-  /** Template version. */
-  readonly version: Scalars['String']['output'];
-};
-
-/** The authenticated caller, as the token presents them. */
-export type Me = {
-  readonly __typename?: 'Me';
-  /** Token issuer (`coe-dev` or the OIDC issuer). */
-  readonly issuer: Scalars['String']['output'];
-  /** Printed name. */
-  readonly name: Scalars['String']['output'];
-  /** Roles the token grants. */
-  readonly roles: ReadonlyArray<Scalars['String']['output']>;
-  /** Sites that site-scoped roles are limited to (empty: no site scope). */
-  readonly sites: ReadonlyArray<Scalars['String']['output']>;
-  /** User id (token subject). */
-  readonly subject: Scalars['String']['output'];
-};
-
-/** Every change; each mutation is one audited transaction. */
-export type Mutation = {
-  readonly __typename?: 'Mutation';
-  /** Abort; with rollback, every site this rollout changed is rolled back, newest first. */
-  readonly abortRollout: RolloutResult;
-  /** Add an area to a site (coe_architect, or site_admin of that site). */
-  readonly addArea: AreaResult;
-  /** Register a site (coe_architect). Audited. */
-  readonly addSite: SiteResult;
-  /** Add a work center (line) to an area (coe_architect, or site_admin of the site). */
-  readonly addWorkCenter: WorkCenterResult;
-  /** Add a work unit (machine, station) to a work center (coe_architect, or site_admin of the site). */
-  readonly addWorkUnit: WorkUnitResult;
-  /** Approve a proposed overlay revision with an e-signature (not by its proposer); it becomes the site's effective overlay. */
-  readonly approveOverlay: OverlayRevisionResult;
-  /** Approve the gate a wave waits on, with an e-signature. Refused (and nothing recorded) for the wrong role, sites outside the approver's scope, the rollout's starter, or a wave not waiting; Conflict, naming how it ended, once the rollout has finished (as for every control). */
-  readonly approveRolloutGate: RolloutResult;
-  /** Approve a version under review with an e-signature (meaning: approved) over its exact content. The author cannot approve their own version. */
-  readonly approveTemplate: TemplateVersionResult;
-  /** Sign a transfer for its source or target side (`side`: source or target) as a QA approver of that site; two different people, neither the starter. The target's signature also approves the target's proposed overlay revision. */
-  readonly approveTransfer: TransferResult;
-  /** Cancel a transfer that has not ended (not while it deploys). What was already deployed stays; roll it back with a rollout if needed. */
-  readonly cancelTransfer: TransferResult;
-  /** The target's site admin makes the transfer's decisions (`choices`: a JSON object of parameter values, site-bound ones required); the completed overlay is proposed as the target's next overlay revision and the transfer goes to approval. */
-  readonly completeTransferOverlay: TransferResult;
-  /** Deprecate a published version (no new rollouts of it). */
-  readonly deprecateTemplate: TemplateVersionResult;
-  /** After an unqualified window: qualify for another `window` (e.g. 14d). */
-  readonly extendTransferQualification: TransferResult;
-  /** After an unqualified window: end the transfer as failed. */
-  readonly failTransfer: TransferResult;
-  /** Pause: no new site deployments start (coe_architect). */
-  readonly pauseRollout: RolloutResult;
-  /** Propose an overlay revision (site_admin of that site, or coe_architect). Validated against every published template version in its range; effective only once approved. */
-  readonly proposeOverlay: ProposeOverlayResult;
-  /** Publish an approved version: it must be greater than every published version, and a breaking change needs a major version. Freezes its content. */
-  readonly publishTemplate: TemplateVersionResult;
-  /** Reject a proposed overlay revision; it stays in the history. */
-  readonly rejectOverlay: OverlayRevisionResult;
-  /** Resume after a pause, a failure-budget stop or an inconclusive KPI guard. */
-  readonly resumeRollout: RolloutResult;
-  /** Retire a deprecated version: it may no longer run anywhere. */
-  readonly retireTemplate: TemplateVersionResult;
-  /** Deploy the failed sites of the current wave again. */
-  readonly retryRollout: RolloutResult;
-  /** Send a version under review (or approved, unpublished) back to draft. */
-  readonly returnTemplateToDraft: TemplateVersionResult;
-  /** Create or update a draft from a ProcessTemplate document (YAML or JSON text). Same content as stored: unchanged. A published version never changes. */
-  readonly saveTemplateDraft: SaveTemplateResult;
-  /** Leave a site that has not started out of the rollout. */
-  readonly skipRolloutSite: RolloutResult;
-  /** Start a rollout from a RolloutPlan (YAML or JSON text). The plan and the exact template version are snapshotted; sites are resolved now (a site added later is not included). The same plan sent again by its starter while that rollout is active answers with it (a retry after SERVICE_UNAVAILABLE starts its workflow), instead of starting another. */
-  readonly startRollout: RolloutResult;
-  /** Start a tech transfer (npi_engineer). Refused, with the reasons, when a site or the template is unknown, the source does not run it, source = target, the target lacks an equipment class the process needs, the source has no baseline, or the chosen baseline version was never run at the source (or has no units in the chosen window). A baseline with fewer units than the qualification needs is accepted with a warning (`warnings`, kept with the transfer). The same terms sent again by the starter while that transfer is active answer with it (a retry after SERVICE_UNAVAILABLE starts its workflow). */
-  readonly startTransfer: TransferResult;
-  /** Send a draft for review. */
-  readonly submitTemplate: TemplateVersionResult;
-  /** Lift a user id's signing lock and clear its failed-attempt count (coe_architect). Audited as signing.unlocked; returns the lock as it was. */
-  readonly unlockSigning: SigningLockResult;
-  /** Change a site's master data (coe_architect). Audited with before/after. */
-  readonly updateSite: SiteResult;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationAbortRolloutArgs = {
-  id: Scalars['String']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-  rollback?: Scalars['Boolean']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationAddAreaArgs = {
-  key: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  site: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationAddSiteArgs = {
-  input: SiteInput;
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationAddWorkCenterArgs = {
-  area: Scalars['String']['input'];
-  equipmentClasses?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
-  key: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  site: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationAddWorkUnitArgs = {
-  equipmentClass?: InputMaybe<Scalars['String']['input']>;
-  key: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  site: Scalars['String']['input'];
-  workCenter: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationApproveOverlayArgs = {
-  signature: SignerInput;
-  site: Scalars['String']['input'];
-  template: Scalars['String']['input'];
-  version: Scalars['Int']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationApproveRolloutGateArgs = {
-  id: Scalars['String']['input'];
-  signature: SignerInput;
-  wave: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationApproveTemplateArgs = {
-  key: Scalars['String']['input'];
-  signature: SignerInput;
-  version: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationApproveTransferArgs = {
-  id: Scalars['String']['input'];
-  side: Scalars['String']['input'];
-  signature: SignerInput;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationCancelTransferArgs = {
-  id: Scalars['String']['input'];
-  reason: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationCompleteTransferOverlayArgs = {
-  choices?: InputMaybe<Scalars['JSON']['input']>;
-  id: Scalars['String']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationDeprecateTemplateArgs = {
-  key: Scalars['String']['input'];
-  reason: Scalars['String']['input'];
-  version: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationExtendTransferQualificationArgs = {
-  id: Scalars['String']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-  window: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationFailTransferArgs = {
-  id: Scalars['String']['input'];
-  reason: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationPauseRolloutArgs = {
-  id: Scalars['String']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationProposeOverlayArgs = {
-  source: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationPublishTemplateArgs = {
-  key: Scalars['String']['input'];
-  version: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationRejectOverlayArgs = {
-  reason: Scalars['String']['input'];
-  site: Scalars['String']['input'];
-  template: Scalars['String']['input'];
-  version: Scalars['Int']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationResumeRolloutArgs = {
-  id: Scalars['String']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationRetireTemplateArgs = {
-  key: Scalars['String']['input'];
-  reason: Scalars['String']['input'];
-  version: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationRetryRolloutArgs = {
-  id: Scalars['String']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationReturnTemplateToDraftArgs = {
-  key: Scalars['String']['input'];
-  reason: Scalars['String']['input'];
-  version: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationSaveTemplateDraftArgs = {
-  source: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationSkipRolloutSiteArgs = {
-  id: Scalars['String']['input'];
-  reason: Scalars['String']['input'];
-  site: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationStartRolloutArgs = {
-  plan: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationStartTransferArgs = {
-  input: StartTransferInput;
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationSubmitTemplateArgs = {
-  key: Scalars['String']['input'];
-  version: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationUnlockSigningArgs = {
-  reason: Scalars['String']['input'];
-  username: Scalars['String']['input'];
-};
-
-
-/** Every change; each mutation is one audited transaction. */
-export type MutationUpdateSiteArgs = {
-  key: Scalars['String']['input'];
-  patch: SitePatch;
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The object named does not exist, or not within the caller's sites. */
-export type NotFound = Problem & {
-  readonly __typename?: 'NotFound';
-  /** Stable code. */
-  readonly code: ProblemCode;
-  /** Facts a client may show or act on (e.g. `status` of the object, `attempts` and `lockedUntil` of a signing lock); absent when there are none. */
-  readonly details?: Maybe<Scalars['JSON']['output']>;
-  /** What went wrong and where, in plain words. */
-  readonly message: Scalars['String']['output'];
-};
-
-/** One revision of a site's overlay. */
-export type OverlayRevision = {
-  readonly __typename?: 'OverlayRevision';
-  /** The approval e-signature, once approved. */
-  readonly approval?: Maybe<Signature>;
-  /** sha256 of its canonical JSON. */
-  readonly contentSha256: Scalars['String']['output'];
-  /** When it was proposed. */
-  readonly createdAt: Scalars['DateTime']['output'];
-  /** When it was approved/rejected. */
-  readonly decidedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The full SiteOverlay document. */
-  readonly document: Scalars['JSON']['output'];
-  /** Who proposed it. */
-  readonly proposedBy: Scalars['String']['output'];
-  /** Why the site needs it. */
-  readonly reason?: Maybe<Scalars['String']['output']>;
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-  /** Where it stands. */
-  readonly status: OverlayStatus;
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** Template versions it applies to. */
-  readonly templateVersions: Scalars['String']['output'];
-  /** Overlay revision number. */
-  readonly version: Scalars['Int']['output'];
-};
-
-/** The revision after the step, or why not. */
-export type OverlayRevisionResult = BadInput | Conflict | NotFound | OverlayRevision | SignatureRejected | ValidationFailed;
-
 /** proposed → approved (effective) → superseded; or rejected. */
 export type OverlayStatus =
   | 'APPROVED'
   | 'PROPOSED'
   | 'REJECTED'
   | 'SUPERSEDED';
-
-/** An overlay checked against the published template versions. */
-export type OverlayValidation = {
-  readonly __typename?: 'OverlayValidation';
-  /** Renames applied automatically. */
-  readonly migrations: ReadonlyArray<Scalars['String']['output']>;
-  /** Every problem found. */
-  readonly violations: ReadonlyArray<Violation>;
-};
-
-/** Where a page ends and whether more follow. */
-export type PageInfo = {
-  readonly __typename?: 'PageInfo';
-  /** Pass as `after` to fetch the next page. */
-  readonly endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows. */
-  readonly hasNextPage: Scalars['Boolean']['output'];
-};
-
-/** A wave of a plan, resolved to sites now. */
-export type PlannedWave = {
-  readonly __typename?: 'PlannedWave';
-  /** Gates run after the wave. */
-  readonly gates: ReadonlyArray<Scalars['String']['output']>;
-  /** Wave name. */
-  readonly name: Scalars['String']['output'];
-  /** Its sites, in deployment order. */
-  readonly sites: ReadonlyArray<Scalars['String']['output']>;
-};
-
-/** An expected business failure, answered as data; nothing was changed. */
-export type Problem = {
-  /** Stable code. */
-  readonly code: ProblemCode;
-  /** Facts a client may show or act on (e.g. `status` of the object, `attempts` and `lockedUntil` of a signing lock); absent when there are none. */
-  readonly details?: Maybe<Scalars['JSON']['output']>;
-  /** What went wrong and where, in plain words. */
-  readonly message: Scalars['String']['output'];
-};
 
 /** The stable code of a problem: branch on it, never on the message. */
 export type ProblemCode =
@@ -836,661 +77,47 @@ export type ProblemCode =
   | 'SIGNING_LOCKED'
   | 'VALIDATION_FAILED';
 
-/** The stored revision, or why it was not stored. */
-export type ProposeOverlayResult = BadInput | Conflict | NotFound | ProposedOverlay | SignatureRejected | ValidationFailed;
-
-/** The outcome of proposing an overlay. */
-export type ProposedOverlay = {
-  readonly __typename?: 'ProposedOverlay';
-  /** proposed, or unchanged (same content). */
-  readonly outcome: Scalars['String']['output'];
-  /** The stored revision. */
-  readonly overlay: OverlayRevision;
-};
-
-/** Everything a caller may read, each field checked for role and site. */
-export type Query = {
-  readonly __typename?: 'Query';
-  /** Standard adoption velocity: share of sites on each template's current version, and hours from its publication to live at each site (from the ledger). */
-  readonly adoption: ReadonlyArray<TemplateAdoption>;
-  /** Verify the hash chain of the whole audit trail now, and that it still holds the latest anchor kept outside the database, so deleted newest records, a truncated table or a restored older database show too (auditor). */
-  readonly auditChain: AuditChainReport;
-  /** The audit trail, newest first (auditor, qa_approver). */
-  readonly auditRecords: AuditRecordConnection;
-  /** Check a RolloutPlan (YAML or JSON text) as startRollout would, without starting it: ValidationFailed with the violations, or the waves resolved now and what each kpiGuard needs to decide, with a warning when its window is too short. */
-  readonly checkRolloutPlan: RolloutPlanCheckResult;
-  /** Before/after: a template version's KPI against another version's, per site, with the difference and its 95 % interval; `warning` when neither version has data in the window. */
-  readonly compareVersions: VersionReport;
-  /** Open drift: plants running a hash the ledger does not expect (checked by a Temporal Schedule). */
-  readonly drift: ReadonlyArray<Drift>;
-  /** The effective definition of `template` at `site` (default version: the newest published). FORBIDDEN outside the caller's sites. */
-  readonly effectiveDefinition: EffectiveDefinition;
-  /** The enterprise this platform serves. */
-  readonly enterprise?: Maybe<EnterpriseType>;
-  /** A KPI grouped by site, region, template, version, product and/or period, over [from, to) (UTC days; default the last 30 days), with the enterprise figure, ranks and overlapping intervals. A window without data says so in `warning`, with the days that hold data the caller can see under the same filters (`dataFrom`, `dataTo`). */
-  readonly kpis: KpiReport;
-  /** The deployment ledger: what runs where, since when, by which rollout. `history` includes superseded and rolled-back entries. */
-  readonly ledger: ReadonlyArray<LedgerEntry>;
-  /** Who the caller is. */
-  readonly me: Me;
-  /** Overlay revisions (history included), newest first per site and template; site-scoped callers see only their sites. At most 1000: narrow by site or template. */
-  readonly overlays: ReadonlyArray<OverlayRevision>;
-  /** One rollout: waves by sites with states and reasons (site-scoped callers see their sites only; a rollout that touches none of them is NOT_FOUND). */
-  readonly rollout: Rollout;
-  /** Rollouts, newest first; filter by template and status (site-scoped callers: those that touch their sites, showing only their sites). */
-  readonly rollouts: RolloutConnection;
-  /** Signatures on one record, oldest first (site-scoped callers: none on records of other sites). */
-  readonly signatures: ReadonlyArray<Signature>;
-  /** User ids with refused e-signature attempts on record, locked or still counting, latest failure first (coe_architect). */
-  readonly signingLocks: ReadonlyArray<SigningLock>;
-  /** One site by key, with its hierarchy. FORBIDDEN outside the caller's sites (a plant token: its own site). */
-  readonly site: Site;
-  /** Sites the caller may see, ordered by key. Site-scoped roles see only their own sites. */
-  readonly sites: SiteConnection;
-  /** What changed between two versions, each change classified breaking or compatible. */
-  readonly templateDiff: TemplateDiff;
-  /** One version; without `version`, the newest published one. */
-  readonly templateVersion: TemplateVersion;
-  /** Templates by key, each with the versions the caller may see (drafts only for architects, approvers and auditors), newest first. */
-  readonly templates: TemplateTypeConnection;
-  /** One transfer. */
-  readonly transfer: Transfer;
-  /** Preview a transfer: the source's effective definition and KPI baseline (of `baselineVersion` over `baselineWindow` or [from, to); by default the last 30 days of the version the source runs, or of the newest version with enough units), the proposed target overlay, the decisions left to the target, equipment needed, blockers, what differs, and `warnings` (a baseline too small for a comparison at `tolerance`). `choices` are the target's values (JSON object). Nothing is written. */
-  readonly transferPackage: TransferPackage;
-  /** Transfers, newest first (site-scoped callers: those from or to their sites); filter by template and status. */
-  readonly transfers: TransferConnection;
-  /** For every site the caller may see: compatible, needs_overlay_change (with the exact violations its current overlay would have) or not_using. `fromVersion` defaults to the newest published version older than `toVersion`. */
-  readonly upgradeImpact: UpgradeImpact;
-  /** Check a SiteOverlay document (YAML or JSON text) against every published version of its template in its range, without storing it. */
-  readonly validateOverlay: OverlayValidation;
-  /** Check a ProcessTemplate document (YAML or JSON text) without storing it. */
-  readonly validateTemplate: ReadonlyArray<Violation>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryAdoptionArgs = {
-  template?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryAuditRecordsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<AuditFilter>;
-  first?: Scalars['Int']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryCheckRolloutPlanArgs = {
-  plan: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryCompareVersionsArgs = {
-  from?: InputMaybe<Scalars['Date']['input']>;
-  fromVersion: Scalars['String']['input'];
-  metric?: KpiMetric;
-  template: Scalars['String']['input'];
-  to?: InputMaybe<Scalars['Date']['input']>;
-  toVersion: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryEffectiveDefinitionArgs = {
-  site: Scalars['String']['input'];
-  template: Scalars['String']['input'];
-  version?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryKpisArgs = {
-  filter?: InputMaybe<KpiFilter>;
-  from?: InputMaybe<Scalars['Date']['input']>;
-  groupBy?: InputMaybe<ReadonlyArray<KpiDimension>>;
-  metric: KpiMetric;
-  period?: KpiPeriod;
-  to?: InputMaybe<Scalars['Date']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryLedgerArgs = {
-  first?: Scalars['Int']['input'];
-  history?: Scalars['Boolean']['input'];
-  site?: InputMaybe<Scalars['String']['input']>;
-  template?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryOverlaysArgs = {
-  site?: InputMaybe<Scalars['String']['input']>;
-  template?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryRolloutArgs = {
-  id: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryRolloutsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: Scalars['Int']['input'];
-  status?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
-  template?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QuerySignaturesArgs = {
-  entityId: Scalars['String']['input'];
-  entityType: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QuerySiteArgs = {
-  key: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QuerySitesArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: Scalars['Int']['input'];
-  region?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryTemplateDiffArgs = {
-  fromVersion: Scalars['String']['input'];
-  key: Scalars['String']['input'];
-  toVersion: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryTemplateVersionArgs = {
-  key: Scalars['String']['input'];
-  version?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryTemplatesArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: Scalars['Int']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryTransferArgs = {
-  id: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryTransferPackageArgs = {
-  baselineVersion?: InputMaybe<Scalars['String']['input']>;
-  baselineWindow?: InputMaybe<Scalars['String']['input']>;
-  choices?: InputMaybe<Scalars['JSON']['input']>;
-  from?: InputMaybe<Scalars['Date']['input']>;
-  fromSite: Scalars['String']['input'];
-  minUnits?: Scalars['Int']['input'];
-  template: Scalars['String']['input'];
-  to?: InputMaybe<Scalars['Date']['input']>;
-  toSite: Scalars['String']['input'];
-  tolerance?: Scalars['Float']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryTransfersArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: Scalars['Int']['input'];
-  status?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
-  template?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryUpgradeImpactArgs = {
-  fromVersion?: InputMaybe<Scalars['String']['input']>;
-  template: Scalars['String']['input'];
-  toVersion: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryValidateOverlayArgs = {
-  source: Scalars['String']['input'];
-};
-
-
-/** Everything a caller may read, each field checked for role and site. */
-export type QueryValidateTemplateArgs = {
-  source: Scalars['String']['input'];
-};
-
-/** A ratio with its interval. */
-export type RatioType = {
-  readonly __typename?: 'RatioType';
-  /** Units completed. */
-  readonly denominator: Scalars['Int']['output'];
-  /** 95 % Wilson upper bound. */
-  readonly high?: Maybe<Scalars['Float']['output']>;
-  /** 95 % Wilson lower bound. */
-  readonly low?: Maybe<Scalars['Float']['output']>;
-  /** Units in the numerator. */
-  readonly numerator: Scalars['Int']['output'];
-  /** The ratio. */
-  readonly value?: Maybe<Scalars['Float']['output']>;
-};
-
-/** A template version rolled out in waves. */
-export type Rollout = {
-  readonly __typename?: 'Rollout';
-  /** The wave under way. */
-  readonly currentWave?: Maybe<Scalars['String']['output']>;
-  /** When it ended. */
-  readonly finishedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Rollout id. */
-  readonly id: Scalars['String']['output'];
-  /** Why it is paused, or what it waits for. */
-  readonly reason?: Maybe<Scalars['String']['output']>;
-  /** When (UTC). */
-  readonly startedAt: Scalars['DateTime']['output'];
-  /** Who started it. */
-  readonly startedBy: Scalars['String']['output'];
-  /** running, paused, awaiting_approval, completed, aborted, failed. */
-  readonly status: Scalars['String']['output'];
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** The exact version rolled out. */
-  readonly templateSha256: Scalars['String']['output'];
-  /** The workflow in the Temporal UI. */
-  readonly temporalUrl: Scalars['String']['output'];
-  /** Last change (UTC). */
-  readonly updatedAt: Scalars['DateTime']['output'];
-  /** Template version. */
-  readonly version: Scalars['String']['output'];
-  /** Non-blocking warnings from its start, e.g. a kpiGuard whose window is too short to decide at its maxDrop at its sites' recent volume. */
-  readonly warnings: ReadonlyArray<Scalars['String']['output']>;
-  /** Waves by sites, with states. */
-  readonly waves: ReadonlyArray<RolloutWave>;
-};
-
-/** One page of a list. */
-export type RolloutConnection = {
-  readonly __typename?: 'RolloutConnection';
-  /** The items on this page. */
-  readonly nodes: ReadonlyArray<Rollout>;
-  /** How to fetch the next page. */
-  readonly pageInfo: PageInfo;
-  /** How many items match, over all pages. */
-  readonly totalCount: Scalars['Int']['output'];
-};
-
-/** What starting this plan would do now, without starting it. */
-export type RolloutPlanCheck = {
-  readonly __typename?: 'RolloutPlanCheck';
-  /** What each kpiGuard needs to decide. */
-  readonly estimates: ReadonlyArray<KpiGuardEstimate>;
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** Template version. */
-  readonly version: Scalars['String']['output'];
-  /** Warnings (the plan may still start). */
-  readonly warnings: ReadonlyArray<Scalars['String']['output']>;
-  /** Waves with the sites resolved now. */
-  readonly waves: ReadonlyArray<PlannedWave>;
-};
-
-/** The plan as it would run, or its problems. */
-export type RolloutPlanCheckResult = BadInput | Conflict | NotFound | RolloutPlanCheck | SignatureRejected | ValidationFailed;
-
-/** The rollout after the step, or why not. */
-export type RolloutResult = BadInput | Conflict | NotFound | Rollout | SignatureRejected | ValidationFailed;
-
-/** One site in a rollout. */
-export type RolloutSite = {
-  readonly __typename?: 'RolloutSite';
-  /** Every state with its time and reason. */
-  readonly history?: Maybe<Scalars['JSON']['output']>;
-  /** What ran before. */
-  readonly previousSha256?: Maybe<Scalars['String']['output']>;
-  /** Why it is in this state. */
-  readonly reason?: Maybe<Scalars['String']['output']>;
-  /** Definition hash deployed. */
-  readonly sha256?: Maybe<Scalars['String']['output']>;
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-  /** pending, validating, deploying, verifying, live, failed, rolled_back, skipped. */
-  readonly state: Scalars['String']['output'];
-  /** Last change (UTC). */
-  readonly updatedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** For a skipped site: what its overlay breaks. */
-  readonly violations?: Maybe<Scalars['JSON']['output']>;
-  /** The wave it belongs to. */
-  readonly wave: Scalars['String']['output'];
-};
-
-/** A wave: its sites and gates. */
-export type RolloutWave = {
-  readonly __typename?: 'RolloutWave';
-  /** Failed sites tolerated. */
-  readonly failureBudget: Scalars['Int']['output'];
-  /** Gates run after the wave. */
-  readonly gates: ReadonlyArray<Scalars['String']['output']>;
-  /** Its kpiGuard's last measurement (null before the guard has looked). */
-  readonly kpiGuard?: Maybe<KpiGuardMeasurement>;
-  /** Sites deployed at once at most. */
-  readonly maxParallel: Scalars['Int']['output'];
-  /** Wave name. */
-  readonly name: Scalars['String']['output'];
-  /** Its sites (those visible). */
-  readonly sites: ReadonlyArray<RolloutSite>;
-};
-
-/** The stored draft, or why it was not stored. */
-export type SaveTemplateResult = BadInput | Conflict | NotFound | SavedTemplate | SignatureRejected | ValidationFailed;
-
-/** The outcome of saving a template draft. */
-export type SavedTemplate = {
-  readonly __typename?: 'SavedTemplate';
-  /** created, updated or unchanged. */
-  readonly outcome: Scalars['String']['output'];
-  /** The stored version. */
-  readonly template: TemplateVersion;
-};
-
 /** error: the document is refused; warning: accepted, but worth a look. */
 export type Severity =
   | 'ERROR'
   | 'WARNING';
 
-/** An electronic signature: who signed, when, with which meaning, over which content hash. */
-export type Signature = {
-  readonly __typename?: 'Signature';
-  /** sha256 of the exact content signed. */
-  readonly contentSha256: Scalars['String']['output'];
-  /** Id of the record signed. */
-  readonly entityId: Scalars['String']['output'];
-  /** Kind of record signed. */
-  readonly entityType: Scalars['String']['output'];
-  /** Signature id. */
-  readonly id: Scalars['UUID']['output'];
-  /** Name, date/time and meaning as shown wherever the signature is displayed. */
-  readonly manifestation: Scalars['String']['output'];
-  /** authored, reviewed, approved or released. */
-  readonly meaning: Scalars['String']['output'];
-  /** Printed name of the signer. */
-  readonly printedName: Scalars['String']['output'];
-  /** Why the signer signed. */
-  readonly reason: Scalars['String']['output'];
-  /** When it was signed (UTC). */
-  readonly signedAt: Scalars['DateTime']['output'];
-  /** User id of the signer. */
-  readonly signerId: Scalars['String']['output'];
-};
-
-/** An electronic signature was refused (SIGNATURE_REJECTED: wrong credentials, signer or stale re-authentication) or the signer's signing is locked (SIGNING_LOCKED). */
-export type SignatureRejected = Problem & {
-  readonly __typename?: 'SignatureRejected';
-  /** Stable code. */
-  readonly code: ProblemCode;
-  /** Facts a client may show or act on (e.g. `status` of the object, `attempts` and `lockedUntil` of a signing lock); absent when there are none. */
-  readonly details?: Maybe<Scalars['JSON']['output']>;
-  /** What went wrong and where, in plain words. */
-  readonly message: Scalars['String']['output'];
-};
-
 /** An electronic signature: re-authenticate and say why. The meaning (approved, released, …) follows from the mutation that takes it. */
 export type SignerInput = {
   /** Your password (development identity store). */
-  readonly password?: InputMaybe<Scalars['String']['input']>;
+  readonly password?: string | null | undefined;
   /** Why you sign (kept with the signature). */
-  readonly reason: Scalars['String']['input'];
+  readonly reason: string;
   /** A fresh ID token from the identity provider (production). */
-  readonly reauthToken?: InputMaybe<Scalars['String']['input']>;
+  readonly reauthToken?: string | null | undefined;
   /** Your user id (development identity store). */
-  readonly username?: InputMaybe<Scalars['String']['input']>;
+  readonly username?: string | null | undefined;
 };
-
-/** Refused e-signature attempts of one user id, counted towards a signing lock (21 CFR Part 11 §11.300(d)). Unknown user ids are counted like real ones. */
-export type SigningLock = {
-  readonly __typename?: 'SigningLock';
-  /** Refused attempts in a row since the last success, unlock or lapsed lock. */
-  readonly consecutiveFailures: Scalars['Int']['output'];
-  /** When the latest refused attempt was made (UTC). */
-  readonly lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Whether signing is locked right now. */
-  readonly locked: Scalars['Boolean']['output'];
-  /** When signing was locked (UTC). */
-  readonly lockedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** When the lock lapses (UTC); null while locked means until unlocked. */
-  readonly lockedUntil?: Maybe<Scalars['DateTime']['output']>;
-  /** The user id the attempts were made as. */
-  readonly userId: Scalars['String']['output'];
-};
-
-/** The lock as it was, or why not. */
-export type SigningLockResult = BadInput | Conflict | NotFound | SignatureRejected | SigningLock | ValidationFailed;
-
-/** A plant of the enterprise. */
-export type Site = {
-  readonly __typename?: 'Site';
-  /** The areas of the site. */
-  readonly areas: ReadonlyArray<Area>;
-  /** ISO 3166-1 alpha-2 country code. */
-  readonly country?: Maybe<Scalars['String']['output']>;
-  /** When the site was registered (UTC). */
-  readonly createdAt: Scalars['DateTime']['output'];
-  /** Site key, e.g. `cork`; unique in the enterprise. */
-  readonly key: Scalars['String']['output'];
-  /** Free-form key/value labels. */
-  readonly labels: ReadonlyArray<Label>;
-  /** Display name. */
-  readonly name: Scalars['String']['output'];
-  /** Base URL of the site's plant instance (its MES or the reference agent). */
-  readonly plantEndpoint?: Maybe<Scalars['String']['output']>;
-  /** Region, e.g. `emea`, `apac`, `americas`. */
-  readonly region: Scalars['String']['output'];
-  /** Regulations the site works under, e.g. `21 CFR 820`, `EU MDR`. */
-  readonly regulatoryScope: ReadonlyArray<Scalars['String']['output']>;
-  /** IANA time zone of the plant. */
-  readonly timeZone: Scalars['String']['output'];
-  /** When its master data last changed. */
-  readonly updatedAt: Scalars['DateTime']['output'];
-};
-
-/** One page of a list. */
-export type SiteConnection = {
-  readonly __typename?: 'SiteConnection';
-  /** The items on this page. */
-  readonly nodes: ReadonlyArray<Site>;
-  /** How to fetch the next page. */
-  readonly pageInfo: PageInfo;
-  /** How many items match, over all pages. */
-  readonly totalCount: Scalars['Int']['output'];
-};
-
-/** What a new template version means for a site. */
-export type SiteImpact = {
-  readonly __typename?: 'SiteImpact';
-  /** Renames applied automatically, each with the version that declared it. */
-  readonly migrations: ReadonlyArray<Scalars['String']['output']>;
-  /** The site's effective overlay. */
-  readonly overlayVersion?: Maybe<Scalars['Int']['output']>;
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-  /** compatible, needs_overlay_change or not_using. */
-  readonly status: ImpactStatus;
-  /** Exactly what the overlay would break. */
-  readonly violations: ReadonlyArray<Violation>;
-};
-
-/** A new site. */
-export type SiteInput = {
-  /** ISO country code. */
-  readonly country?: InputMaybe<Scalars['String']['input']>;
-  /** Site key: lowercase letters, digits and '-'. */
-  readonly key: Scalars['String']['input'];
-  /** Labels. */
-  readonly labels?: ReadonlyArray<LabelInput>;
-  /** Display name. */
-  readonly name: Scalars['String']['input'];
-  /** Base URL of the plant instance. */
-  readonly plantEndpoint?: InputMaybe<Scalars['String']['input']>;
-  /** Region key, e.g. `emea`. */
-  readonly region: Scalars['String']['input'];
-  /** Regulations the site works under. */
-  readonly regulatoryScope?: ReadonlyArray<Scalars['String']['input']>;
-  /** IANA time zone, e.g. `Europe/Dublin`. */
-  readonly timeZone: Scalars['String']['input'];
-};
-
-/** How far a site is on a template's current version. */
-export type SiteLeadTime = {
-  readonly __typename?: 'SiteLeadTime';
-  /** Hours from publication to live at the site (none: not on it yet). */
-  readonly hours?: Maybe<Scalars['Float']['output']>;
-  /** Site key. */
-  readonly site: Scalars['String']['output'];
-};
-
-/** Changes to a site; omitted fields stay as they are. */
-export type SitePatch = {
-  /** ISO country code; null clears it. */
-  readonly country?: InputMaybe<Scalars['String']['input']>;
-  /** Replaces all labels. */
-  readonly labels?: InputMaybe<ReadonlyArray<LabelInput>>;
-  /** Display name. */
-  readonly name?: InputMaybe<Scalars['String']['input']>;
-  /** Plant instance URL; null clears it. */
-  readonly plantEndpoint?: InputMaybe<Scalars['String']['input']>;
-  /** Region key. */
-  readonly region?: InputMaybe<Scalars['String']['input']>;
-  /** Replaces the regulatory scope. */
-  readonly regulatoryScope?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
-  /** IANA time zone. */
-  readonly timeZone?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The site, or why it was not saved. */
-export type SiteResult = BadInput | Conflict | NotFound | SignatureRejected | Site | ValidationFailed;
 
 /** What to transfer, where, and what qualifies it. */
 export type StartTransferInput = {
   /** First day of the source's baseline (default: 30 days ago); or use `baselineWindow`. */
-  readonly baselineFrom?: InputMaybe<Scalars['Date']['input']>;
+  readonly baselineFrom?: string | null | undefined;
   /** Day after the baseline's last (default: tomorrow, UTC). */
-  readonly baselineTo?: InputMaybe<Scalars['Date']['input']>;
+  readonly baselineTo?: string | null | undefined;
   /** The version whose units at the source make the baseline; one the source ran (refused otherwise). Default: the version the source runs now when it has enough units in the window (what a comparison at `tolerance` needs), else the newest version that has — `warnings` says so. */
-  readonly baselineVersion?: InputMaybe<Scalars['String']['input']>;
+  readonly baselineVersion?: string | null | undefined;
   /** The baseline's window: `90d` (the last 90 UTC days, today included) or `FROM..TO` (ISO dates, TO excluded). Default: the last 30 days. A window without units of the baseline version is refused. */
-  readonly baselineWindow?: InputMaybe<Scalars['String']['input']>;
+  readonly baselineWindow?: string | null | undefined;
   /** Source site: runs the process today. */
-  readonly fromSite: Scalars['String']['input'];
+  readonly fromSite: string;
   /** Units the target must complete before it can qualify. */
-  readonly minUnits?: Scalars['Int']['input'];
+  readonly minUnits?: number;
   /** Why (kept in the audit). */
-  readonly reason?: InputMaybe<Scalars['String']['input']>;
+  readonly reason?: string | null | undefined;
   /** Template key (the version the source runs). */
-  readonly template: Scalars['String']['input'];
+  readonly template: string;
   /** Target site: receives it. */
-  readonly toSite: Scalars['String']['input'];
+  readonly toSite: string;
   /** How much lower the target's right-first-time may be: it qualifies when the lower end of the 95 % interval of (target - source) is at least -tolerance. */
-  readonly tolerance?: Scalars['Float']['input'];
+  readonly tolerance?: number;
   /** Qualification window after deployment (e.g. 30d, 72h). */
-  readonly window?: Scalars['String']['input'];
-};
-
-/** Standard adoption velocity of one template. */
-export type TemplateAdoption = {
-  readonly __typename?: 'TemplateAdoption';
-  /** Newest published version. */
-  readonly currentVersion: Scalars['String']['output'];
-  /** Per site. */
-  readonly leadTimes: ReadonlyArray<SiteLeadTime>;
-  /** When it was published. */
-  readonly publishedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** sites_on_current / sites_using. */
-  readonly share?: Maybe<Scalars['Float']['output']>;
-  /** Of those, on the current version. */
-  readonly sitesOnCurrent: Scalars['Int']['output'];
-  /** Sites running the template. */
-  readonly sitesUsing: Scalars['Int']['output'];
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-};
-
-/** One difference between two versions. */
-export type TemplateChange = {
-  readonly __typename?: 'TemplateChange';
-  /** The new value. */
-  readonly after?: Maybe<Scalars['JSON']['output']>;
-  /** metadata, parameters, operations, dataCollection, qualityChecks, extensionPoints, reasonCodes or kpis. */
-  readonly area: Scalars['String']['output'];
-  /** The old value. */
-  readonly before?: Maybe<Scalars['JSON']['output']>;
-  /** True when site overlays may break. */
-  readonly breaking: Scalars['Boolean']['output'];
-  /** The change in plain words. */
-  readonly description: Scalars['String']['output'];
-  /** added, removed, changed, renamed or moved. */
-  readonly kind: Scalars['String']['output'];
-  /** What changed (parameter, operation id, …). */
-  readonly subject: Scalars['String']['output'];
-};
-
-/** What changed from one version to another. */
-export type TemplateDiff = {
-  readonly __typename?: 'TemplateDiff';
-  /** True when any change is breaking. */
-  readonly breaking: Scalars['Boolean']['output'];
-  /** Every change. */
-  readonly changes: ReadonlyArray<TemplateChange>;
-  /** The older version. */
-  readonly fromVersion: Scalars['String']['output'];
-  /** Template key. */
-  readonly key: Scalars['String']['output'];
-  /** The newer version. */
-  readonly toVersion: Scalars['String']['output'];
-};
-
-/** One value of a template's configuration surface. */
-export type TemplateParameter = {
-  readonly __typename?: 'TemplateParameter';
-  /** The global value. */
-  readonly default: Scalars['JSON']['output'];
-  /** What it controls. */
-  readonly description?: Maybe<Scalars['String']['output']>;
-  /** Highest value (number, duration). */
-  readonly maximum?: Maybe<Scalars['JSON']['output']>;
-  /** Lowest value (number, duration). */
-  readonly minimum?: Maybe<Scalars['JSON']['output']>;
-  /** Parameter name. */
-  readonly name: Scalars['String']['output'];
-  /** Whether the value belongs to the site. */
-  readonly siteBound: Scalars['Boolean']['output'];
-  /** Whether sites may set a value. */
-  readonly siteConfigurable: Scalars['Boolean']['output'];
-  /** number, integer, string, boolean, enum, duration. */
-  readonly type: Scalars['String']['output'];
-  /** Unit of measure. */
-  readonly unit?: Maybe<Scalars['String']['output']>;
-  /** Allowed values (enum). */
-  readonly values?: Maybe<ReadonlyArray<Scalars['String']['output']>>;
+  readonly window?: string;
 };
 
 /** Lifecycle: draft → in_review → approved → published → deprecated → retired. */
@@ -1502,316 +129,23 @@ export type TemplateStatus =
   | 'PUBLISHED'
   | 'RETIRED';
 
-/** A template and its versions. */
-export type TemplateType = {
-  readonly __typename?: 'TemplateType';
-  /** Template key. */
-  readonly key: Scalars['String']['output'];
-  /** The newest published (or deprecated) version. */
-  readonly latestPublished?: Maybe<TemplateVersion>;
-  /** Title of the newest version. */
-  readonly title: Scalars['String']['output'];
-  /** Versions the caller may see, newest first. */
-  readonly versions: ReadonlyArray<TemplateVersion>;
-};
+type ProblemFields_BadInput_Fragment = { readonly code: ProblemCode, readonly message: string };
 
-/** One page of a list. */
-export type TemplateTypeConnection = {
-  readonly __typename?: 'TemplateTypeConnection';
-  /** The items on this page. */
-  readonly nodes: ReadonlyArray<TemplateType>;
-  /** How to fetch the next page. */
-  readonly pageInfo: PageInfo;
-  /** How many items match, over all pages. */
-  readonly totalCount: Scalars['Int']['output'];
-};
+type ProblemFields_Conflict_Fragment = { readonly code: ProblemCode, readonly message: string };
 
-/** One version of a global process template. */
-export type TemplateVersion = {
-  readonly __typename?: 'TemplateVersion';
-  /** The approval e-signature, once approved. */
-  readonly approval?: Maybe<Signature>;
-  /** Who wrote this version. */
-  readonly author: Scalars['String']['output'];
-  /** What changed in this version. */
-  readonly changeSummary?: Maybe<Scalars['String']['output']>;
-  /** sha256 of the canonical JSON of the document (its identity once published). */
-  readonly contentSha256: Scalars['String']['output'];
-  /** When the draft was created. */
-  readonly createdAt: Scalars['DateTime']['output'];
-  /** The full ProcessTemplate document. */
-  readonly document: Scalars['JSON']['output'];
-  /** Template key. */
-  readonly key: Scalars['String']['output'];
-  /** The COE team that owns it. */
-  readonly owner?: Maybe<Scalars['String']['output']>;
-  /** The configuration surface, parameter by parameter. */
-  readonly parameters: ReadonlyArray<TemplateParameter>;
-  /** When it was published. */
-  readonly publishedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who published it. */
-  readonly publishedBy?: Maybe<Scalars['String']['output']>;
-  /** Lifecycle state. */
-  readonly status: TemplateStatus;
-  /** Title. */
-  readonly title: Scalars['String']['output'];
-  /** When it last changed. */
-  readonly updatedAt: Scalars['DateTime']['output'];
-  /** Semantic version. */
-  readonly version: Scalars['String']['output'];
-};
+type ProblemFields_NotFound_Fragment = { readonly code: ProblemCode, readonly message: string };
 
-/** The template version after the step, or why not. */
-export type TemplateVersionResult = BadInput | Conflict | NotFound | SignatureRejected | TemplateVersion | ValidationFailed;
+type ProblemFields_SignatureRejected_Fragment = { readonly code: ProblemCode, readonly message: string };
 
-/** A process moving from one site to another. */
-export type Transfer = {
-  readonly __typename?: 'Transfer';
-  /** Per side: signer, signature id, reason. */
-  readonly approvals: Scalars['JSON']['output'];
-  /** When it ended. */
-  readonly finishedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Transfer id. */
-  readonly id: Scalars['String']['output'];
-  /** Units the target must produce first. */
-  readonly minUnits: Scalars['Int']['output'];
-  /** The target's overlay revision. */
-  readonly overlayVersion?: Maybe<Scalars['Int']['output']>;
-  /** The package as kept at the start: baseline, carried values, decisions, equipment, proposed overlay, changes. */
-  readonly package: Scalars['JSON']['output'];
-  /** The latest measurement: target units, right-first-time with its interval, the difference to the source with its interval, the window's deadline. */
-  readonly qualification: Scalars['JSON']['output'];
-  /** What it waits for, or why it ended. */
-  readonly reason?: Maybe<Scalars['String']['output']>;
-  /** Source site. */
-  readonly source: Scalars['String']['output'];
-  /** When (UTC). */
-  readonly startedAt: Scalars['DateTime']['output'];
-  /** Who started it. */
-  readonly startedBy: Scalars['String']['output'];
-  /** awaiting_overlay, awaiting_approval, deploying, qualifying, awaiting_decision, qualified, failed, cancelled. */
-  readonly status: Scalars['String']['output'];
-  /** Target site. */
-  readonly target: Scalars['String']['output'];
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** The workflow in the Temporal UI. */
-  readonly temporalUrl: Scalars['String']['output'];
-  /** How much worse than the source the target may be (right-first-time, lower end of the 95 % interval of the difference). */
-  readonly tolerance: Scalars['Float']['output'];
-  /** Last change (UTC). */
-  readonly updatedAt: Scalars['DateTime']['output'];
-  /** Template version transferred. */
-  readonly version: Scalars['String']['output'];
-  /** The package's warnings at the start (e.g. a baseline with fewer units than the qualification needs to mean anything). */
-  readonly warnings: ReadonlyArray<Scalars['String']['output']>;
-  /** Length of the qualification window. */
-  readonly windowSeconds: Scalars['Float']['output'];
-};
+type ProblemFields_ValidationFailed_Fragment = { readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> };
 
-/** The source's KPIs the target must reach. */
-export type TransferBaseline = {
-  readonly __typename?: 'TransferBaseline';
-  /** Batches behind release velocity. */
-  readonly batchesReleased: Scalars['Int']['output'];
-  /** First day (UTC). */
-  readonly from: Scalars['Date']['output'];
-  /** Median release time. */
-  readonly releaseMedianHours?: Maybe<Scalars['Float']['output']>;
-  /** 90th percentile (hours). */
-  readonly releaseP90Hours?: Maybe<Scalars['Float']['output']>;
-  /** Rework ratio, with counts. */
-  readonly reworkRatio: RatioType;
-  /** Right-first-time, with counts. */
-  readonly rightFirstTime: RatioType;
-  /** Scrap ratio, with counts. */
-  readonly scrapRatio: RatioType;
-  /** Day after the last (UTC). */
-  readonly to: Scalars['Date']['output'];
-  /** The version whose units make the baseline. */
-  readonly version: Scalars['String']['output'];
-};
-
-/** One page of a list. */
-export type TransferConnection = {
-  readonly __typename?: 'TransferConnection';
-  /** The items on this page. */
-  readonly nodes: ReadonlyArray<Transfer>;
-  /** How to fetch the next page. */
-  readonly pageInfo: PageInfo;
-  /** How many items match, over all pages. */
-  readonly totalCount: Scalars['Int']['output'];
-};
-
-/** A value the target must choose itself. */
-export type TransferDecision = {
-  readonly __typename?: 'TransferDecision';
-  /** What the target chose, if it did. */
-  readonly chosen?: Maybe<Scalars['JSON']['output']>;
-  /** Template parameter. */
-  readonly parameter: Scalars['String']['output'];
-  /** Why the target decides it. */
-  readonly reason: Scalars['String']['output'];
-  /** Whether the target has chosen. */
-  readonly resolved: Scalars['Boolean']['output'];
-  /** What the source uses. */
-  readonly sourceValue?: Maybe<Scalars['JSON']['output']>;
-};
-
-/** What a transfer moves: the source's definition and baseline, the proposed target overlay, the decisions left to the target, equipment, and what differs. */
-export type TransferPackage = {
-  readonly __typename?: 'TransferPackage';
-  /** The source's KPIs in the window. */
-  readonly baseline: TransferBaseline;
-  /** What blocks the transfer (missing equipment, invalid values). */
-  readonly blockers: ReadonlyArray<Violation>;
-  /** Values carried over from the source. */
-  readonly carried: Scalars['JSON']['output'];
-  /** The source's extension steps carried over (point/step). */
-  readonly carriedSteps: ReadonlyArray<Scalars['String']['output']>;
-  /** What differs between the source's definition and the target's proposed one. */
-  readonly changes: ReadonlyArray<DefinitionChange>;
-  /** What the target decides. */
-  readonly decisions: ReadonlyArray<TransferDecision>;
-  /** Equipment the process needs. */
-  readonly equipment: ReadonlyArray<EquipmentNeed>;
-  /** The target's proposed overlay. */
-  readonly proposedOverlay: Scalars['JSON']['output'];
-  /** No blockers and every decision made. */
-  readonly ready: Scalars['Boolean']['output'];
-  /** Source site. */
-  readonly source: Scalars['String']['output'];
-  /** The source's effective definition. */
-  readonly sourceDefinition: Scalars['JSON']['output'];
-  /** The source's overlay. */
-  readonly sourceOverlay?: Maybe<Scalars['JSON']['output']>;
-  /** The source's effective definition hash. */
-  readonly sourceSha256: Scalars['String']['output'];
-  /** Target site. */
-  readonly target: Scalars['String']['output'];
-  /** Hash of the proposed definition. */
-  readonly targetSha256?: Maybe<Scalars['String']['output']>;
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** The version the source runs (transferred). */
-  readonly version: Scalars['String']['output'];
-  /** What makes the qualification weaker than it looks: a baseline with fewer units than a comparison at the tolerance needs, or a baseline version other than the one the source runs now. */
-  readonly warnings: ReadonlyArray<Scalars['String']['output']>;
-};
-
-/** The transfer after the step, or why not. */
-export type TransferResult = BadInput | Conflict | NotFound | SignatureRejected | Transfer | ValidationFailed;
-
-/** Which sites a new version would break, why. */
-export type UpgradeImpact = {
-  readonly __typename?: 'UpgradeImpact';
-  /** What changed between the two. */
-  readonly diff: TemplateDiff;
-  /** The version sites run now. */
-  readonly fromVersion: Scalars['String']['output'];
-  /** Every site the caller may see. */
-  readonly sites: ReadonlyArray<SiteImpact>;
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** The candidate version. */
-  readonly toVersion: Scalars['String']['output'];
-};
-
-/** The input broke domain rules; `violations` says each, where and why. */
-export type ValidationFailed = Problem & {
-  readonly __typename?: 'ValidationFailed';
-  /** Stable code. */
-  readonly code: ProblemCode;
-  /** Facts a client may show or act on (e.g. `status` of the object, `attempts` and `lockedUntil` of a signing lock); absent when there are none. */
-  readonly details?: Maybe<Scalars['JSON']['output']>;
-  /** What went wrong and where, in plain words. */
-  readonly message: Scalars['String']['output'];
-  /** Every problem found. */
-  readonly violations: ReadonlyArray<Violation>;
-};
-
-/** A KPI under two versions at one site, and the difference. */
-export type VersionComparison = {
-  readonly __typename?: 'VersionComparison';
-  /** Under the newer version. */
-  readonly after: RatioType;
-  /** Under the older version. */
-  readonly before: RatioType;
-  /** after - before. */
-  readonly difference?: Maybe<Scalars['Float']['output']>;
-  /** 95 % interval of the difference (high). */
-  readonly high?: Maybe<Scalars['Float']['output']>;
-  /** 95 % interval of the difference (low). */
-  readonly low?: Maybe<Scalars['Float']['output']>;
-  /** The interval excludes zero. */
-  readonly significant: Scalars['Boolean']['output'];
-  /** Site key, or `enterprise`. */
-  readonly site: Scalars['String']['output'];
-};
-
-/** Before/after: a version's KPI against its predecessor's. */
-export type VersionReport = {
-  readonly __typename?: 'VersionReport';
-  /** With `warning`: the first day with data the caller can see (none at all: null). */
-  readonly dataFrom?: Maybe<Scalars['Date']['output']>;
-  /** With `warning`: the last day with data the caller can see. */
-  readonly dataTo?: Maybe<Scalars['Date']['output']>;
-  /** The sites that ran both versions in the window, pooled (sites that ran only one are left out so that the two figures cover the same plants). */
-  readonly enterprise: VersionComparison;
-  /** The older version. */
-  readonly fromVersion: Scalars['String']['output'];
-  /** The KPI compared. */
-  readonly metric: KpiMetric;
-  /** Per site. */
-  readonly sites: ReadonlyArray<VersionComparison>;
-  /** Template key. */
-  readonly template: Scalars['String']['output'];
-  /** The newer version. */
-  readonly toVersion: Scalars['String']['output'];
-  /** Set when the window holds no data: says so and names the days that do (for the caller's sites and the same filters). */
-  readonly warning?: Maybe<Scalars['String']['output']>;
-};
-
-/** One problem: where (JSON pointer), why, and how bad. */
-export type Violation = {
-  readonly __typename?: 'Violation';
-  /** JSON pointer into the document. */
-  readonly path: Scalars['String']['output'];
-  /** What is wrong, in plain words. */
-  readonly reason: Scalars['String']['output'];
-  /** error (refused) or warning. */
-  readonly severity: Severity;
-};
-
-/** A line or cell within an area (ISA-95 work center). */
-export type WorkCenter = {
-  readonly __typename?: 'WorkCenter';
-  /** Equipment classes this work center provides (what processes it can run). */
-  readonly equipmentClasses: ReadonlyArray<Scalars['String']['output']>;
-  /** Key, unique within the site. */
-  readonly key: Scalars['String']['output'];
-  /** Display name. */
-  readonly name: Scalars['String']['output'];
-  /** The work units of this work center. */
-  readonly workUnits: ReadonlyArray<WorkUnit>;
-};
-
-/** The work center, or why not. */
-export type WorkCenterResult = BadInput | Conflict | NotFound | SignatureRejected | ValidationFailed | WorkCenter;
-
-/** A machine or station within a work center (ISA-95 work unit). */
-export type WorkUnit = {
-  readonly __typename?: 'WorkUnit';
-  /** Equipment class of the unit. */
-  readonly equipmentClass?: Maybe<Scalars['String']['output']>;
-  /** Key, unique within the site. */
-  readonly key: Scalars['String']['output'];
-  /** Display name. */
-  readonly name: Scalars['String']['output'];
-};
-
-/** The work unit, or why not. */
-export type WorkUnitResult = BadInput | Conflict | NotFound | SignatureRejected | ValidationFailed | WorkUnit;
+export type ProblemFieldsFragment =
+  | ProblemFields_BadInput_Fragment
+  | ProblemFields_Conflict_Fragment
+  | ProblemFields_NotFound_Fragment
+  | ProblemFields_SignatureRejected_Fragment
+  | ProblemFields_ValidationFailed_Fragment
+;
 
 export type SignaturesOfQueryVariables = Exact<{
   entityType: string;
@@ -1821,5 +155,722 @@ export type SignaturesOfQueryVariables = Exact<{
 
 export type SignaturesOfQuery = { readonly signatures: ReadonlyArray<{ readonly id: string, readonly signerId: string, readonly printedName: string, readonly signedAt: string, readonly meaning: string, readonly reason: string, readonly contentSha256: string, readonly manifestation: string }> };
 
+export type AuditChainQueryVariables = Exact<{ [key: string]: never; }>;
 
+
+export type AuditChainQuery = { readonly auditChain: { readonly intact: boolean, readonly records: number, readonly headSeq: number | null, readonly headHash: string | null, readonly anchoredSeq: number | null, readonly findings: ReadonlyArray<{ readonly seq: number, readonly kind: string, readonly detail: string }> } };
+
+export type AuditRecordQueryVariables = Exact<{
+  seq: number;
+}>;
+
+
+export type AuditRecordQuery = { readonly auditRecord: { readonly seq: number, readonly occurredAt: string, readonly actor: string, readonly action: string, readonly entityType: string, readonly entityId: string, readonly site: string | null, readonly before: unknown, readonly after: unknown, readonly reason: string | null, readonly requestId: string | null, readonly signatureId: string | null, readonly prevHash: string, readonly hash: string } };
+
+export type AuditRecordsQueryVariables = Exact<{
+  filter?: AuditFilter | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditRecordsQuery = { readonly auditRecords: { readonly totalCount: number, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly seq: number, readonly occurredAt: string, readonly actor: string, readonly action: string, readonly entityType: string, readonly entityId: string, readonly site: string | null, readonly before: unknown, readonly after: unknown, readonly reason: string | null, readonly requestId: string | null, readonly signatureId: string | null, readonly prevHash: string, readonly hash: string }> } };
+
+export type AuditRecordFieldsFragment = { readonly seq: number, readonly occurredAt: string, readonly actor: string, readonly action: string, readonly entityType: string, readonly entityId: string, readonly site: string | null, readonly before: unknown, readonly after: unknown, readonly reason: string | null, readonly requestId: string | null, readonly signatureId: string | null, readonly prevHash: string, readonly hash: string };
+
+export type InboxApproveOverlayMutationVariables = Exact<{
+  site: string;
+  template: string;
+  version: number;
+  signature: SignerInput;
+}>;
+
+
+export type InboxApproveOverlayMutation = { readonly approveOverlay:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'OverlayRevision', readonly site: string, readonly template: string, readonly version: number, readonly status: OverlayStatus }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type InboxApproveRolloutGateMutationVariables = Exact<{
+  id: string;
+  wave: string;
+  signature: SignerInput;
+}>;
+
+
+export type InboxApproveRolloutGateMutation = { readonly approveRolloutGate:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type InboxApproveTemplateMutationVariables = Exact<{
+  key: string;
+  version: string;
+  signature: SignerInput;
+}>;
+
+
+export type InboxApproveTemplateMutation = { readonly approveTemplate:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type InboxApproveTransferMutationVariables = Exact<{
+  id: string;
+  side: string;
+  signature: SignerInput;
+}>;
+
+
+export type InboxApproveTransferMutation = { readonly approveTransfer:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type InboxRejectOverlayMutationVariables = Exact<{
+  site: string;
+  template: string;
+  version: number;
+  reason: string;
+}>;
+
+
+export type InboxRejectOverlayMutation = { readonly rejectOverlay:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'OverlayRevision', readonly site: string, readonly template: string, readonly version: number, readonly status: OverlayStatus }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type InboxReturnTemplateMutationVariables = Exact<{
+  key: string;
+  version: string;
+  reason: string;
+}>;
+
+
+export type InboxReturnTemplateMutation = { readonly returnTemplateToDraft:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type InboxTemplateDocumentQueryVariables = Exact<{
+  key: string;
+  version: string;
+}>;
+
+
+export type InboxTemplateDocumentQuery = { readonly templateVersion: { readonly key: string, readonly version: string, readonly contentSha256: string, readonly document: unknown } };
+
+export type InboxWaitingQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InboxWaitingQuery = { readonly overlays: ReadonlyArray<{ readonly site: string, readonly template: string, readonly version: number, readonly templateVersions: string, readonly status: OverlayStatus, readonly reason: string | null, readonly contentSha256: string, readonly proposedBy: string, readonly createdAt: string, readonly document: unknown }>, readonly templates: { readonly nodes: ReadonlyArray<{ readonly key: string, readonly title: string, readonly versions: ReadonlyArray<{ readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly title: string, readonly changeSummary: string | null, readonly contentSha256: string, readonly author: string, readonly createdAt: string, readonly updatedAt: string }> }> }, readonly rollouts: { readonly nodes: ReadonlyArray<{ readonly id: string, readonly template: string, readonly version: string, readonly templateSha256: string, readonly status: string, readonly currentWave: string | null, readonly reason: string | null, readonly startedBy: string, readonly updatedAt: string, readonly waves: ReadonlyArray<{ readonly name: string, readonly gates: ReadonlyArray<string>, readonly sites: ReadonlyArray<{ readonly site: string }> }> }> }, readonly transfers: { readonly nodes: ReadonlyArray<{ readonly id: string, readonly template: string, readonly version: string, readonly source: string, readonly target: string, readonly status: string, readonly reason: string | null, readonly approvals: unknown, readonly startedBy: string, readonly updatedAt: string, readonly overlayVersion: number | null }> } };
+
+export type MySiteQueryVariables = Exact<{
+  site: string;
+}>;
+
+
+export type MySiteQuery = { readonly site: { readonly key: string, readonly name: string, readonly region: string, readonly timeZone: string, readonly areas: ReadonlyArray<{ readonly key: string, readonly name: string, readonly workCenters: ReadonlyArray<{ readonly key: string, readonly name: string, readonly equipmentClasses: ReadonlyArray<string>, readonly workUnits: ReadonlyArray<{ readonly key: string, readonly name: string, readonly equipmentClass: string | null }> }> }> }, readonly overlays: ReadonlyArray<{ readonly site: string, readonly template: string, readonly version: number, readonly status: OverlayStatus }>, readonly ledger: ReadonlyArray<{ readonly site: string, readonly template: string, readonly version: string, readonly sha256: string, readonly status: string, readonly since: string, readonly rolloutId: string | null, readonly transferId: string | null, readonly deployedBy: string }> };
+
+export type MySiteDriftQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySiteDriftQuery = { readonly drift: ReadonlyArray<{ readonly site: string, readonly template: string, readonly expectedSha256: string | null, readonly reportedSha256: string | null, readonly detail: string, readonly firstSeen: string, readonly lastSeen: string }> };
+
+export type MySiteEffectiveQueryVariables = Exact<{
+  site: string;
+  template: string;
+  version?: string | null | undefined;
+}>;
+
+
+export type MySiteEffectiveQuery = { readonly effectiveDefinition: { readonly site: string, readonly template: string, readonly version: string, readonly sha256: string, readonly overlayVersion: number | null, readonly definition: unknown }, readonly templateVersion: { readonly key: string, readonly version: string, readonly document: unknown, readonly parameters: ReadonlyArray<{ readonly name: string, readonly type: string, readonly default: unknown, readonly minimum: unknown, readonly maximum: unknown, readonly values: ReadonlyArray<string> | null, readonly unit: string | null, readonly siteConfigurable: boolean }> } };
+
+export type MySiteOverlaysQueryVariables = Exact<{
+  site: string;
+  template: string;
+}>;
+
+
+export type MySiteOverlaysQuery = { readonly overlays: ReadonlyArray<{ readonly site: string, readonly template: string, readonly version: number, readonly templateVersions: string, readonly status: OverlayStatus, readonly reason: string | null, readonly contentSha256: string, readonly proposedBy: string, readonly createdAt: string, readonly decidedAt: string | null, readonly document: unknown, readonly approval: { readonly id: string, readonly printedName: string, readonly signerId: string, readonly signedAt: string, readonly meaning: string, readonly reason: string, readonly manifestation: string } | null }>, readonly ledger: ReadonlyArray<{ readonly site: string, readonly template: string, readonly version: string, readonly sha256: string, readonly status: string, readonly since: string }> };
+
+export type MySiteProposeMutationVariables = Exact<{
+  source: string;
+}>;
+
+
+export type MySiteProposeMutation = { readonly proposeOverlay:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ProposedOverlay', readonly outcome: string, readonly overlay: { readonly site: string, readonly template: string, readonly version: number, readonly status: OverlayStatus, readonly contentSha256: string, readonly createdAt: string } }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type MySiteSitesQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type MySiteSitesQuery = { readonly sites: { readonly nodes: ReadonlyArray<{ readonly key: string, readonly name: string, readonly region: string }>, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null } } };
+
+export type MySiteValidateQueryVariables = Exact<{
+  source: string;
+}>;
+
+
+export type MySiteValidateQuery = { readonly validateOverlay: { readonly migrations: ReadonlyArray<string>, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string, readonly severity: Severity }> } };
+
+export type AbortRolloutMutationVariables = Exact<{
+  id: string;
+  rollback: boolean;
+  reason?: string | null | undefined;
+}>;
+
+
+export type AbortRolloutMutation = { readonly abortRollout:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type ApproveRolloutGateMutationVariables = Exact<{
+  id: string;
+  wave: string;
+  signature: SignerInput;
+}>;
+
+
+export type ApproveRolloutGateMutation = { readonly approveRolloutGate:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type CheckRolloutPlanQueryVariables = Exact<{
+  plan: string;
+}>;
+
+
+export type CheckRolloutPlanQuery = { readonly checkRolloutPlan:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'RolloutPlanCheck', readonly template: string, readonly version: string, readonly warnings: ReadonlyArray<string>, readonly waves: ReadonlyArray<{ readonly name: string, readonly sites: ReadonlyArray<string>, readonly gates: ReadonlyArray<string> }>, readonly estimates: ReadonlyArray<{ readonly wave: string, readonly metric: string, readonly maxDrop: number, readonly windowDays: number, readonly unitsPerDay: number, readonly baseline: number | null, readonly unitsNeeded: number, readonly daysNeeded: number | null, readonly enough: boolean, readonly warning: string | null }> }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type PauseRolloutMutationVariables = Exact<{
+  id: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type PauseRolloutMutation = { readonly pauseRollout:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type ResumeRolloutMutationVariables = Exact<{
+  id: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type ResumeRolloutMutation = { readonly resumeRollout:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type RetryRolloutMutationVariables = Exact<{
+  id: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type RetryRolloutMutation = { readonly retryRollout:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type RolloutDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RolloutDetailQuery = { readonly rollout: { readonly id: string, readonly template: string, readonly version: string, readonly templateSha256: string, readonly status: string, readonly currentWave: string | null, readonly reason: string | null, readonly startedBy: string, readonly startedAt: string, readonly updatedAt: string, readonly finishedAt: string | null, readonly temporalUrl: string, readonly warnings: ReadonlyArray<string>, readonly waves: ReadonlyArray<{ readonly name: string, readonly maxParallel: number, readonly failureBudget: number, readonly gates: ReadonlyArray<string>, readonly sites: ReadonlyArray<{ readonly site: string, readonly wave: string, readonly state: string, readonly reason: string | null, readonly violations: unknown, readonly sha256: string | null, readonly previousSha256: string | null, readonly updatedAt: string | null, readonly history: unknown }>, readonly kpiGuard: { readonly metric: string, readonly verdict: string, readonly reason: string, readonly measuredAt: string, readonly maxDrop: number, readonly minUnits: number, readonly threshold: number, readonly beforeUnits: number, readonly beforeHits: number, readonly before: number | null, readonly beforeLow: number | null, readonly beforeHigh: number | null, readonly afterUnits: number, readonly afterHits: number, readonly after: number | null, readonly afterLow: number | null, readonly afterHigh: number | null, readonly difference: number | null, readonly differenceLow: number | null, readonly differenceHigh: number | null } | null }> } };
+
+export type RolloutsListQueryVariables = Exact<{
+  template?: string | null | undefined;
+  status?: ReadonlyArray<string> | string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type RolloutsListQuery = { readonly rollouts: { readonly totalCount: number, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly id: string, readonly template: string, readonly version: string, readonly status: string, readonly currentWave: string | null, readonly startedAt: string, readonly startedBy: string, readonly waves: ReadonlyArray<{ readonly name: string, readonly sites: ReadonlyArray<{ readonly site: string, readonly state: string }> }> }> } };
+
+export type SkipRolloutSiteMutationVariables = Exact<{
+  id: string;
+  site: string;
+  reason: string;
+}>;
+
+
+export type SkipRolloutSiteMutation = { readonly skipRolloutSite:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type StartRolloutMutationVariables = Exact<{
+  plan: string;
+}>;
+
+
+export type StartRolloutMutation = { readonly startRollout:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Rollout', readonly id: string, readonly status: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type SitesAdoptionQueryVariables = Exact<{
+  template?: string | null | undefined;
+}>;
+
+
+export type SitesAdoptionQuery = { readonly adoption: ReadonlyArray<{ readonly template: string, readonly currentVersion: string, readonly publishedAt: string | null, readonly sitesUsing: number, readonly sitesOnCurrent: number, readonly share: number | null, readonly leadTimes: ReadonlyArray<{ readonly site: string, readonly hours: number | null }> }> };
+
+export type SitesCompareVersionsQueryVariables = Exact<{
+  template: string;
+  fromVersion: string;
+  toVersion: string;
+  metric: KpiMetric;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}>;
+
+
+export type SitesCompareVersionsQuery = { readonly compareVersions: { readonly warning: string | null, readonly dataFrom: string | null, readonly dataTo: string | null, readonly template: string, readonly fromVersion: string, readonly toVersion: string, readonly metric: KpiMetric, readonly sites: ReadonlyArray<{ readonly site: string, readonly difference: number | null, readonly low: number | null, readonly high: number | null, readonly significant: boolean, readonly before: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null }, readonly after: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null } }>, readonly enterprise: { readonly site: string, readonly difference: number | null, readonly low: number | null, readonly high: number | null, readonly significant: boolean, readonly before: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null }, readonly after: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null } } } };
+
+export type SitesVersionComparisonFragment = { readonly site: string, readonly difference: number | null, readonly low: number | null, readonly high: number | null, readonly significant: boolean, readonly before: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null }, readonly after: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null } };
+
+export type SitesFilterOptionsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type SitesFilterOptionsQuery = { readonly sites: { readonly totalCount: number, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly key: string, readonly name: string, readonly region: string }> } };
+
+export type SitesKpisQueryVariables = Exact<{
+  metric: KpiMetric;
+  groupBy?: ReadonlyArray<KpiDimension> | KpiDimension | null | undefined;
+  filter?: KpiFilter | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  period: KpiPeriod;
+}>;
+
+
+export type SitesKpisQuery = { readonly kpis: { readonly warning: string | null, readonly dataFrom: string | null, readonly dataTo: string | null, readonly metric: KpiMetric, readonly from: string, readonly to: string, readonly groupBy: ReadonlyArray<string>, readonly rows: ReadonlyArray<{ readonly numerator: number | null, readonly denominator: number | null, readonly value: number | null, readonly low: number | null, readonly high: number | null, readonly count: number | null, readonly medianHours: number | null, readonly p90Hours: number | null, readonly rank: number | null, readonly overlapsWith: ReadonlyArray<string>, readonly group: { readonly site: string | null, readonly region: string | null, readonly template: string | null, readonly version: string | null, readonly product: string | null, readonly period: string | null } }>, readonly enterprise: { readonly numerator: number | null, readonly denominator: number | null, readonly value: number | null, readonly low: number | null, readonly high: number | null, readonly count: number | null, readonly medianHours: number | null, readonly p90Hours: number | null, readonly rank: number | null, readonly overlapsWith: ReadonlyArray<string>, readonly group: { readonly site: string | null, readonly region: string | null, readonly template: string | null, readonly version: string | null, readonly product: string | null, readonly period: string | null } } } };
+
+export type SitesKpiRowFragment = { readonly numerator: number | null, readonly denominator: number | null, readonly value: number | null, readonly low: number | null, readonly high: number | null, readonly count: number | null, readonly medianHours: number | null, readonly p90Hours: number | null, readonly rank: number | null, readonly overlapsWith: ReadonlyArray<string>, readonly group: { readonly site: string | null, readonly region: string | null, readonly template: string | null, readonly version: string | null, readonly product: string | null, readonly period: string | null } };
+
+export type SitesTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SitesTemplatesQuery = { readonly templates: { readonly nodes: ReadonlyArray<{ readonly key: string, readonly versions: ReadonlyArray<{ readonly version: string, readonly status: TemplateStatus }> }> } };
+
+export type SitesVersionsWithDataQueryVariables = Exact<{
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}>;
+
+
+export type SitesVersionsWithDataQuery = { readonly kpis: { readonly rows: ReadonlyArray<{ readonly group: { readonly template: string | null, readonly version: string | null } }> } };
+
+export type TemplatesApproveMutationVariables = Exact<{
+  key: string;
+  version: string;
+  signature: SignerInput;
+}>;
+
+
+export type TemplatesApproveMutation = { readonly result:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TemplatesDeprecateMutationVariables = Exact<{
+  key: string;
+  version: string;
+  reason: string;
+}>;
+
+
+export type TemplatesDeprecateMutation = { readonly result:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TemplatesPublishMutationVariables = Exact<{
+  key: string;
+  version: string;
+}>;
+
+
+export type TemplatesPublishMutation = { readonly result:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TemplatesRetireMutationVariables = Exact<{
+  key: string;
+  version: string;
+  reason: string;
+}>;
+
+
+export type TemplatesRetireMutation = { readonly result:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TemplatesReturnToDraftMutationVariables = Exact<{
+  key: string;
+  version: string;
+  reason: string;
+}>;
+
+
+export type TemplatesReturnToDraftMutation = { readonly result:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TemplatesSubmitMutationVariables = Exact<{
+  key: string;
+  version: string;
+}>;
+
+
+export type TemplatesSubmitMutation = { readonly result:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'TemplateVersion', readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TemplatesLifecycleStepFragment = { readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly contentSha256: string };
+
+export type TemplatesDiffQueryVariables = Exact<{
+  key: string;
+  from: string;
+  to: string;
+}>;
+
+
+export type TemplatesDiffQuery = { readonly templateDiff: { readonly key: string, readonly fromVersion: string, readonly toVersion: string, readonly breaking: boolean, readonly changes: ReadonlyArray<{ readonly area: string, readonly subject: string, readonly kind: string, readonly breaking: boolean, readonly description: string, readonly before: unknown, readonly after: unknown }> } };
+
+export type TemplatesSourceQueryVariables = Exact<{
+  key: string;
+  version: string;
+}>;
+
+
+export type TemplatesSourceQuery = { readonly templateVersion: { readonly key: string, readonly version: string, readonly document: unknown } };
+
+export type TemplatesVersionPageQueryVariables = Exact<{
+  key: string;
+  version?: string | null | undefined;
+}>;
+
+
+export type TemplatesVersionPageQuery = { readonly templateVersion: { readonly key: string, readonly version: string, readonly status: TemplateStatus, readonly title: string, readonly owner: string | null, readonly changeSummary: string | null, readonly contentSha256: string, readonly author: string, readonly createdAt: string, readonly updatedAt: string, readonly publishedAt: string | null, readonly publishedBy: string | null, readonly document: unknown, readonly approval: { readonly id: string, readonly printedName: string, readonly signedAt: string, readonly meaning: string } | null, readonly parameters: ReadonlyArray<{ readonly name: string, readonly type: string, readonly default: unknown, readonly minimum: unknown, readonly maximum: unknown, readonly values: ReadonlyArray<string> | null, readonly unit: string | null, readonly siteConfigurable: boolean, readonly siteBound: boolean, readonly description: string | null }> } };
+
+export type TemplatesListQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type TemplatesListQuery = { readonly templates: { readonly totalCount: number, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly key: string, readonly title: string, readonly latestPublished: { readonly version: string } | null, readonly versions: ReadonlyArray<{ readonly version: string, readonly status: TemplateStatus, readonly author: string, readonly updatedAt: string }> }> } };
+
+export type TemplatesUpgradeImpactQueryVariables = Exact<{
+  template: string;
+  to: string;
+  from?: string | null | undefined;
+}>;
+
+
+export type TemplatesUpgradeImpactQuery = { readonly upgradeImpact: { readonly template: string, readonly fromVersion: string, readonly toVersion: string, readonly diff: { readonly breaking: boolean, readonly changes: ReadonlyArray<{ readonly breaking: boolean }> }, readonly sites: ReadonlyArray<{ readonly site: string, readonly status: ImpactStatus, readonly overlayVersion: number | null, readonly migrations: ReadonlyArray<string>, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string, readonly severity: Severity }> }> } };
+
+export type ApproveTransferMutationVariables = Exact<{
+  id: string;
+  side: string;
+  signature: SignerInput;
+}>;
+
+
+export type ApproveTransferMutation = { readonly approveTransfer:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string, readonly reason: string | null }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type CancelTransferMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type CancelTransferMutation = { readonly cancelTransfer:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string, readonly reason: string | null }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type CompleteTransferOverlayMutationVariables = Exact<{
+  id: string;
+  choices?: unknown;
+  reason?: string | null | undefined;
+}>;
+
+
+export type CompleteTransferOverlayMutation = { readonly completeTransferOverlay:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string, readonly reason: string | null }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type ExtendTransferQualificationMutationVariables = Exact<{
+  id: string;
+  window: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type ExtendTransferQualificationMutation = { readonly extendTransferQualification:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string, readonly reason: string | null }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type FailTransferMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type FailTransferMutation = { readonly failTransfer:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string, readonly reason: string | null }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type StartTransferMutationVariables = Exact<{
+  input: StartTransferInput;
+}>;
+
+
+export type StartTransferMutation = { readonly startTransfer:
+    | { readonly __typename: 'BadInput', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Conflict', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'NotFound', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'SignatureRejected', readonly code: ProblemCode, readonly message: string }
+    | { readonly __typename: 'Transfer', readonly id: string, readonly status: string }
+    | { readonly __typename: 'ValidationFailed', readonly code: ProblemCode, readonly message: string, readonly violations: ReadonlyArray<{ readonly path: string, readonly reason: string }> }
+   };
+
+export type TransferDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type TransferDetailQuery = { readonly transfer: { readonly id: string, readonly template: string, readonly version: string, readonly source: string, readonly target: string, readonly status: string, readonly reason: string | null, readonly tolerance: number, readonly minUnits: number, readonly windowSeconds: number, readonly overlayVersion: number | null, readonly approvals: unknown, readonly qualification: unknown, readonly package: unknown, readonly warnings: ReadonlyArray<string>, readonly startedBy: string, readonly startedAt: string, readonly updatedAt: string, readonly finishedAt: string | null, readonly temporalUrl: string } };
+
+export type TransferOptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TransferOptionsQuery = { readonly templates: { readonly nodes: ReadonlyArray<{ readonly key: string, readonly title: string }> } };
+
+export type TransferPackagePreviewQueryVariables = Exact<{
+  template: string;
+  fromSite: string;
+  toSite: string;
+  choices?: unknown;
+  baselineVersion?: string | null | undefined;
+  baselineWindow?: string | null | undefined;
+  tolerance: number;
+  minUnits: number;
+}>;
+
+
+export type TransferPackagePreviewQuery = { readonly transferPackage: { readonly template: string, readonly version: string, readonly source: string, readonly target: string, readonly sourceSha256: string, readonly targetSha256: string | null, readonly carried: unknown, readonly carriedSteps: ReadonlyArray<string>, readonly ready: boolean, readonly warnings: ReadonlyArray<string>, readonly baseline: { readonly version: string, readonly from: string, readonly to: string, readonly batchesReleased: number, readonly rightFirstTime: { readonly numerator: number, readonly denominator: number, readonly value: number | null, readonly low: number | null, readonly high: number | null } }, readonly decisions: ReadonlyArray<{ readonly parameter: string, readonly reason: string, readonly sourceValue: unknown, readonly chosen: unknown, readonly resolved: boolean }>, readonly equipment: ReadonlyArray<{ readonly operation: string, readonly equipmentClass: string, readonly where: ReadonlyArray<string> }>, readonly blockers: ReadonlyArray<{ readonly path: string, readonly reason: string, readonly severity: Severity }>, readonly changes: ReadonlyArray<{ readonly path: string, readonly before: unknown, readonly after: unknown }> } };
+
+export type TransferSitesQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type TransferSitesQuery = { readonly sites: { readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly key: string, readonly name: string }> } };
+
+export type TransfersListQueryVariables = Exact<{
+  template?: string | null | undefined;
+  status?: ReadonlyArray<string> | string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type TransfersListQuery = { readonly transfers: { readonly totalCount: number, readonly pageInfo: { readonly hasNextPage: boolean, readonly endCursor: string | null }, readonly nodes: ReadonlyArray<{ readonly id: string, readonly template: string, readonly version: string, readonly source: string, readonly target: string, readonly status: string, readonly reason: string | null, readonly startedAt: string }> } };
+
+export const ProblemFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<ProblemFieldsFragment, unknown>;
+export const AuditRecordFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditRecordFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditRecord"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"entityType"}},{"kind":"Field","name":{"kind":"Name","value":"entityId"}},{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"signatureId"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]} as unknown as DocumentNode<AuditRecordFieldsFragment, unknown>;
+export const SitesVersionComparisonFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SitesVersionComparison"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VersionComparison"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"before"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}}]}},{"kind":"Field","name":{"kind":"Name","value":"after"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}}]}},{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]} as unknown as DocumentNode<SitesVersionComparisonFragment, unknown>;
+export const SitesKpiRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SitesKpiRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KpiRow"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"product"}},{"kind":"Field","name":{"kind":"Name","value":"period"}}]}},{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"medianHours"}},{"kind":"Field","name":{"kind":"Name","value":"p90Hours"}},{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"overlapsWith"}}]}}]} as unknown as DocumentNode<SitesKpiRowFragment, unknown>;
+export const TemplatesLifecycleStepFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}}]} as unknown as DocumentNode<TemplatesLifecycleStepFragment, unknown>;
 export const SignaturesOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SignaturesOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"entityType"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"entityId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signatures"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"entityType"},"value":{"kind":"Variable","name":{"kind":"Name","value":"entityType"}}},{"kind":"Argument","name":{"kind":"Name","value":"entityId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"entityId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"signerId"}},{"kind":"Field","name":{"kind":"Name","value":"printedName"}},{"kind":"Field","name":{"kind":"Name","value":"signedAt"}},{"kind":"Field","name":{"kind":"Name","value":"meaning"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"manifestation"}}]}}]}}]} as unknown as DocumentNode<SignaturesOfQuery, SignaturesOfQueryVariables>;
+export const AuditChainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditChain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditChain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"intact"}},{"kind":"Field","name":{"kind":"Name","value":"records"}},{"kind":"Field","name":{"kind":"Name","value":"headSeq"}},{"kind":"Field","name":{"kind":"Name","value":"headHash"}},{"kind":"Field","name":{"kind":"Name","value":"anchoredSeq"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]}}]} as unknown as DocumentNode<AuditChainQuery, AuditChainQueryVariables>;
+export const AuditRecordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditRecord"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"seq"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditRecord"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"seq"},"value":{"kind":"Variable","name":{"kind":"Name","value":"seq"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AuditRecordFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditRecordFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditRecord"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"entityType"}},{"kind":"Field","name":{"kind":"Name","value":"entityId"}},{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"signatureId"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]} as unknown as DocumentNode<AuditRecordQuery, AuditRecordQueryVariables>;
+export const AuditRecordsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditRecords"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditRecords"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AuditRecordFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AuditRecordFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuditRecord"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"entityType"}},{"kind":"Field","name":{"kind":"Name","value":"entityId"}},{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"signatureId"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]} as unknown as DocumentNode<AuditRecordsQuery, AuditRecordsQueryVariables>;
+export const InboxApproveOverlayDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InboxApproveOverlay"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"site"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveOverlay"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}},{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OverlayRevision"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<InboxApproveOverlayMutation, InboxApproveOverlayMutationVariables>;
+export const InboxApproveRolloutGateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InboxApproveRolloutGate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"wave"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveRolloutGate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"wave"},"value":{"kind":"Variable","name":{"kind":"Name","value":"wave"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<InboxApproveRolloutGateMutation, InboxApproveRolloutGateMutationVariables>;
+export const InboxApproveTemplateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InboxApproveTemplate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<InboxApproveTemplateMutation, InboxApproveTemplateMutationVariables>;
+export const InboxApproveTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InboxApproveTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"side"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"side"},"value":{"kind":"Variable","name":{"kind":"Name","value":"side"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<InboxApproveTransferMutation, InboxApproveTransferMutationVariables>;
+export const InboxRejectOverlayDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InboxRejectOverlay"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"site"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rejectOverlay"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}},{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OverlayRevision"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<InboxRejectOverlayMutation, InboxRejectOverlayMutationVariables>;
+export const InboxReturnTemplateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InboxReturnTemplate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"returnTemplateToDraft"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<InboxReturnTemplateMutation, InboxReturnTemplateMutationVariables>;
+export const InboxTemplateDocumentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"InboxTemplateDocument"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templateVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"document"}}]}}]}}]} as unknown as DocumentNode<InboxTemplateDocumentQuery, InboxTemplateDocumentQueryVariables>;
+export const InboxWaitingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"InboxWaiting"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"overlays"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"templateVersions"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"proposedBy"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"document"}}]}},{"kind":"Field","name":{"kind":"Name","value":"templates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"changeSummary"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rollouts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"ListValue","values":[{"kind":"StringValue","value":"awaiting_approval","block":false},{"kind":"StringValue","value":"running","block":false},{"kind":"StringValue","value":"paused","block":false}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"templateSha256"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentWave"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"startedBy"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"waves"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"gates"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"transfers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"ListValue","values":[{"kind":"StringValue","value":"awaiting_approval","block":false}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"startedBy"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"overlayVersion"}}]}}]}}]}}]} as unknown as DocumentNode<InboxWaitingQuery, InboxWaitingQueryVariables>;
+export const MySiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MySite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"site"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}},{"kind":"Field","name":{"kind":"Name","value":"areas"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"workCenters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"equipmentClasses"}},{"kind":"Field","name":{"kind":"Name","value":"workUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"equipmentClass"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"overlays"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ledger"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"since"}},{"kind":"Field","name":{"kind":"Name","value":"rolloutId"}},{"kind":"Field","name":{"kind":"Name","value":"transferId"}},{"kind":"Field","name":{"kind":"Name","value":"deployedBy"}}]}}]}}]} as unknown as DocumentNode<MySiteQuery, MySiteQueryVariables>;
+export const MySiteDriftDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MySiteDrift"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"drift"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"expectedSha256"}},{"kind":"Field","name":{"kind":"Name","value":"reportedSha256"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"firstSeen"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeen"}}]}}]}}]} as unknown as DocumentNode<MySiteDriftQuery, MySiteDriftQueryVariables>;
+export const MySiteEffectiveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MySiteEffective"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"site"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"effectiveDefinition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}},{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"overlayVersion"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}}]}},{"kind":"Field","name":{"kind":"Name","value":"templateVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"document"}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"default"}},{"kind":"Field","name":{"kind":"Name","value":"minimum"}},{"kind":"Field","name":{"kind":"Name","value":"maximum"}},{"kind":"Field","name":{"kind":"Name","value":"values"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"siteConfigurable"}}]}}]}}]}}]} as unknown as DocumentNode<MySiteEffectiveQuery, MySiteEffectiveQueryVariables>;
+export const MySiteOverlaysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MySiteOverlays"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"site"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"overlays"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}},{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"templateVersions"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"proposedBy"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"document"}},{"kind":"Field","name":{"kind":"Name","value":"approval"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"printedName"}},{"kind":"Field","name":{"kind":"Name","value":"signerId"}},{"kind":"Field","name":{"kind":"Name","value":"signedAt"}},{"kind":"Field","name":{"kind":"Name","value":"meaning"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"manifestation"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"ledger"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}},{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"since"}}]}}]}}]} as unknown as DocumentNode<MySiteOverlaysQuery, MySiteOverlaysQueryVariables>;
+export const MySiteProposeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MySitePropose"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"source"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"proposeOverlay"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"source"},"value":{"kind":"Variable","name":{"kind":"Name","value":"source"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProposedOverlay"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"overlay"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<MySiteProposeMutation, MySiteProposeMutationVariables>;
+export const MySiteSitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MySiteSites"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<MySiteSitesQuery, MySiteSitesQueryVariables>;
+export const MySiteValidateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MySiteValidate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"source"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"validateOverlay"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"source"},"value":{"kind":"Variable","name":{"kind":"Name","value":"source"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}}]}},{"kind":"Field","name":{"kind":"Name","value":"migrations"}}]}}]}}]} as unknown as DocumentNode<MySiteValidateQuery, MySiteValidateQueryVariables>;
+export const AbortRolloutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AbortRollout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"rollback"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"abortRollout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"rollback"},"value":{"kind":"Variable","name":{"kind":"Name","value":"rollback"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<AbortRolloutMutation, AbortRolloutMutationVariables>;
+export const ApproveRolloutGateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApproveRolloutGate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"wave"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveRolloutGate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"wave"},"value":{"kind":"Variable","name":{"kind":"Name","value":"wave"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<ApproveRolloutGateMutation, ApproveRolloutGateMutationVariables>;
+export const CheckRolloutPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CheckRolloutPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"plan"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkRolloutPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"plan"},"value":{"kind":"Variable","name":{"kind":"Name","value":"plan"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RolloutPlanCheck"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"waves"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"sites"}},{"kind":"Field","name":{"kind":"Name","value":"gates"}}]}},{"kind":"Field","name":{"kind":"Name","value":"estimates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"wave"}},{"kind":"Field","name":{"kind":"Name","value":"metric"}},{"kind":"Field","name":{"kind":"Name","value":"maxDrop"}},{"kind":"Field","name":{"kind":"Name","value":"windowDays"}},{"kind":"Field","name":{"kind":"Name","value":"unitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}},{"kind":"Field","name":{"kind":"Name","value":"unitsNeeded"}},{"kind":"Field","name":{"kind":"Name","value":"daysNeeded"}},{"kind":"Field","name":{"kind":"Name","value":"enough"}},{"kind":"Field","name":{"kind":"Name","value":"warning"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<CheckRolloutPlanQuery, CheckRolloutPlanQueryVariables>;
+export const PauseRolloutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PauseRollout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pauseRollout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<PauseRolloutMutation, PauseRolloutMutationVariables>;
+export const ResumeRolloutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ResumeRollout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resumeRollout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<ResumeRolloutMutation, ResumeRolloutMutationVariables>;
+export const RetryRolloutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RetryRollout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryRollout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<RetryRolloutMutation, RetryRolloutMutationVariables>;
+export const RolloutDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RolloutDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rollout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"templateSha256"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentWave"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"startedBy"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"temporalUrl"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"waves"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"maxParallel"}},{"kind":"Field","name":{"kind":"Name","value":"failureBudget"}},{"kind":"Field","name":{"kind":"Name","value":"gates"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"wave"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"violations"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"previousSha256"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"history"}}]}},{"kind":"Field","name":{"kind":"Name","value":"kpiGuard"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"metric"}},{"kind":"Field","name":{"kind":"Name","value":"verdict"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"measuredAt"}},{"kind":"Field","name":{"kind":"Name","value":"maxDrop"}},{"kind":"Field","name":{"kind":"Name","value":"minUnits"}},{"kind":"Field","name":{"kind":"Name","value":"threshold"}},{"kind":"Field","name":{"kind":"Name","value":"beforeUnits"}},{"kind":"Field","name":{"kind":"Name","value":"beforeHits"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"beforeLow"}},{"kind":"Field","name":{"kind":"Name","value":"beforeHigh"}},{"kind":"Field","name":{"kind":"Name","value":"afterUnits"}},{"kind":"Field","name":{"kind":"Name","value":"afterHits"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"afterLow"}},{"kind":"Field","name":{"kind":"Name","value":"afterHigh"}},{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"differenceLow"}},{"kind":"Field","name":{"kind":"Name","value":"differenceHigh"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RolloutDetailQuery, RolloutDetailQueryVariables>;
+export const RolloutsListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RolloutsList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rollouts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentWave"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedBy"}},{"kind":"Field","name":{"kind":"Name","value":"waves"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RolloutsListQuery, RolloutsListQueryVariables>;
+export const SkipRolloutSiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SkipRolloutSite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"site"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"skipRolloutSite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"site"},"value":{"kind":"Variable","name":{"kind":"Name","value":"site"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<SkipRolloutSiteMutation, SkipRolloutSiteMutationVariables>;
+export const StartRolloutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartRollout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"plan"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startRollout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"plan"},"value":{"kind":"Variable","name":{"kind":"Name","value":"plan"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Rollout"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<StartRolloutMutation, StartRolloutMutationVariables>;
+export const SitesAdoptionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesAdoption"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adoption"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"currentVersion"}},{"kind":"Field","name":{"kind":"Name","value":"publishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sitesUsing"}},{"kind":"Field","name":{"kind":"Name","value":"sitesOnCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"share"}},{"kind":"Field","name":{"kind":"Name","value":"leadTimes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"hours"}}]}}]}}]}}]} as unknown as DocumentNode<SitesAdoptionQuery, SitesAdoptionQueryVariables>;
+export const SitesCompareVersionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesCompareVersions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fromVersion"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"toVersion"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"metric"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KpiMetric"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"compareVersions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"fromVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fromVersion"}}},{"kind":"Argument","name":{"kind":"Name","value":"toVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"toVersion"}}},{"kind":"Argument","name":{"kind":"Name","value":"metric"},"value":{"kind":"Variable","name":{"kind":"Name","value":"metric"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"warning"}},{"kind":"Field","name":{"kind":"Name","value":"dataFrom"}},{"kind":"Field","name":{"kind":"Name","value":"dataTo"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"fromVersion"}},{"kind":"Field","name":{"kind":"Name","value":"toVersion"}},{"kind":"Field","name":{"kind":"Name","value":"metric"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SitesVersionComparison"}}]}},{"kind":"Field","name":{"kind":"Name","value":"enterprise"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SitesVersionComparison"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SitesVersionComparison"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VersionComparison"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"before"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}}]}},{"kind":"Field","name":{"kind":"Name","value":"after"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}}]}},{"kind":"Field","name":{"kind":"Name","value":"difference"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]} as unknown as DocumentNode<SitesCompareVersionsQuery, SitesCompareVersionsQueryVariables>;
+export const SitesFilterOptionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesFilterOptions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"}}]}}]}}]}}]} as unknown as DocumentNode<SitesFilterOptionsQuery, SitesFilterOptionsQueryVariables>;
+export const SitesKpisDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesKpis"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"metric"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KpiMetric"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"groupBy"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KpiDimension"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"KpiFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"period"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KpiPeriod"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kpis"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"metric"},"value":{"kind":"Variable","name":{"kind":"Name","value":"metric"}}},{"kind":"Argument","name":{"kind":"Name","value":"groupBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"groupBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"period"},"value":{"kind":"Variable","name":{"kind":"Name","value":"period"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"warning"}},{"kind":"Field","name":{"kind":"Name","value":"dataFrom"}},{"kind":"Field","name":{"kind":"Name","value":"dataTo"}},{"kind":"Field","name":{"kind":"Name","value":"metric"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"groupBy"}},{"kind":"Field","name":{"kind":"Name","value":"rows"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SitesKpiRow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"enterprise"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SitesKpiRow"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SitesKpiRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KpiRow"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"product"}},{"kind":"Field","name":{"kind":"Name","value":"period"}}]}},{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"medianHours"}},{"kind":"Field","name":{"kind":"Name","value":"p90Hours"}},{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"overlapsWith"}}]}}]} as unknown as DocumentNode<SitesKpisQuery, SitesKpisQueryVariables>;
+export const SitesTemplatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesTemplates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]} as unknown as DocumentNode<SitesTemplatesQuery, SitesTemplatesQueryVariables>;
+export const SitesVersionsWithDataDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesVersionsWithData"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kpis"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"metric"},"value":{"kind":"EnumValue","value":"RIGHT_FIRST_TIME"}},{"kind":"Argument","name":{"kind":"Name","value":"groupBy"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"TEMPLATE"},{"kind":"EnumValue","value":"VERSION"}]}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rows"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]}}]} as unknown as DocumentNode<SitesVersionsWithDataQuery, SitesVersionsWithDataQueryVariables>;
+export const TemplatesApproveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesApprove"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"approveTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TemplatesLifecycleStep"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesApproveMutation, TemplatesApproveMutationVariables>;
+export const TemplatesDeprecateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesDeprecate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"deprecateTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TemplatesLifecycleStep"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesDeprecateMutation, TemplatesDeprecateMutationVariables>;
+export const TemplatesPublishDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesPublish"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"publishTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TemplatesLifecycleStep"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesPublishMutation, TemplatesPublishMutationVariables>;
+export const TemplatesRetireDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesRetire"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"retireTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TemplatesLifecycleStep"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesRetireMutation, TemplatesRetireMutationVariables>;
+export const TemplatesReturnToDraftDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesReturnToDraft"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"returnTemplateToDraft"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TemplatesLifecycleStep"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesReturnToDraftMutation, TemplatesReturnToDraftMutationVariables>;
+export const TemplatesSubmitDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesSubmit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"result"},"name":{"kind":"Name","value":"submitTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TemplatesLifecycleStep"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TemplatesLifecycleStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TemplateVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesSubmitMutation, TemplatesSubmitMutationVariables>;
+export const TemplatesDiffDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TemplatesDiff"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templateDiff"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"fromVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"toVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"fromVersion"}},{"kind":"Field","name":{"kind":"Name","value":"toVersion"}},{"kind":"Field","name":{"kind":"Name","value":"breaking"}},{"kind":"Field","name":{"kind":"Name","value":"changes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"breaking"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesDiffQuery, TemplatesDiffQueryVariables>;
+export const TemplatesSourceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TemplatesSource"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templateVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"document"}}]}}]}}]} as unknown as DocumentNode<TemplatesSourceQuery, TemplatesSourceQueryVariables>;
+export const TemplatesVersionPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TemplatesVersionPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templateVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"changeSummary"}},{"kind":"Field","name":{"kind":"Name","value":"contentSha256"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"publishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"publishedBy"}},{"kind":"Field","name":{"kind":"Name","value":"document"}},{"kind":"Field","name":{"kind":"Name","value":"approval"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"printedName"}},{"kind":"Field","name":{"kind":"Name","value":"signedAt"}},{"kind":"Field","name":{"kind":"Name","value":"meaning"}}]}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"default"}},{"kind":"Field","name":{"kind":"Name","value":"minimum"}},{"kind":"Field","name":{"kind":"Name","value":"maximum"}},{"kind":"Field","name":{"kind":"Name","value":"values"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}},{"kind":"Field","name":{"kind":"Name","value":"siteConfigurable"}},{"kind":"Field","name":{"kind":"Name","value":"siteBound"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesVersionPageQuery, TemplatesVersionPageQueryVariables>;
+export const TemplatesListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TemplatesList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"latestPublished"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesListQuery, TemplatesListQueryVariables>;
+export const TemplatesUpgradeImpactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TemplatesUpgradeImpact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upgradeImpact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"toVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"fromVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"fromVersion"}},{"kind":"Field","name":{"kind":"Name","value":"toVersion"}},{"kind":"Field","name":{"kind":"Name","value":"diff"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"breaking"}},{"kind":"Field","name":{"kind":"Name","value":"changes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"breaking"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"overlayVersion"}},{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}}]}},{"kind":"Field","name":{"kind":"Name","value":"migrations"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesUpgradeImpactQuery, TemplatesUpgradeImpactQueryVariables>;
+export const ApproveTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApproveTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"side"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"signature"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"side"},"value":{"kind":"Variable","name":{"kind":"Name","value":"side"}}},{"kind":"Argument","name":{"kind":"Name","value":"signature"},"value":{"kind":"Variable","name":{"kind":"Name","value":"signature"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<ApproveTransferMutation, ApproveTransferMutationVariables>;
+export const CancelTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<CancelTransferMutation, CancelTransferMutationVariables>;
+export const CompleteTransferOverlayDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CompleteTransferOverlay"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"choices"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JSON"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"completeTransferOverlay"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"choices"},"value":{"kind":"Variable","name":{"kind":"Name","value":"choices"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<CompleteTransferOverlayMutation, CompleteTransferOverlayMutationVariables>;
+export const ExtendTransferQualificationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ExtendTransferQualification"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"window"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"extendTransferQualification"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"window"},"value":{"kind":"Variable","name":{"kind":"Name","value":"window"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<ExtendTransferQualificationMutation, ExtendTransferQualificationMutationVariables>;
+export const FailTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FailTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"failTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<FailTransferMutation, FailTransferMutationVariables>;
+export const StartTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"StartTransferInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Transfer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProblemFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProblemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Problem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<StartTransferMutation, StartTransferMutationVariables>;
+export const TransferDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TransferDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"tolerance"}},{"kind":"Field","name":{"kind":"Name","value":"minUnits"}},{"kind":"Field","name":{"kind":"Name","value":"windowSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"overlayVersion"}},{"kind":"Field","name":{"kind":"Name","value":"approvals"}},{"kind":"Field","name":{"kind":"Name","value":"qualification"}},{"kind":"Field","name":{"kind":"Name","value":"package"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"startedBy"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"temporalUrl"}}]}}]}}]} as unknown as DocumentNode<TransferDetailQuery, TransferDetailQueryVariables>;
+export const TransferOptionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TransferOptions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}}]}}]} as unknown as DocumentNode<TransferOptionsQuery, TransferOptionsQueryVariables>;
+export const TransferPackagePreviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TransferPackagePreview"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fromSite"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"toSite"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"choices"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JSON"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"baselineVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"baselineWindow"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tolerance"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minUnits"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transferPackage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"fromSite"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fromSite"}}},{"kind":"Argument","name":{"kind":"Name","value":"toSite"},"value":{"kind":"Variable","name":{"kind":"Name","value":"toSite"}}},{"kind":"Argument","name":{"kind":"Name","value":"choices"},"value":{"kind":"Variable","name":{"kind":"Name","value":"choices"}}},{"kind":"Argument","name":{"kind":"Name","value":"baselineVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"baselineVersion"}}},{"kind":"Argument","name":{"kind":"Name","value":"baselineWindow"},"value":{"kind":"Variable","name":{"kind":"Name","value":"baselineWindow"}}},{"kind":"Argument","name":{"kind":"Name","value":"tolerance"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tolerance"}}},{"kind":"Argument","name":{"kind":"Name","value":"minUnits"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minUnits"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"sourceSha256"}},{"kind":"Field","name":{"kind":"Name","value":"targetSha256"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"rightFirstTime"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"low"}},{"kind":"Field","name":{"kind":"Name","value":"high"}}]}},{"kind":"Field","name":{"kind":"Name","value":"batchesReleased"}}]}},{"kind":"Field","name":{"kind":"Name","value":"carried"}},{"kind":"Field","name":{"kind":"Name","value":"carriedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"decisions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameter"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"sourceValue"}},{"kind":"Field","name":{"kind":"Name","value":"chosen"}},{"kind":"Field","name":{"kind":"Name","value":"resolved"}}]}},{"kind":"Field","name":{"kind":"Name","value":"equipment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"equipmentClass"}},{"kind":"Field","name":{"kind":"Name","value":"where"}}]}},{"kind":"Field","name":{"kind":"Name","value":"blockers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"changes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}}]}}]}}]} as unknown as DocumentNode<TransferPackagePreviewQuery, TransferPackagePreviewQueryVariables>;
+export const TransferSitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TransferSites"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<TransferSitesQuery, TransferSitesQueryVariables>;
+export const TransfersListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TransfersList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transfers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"target"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}}]}}]}}]}}]} as unknown as DocumentNode<TransfersListQuery, TransfersListQueryVariables>;

@@ -850,6 +850,8 @@ export type Query = {
   readonly adoption: ReadonlyArray<TemplateAdoption>;
   /** Verify the hash chain of the whole audit trail now, and that it still holds the latest anchor kept outside the database, so deleted newest records, a truncated table or a restored older database show too (auditor). */
   readonly auditChain: AuditChainReport;
+  /** One audit record by its sequence number (auditor; a qa_approver for their sites); NOT_FOUND when there is none the caller may see. */
+  readonly auditRecord: AuditRecord;
   /** The audit trail, newest first (auditor, qa_approver). */
   readonly auditRecords: AuditRecordConnection;
   /** Check a RolloutPlan (YAML or JSON text) as startRollout would, without starting it: ValidationFailed with the violations, or the waves resolved now and what each kpiGuard needs to decide, with a warning when its window is too short. */
@@ -906,6 +908,12 @@ export type Query = {
 /** Everything a caller may read, each field checked for role and site. */
 export type QueryAdoptionArgs = {
   template?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Everything a caller may read, each field checked for role and site. */
+export type QueryAuditRecordArgs = {
+  seq: Scalars['Int']['input'];
 };
 
 

@@ -1,4 +1,11 @@
-// Routes of this section (mounted by src/app/App.tsx): not built yet.
-import { notBuilt } from "../../components/NotBuilt";
+// Auditor — Audit trail (/audit): the search, and one record at /audit/:seq.
+import type { RouteObject } from "react-router";
 
-export const routes = notBuilt("Audit trail", "coe audit log");
+import "./audit.css";
+import { AuditPage } from "./AuditPage";
+import { AuditRecordPage } from "./AuditRecordPage";
+
+export const routes: RouteObject[] = [
+  { index: true, element: <AuditPage /> },
+  { path: ":seq", element: <AuditRecordPage /> },
+];
