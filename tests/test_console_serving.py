@@ -3,6 +3,8 @@ the strict CSP, in production too; API paths are never swallowed by it."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +52,14 @@ async def test_a_missing_build_says_how_to_build_it(tmp_path: Any) -> None:
     page = await built_page(APP_PAGE, "The web console", tmp_path / "dist")
     assert page.status_code == 503
     assert "The web console is not built" in str(page.content)
+
+
+def test_every_picture_and_page_the_readme_links_is_in_the_repository() -> None:
+    """The README's screenshots (docs/console/, saved by the browser journeys) and local
+    links exist: a user's clone shows them."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    linked = re.findall(r"\]\(((?:docs|console|infra|bench)/[^)#\s]+)\)", readme)
+    assert any(path.endswith(".png") for path in linked)
+    missing = [path for path in linked if not (root / path).exists()]
+    assert missing == []
