@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coe.transfers.qualification import assess
+from coe.transfers.qualification import assess, with_point
 
 
 def test_too_few_units_never_qualify_even_at_100_percent() -> None:
@@ -40,3 +40,20 @@ def test_a_clearly_worse_target_does_not_qualify() -> None:
     assert not found.qualified
     assert found.difference.high is not None
     assert found.difference.high < -0.02
+
+
+def _point(units: int) -> dict[str, int]:
+    return {"units": units}
+
+
+def test_the_history_adds_a_measurement_only_when_it_counts_new_units() -> None:
+    history = with_point([], _point(10))
+    assert with_point(history, _point(10)) is history
+    assert with_point(history, _point(25)) == [_point(10), _point(25)]
+
+
+def test_a_long_history_keeps_its_first_and_newest_points_at_half_the_resolution() -> None:
+    history = [_point(units) for units in range(1, 5)]
+    thinned = with_point(history, _point(5), limit=4)
+    assert thinned == [_point(1), _point(3), _point(5)]
+    assert len(with_point(thinned, _point(6), limit=4)) == 4

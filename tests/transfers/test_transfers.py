@@ -170,6 +170,10 @@ async def test_a_transfer_that_reaches_the_source_qualifies(
     assert done["status"] == "qualified"
     assert done["reason"].startswith("qualified: target 98.0%")
     assert done["qualification"]["units"] == 200
+    history = done["qualification"]["history"]  # what the chart draws: units only grow
+    assert history[-1]["units"] == 200
+    assert [point["units"] for point in history] == sorted({p["units"] for p in history})
+    assert history[-1]["low"] <= history[-1]["value"] <= history[-1]["high"]
     async with read_only(sessions) as session:
         actions = (
             await session.exec(

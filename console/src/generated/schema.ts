@@ -1582,7 +1582,7 @@ export type Transfer = {
   readonly overlayVersion?: Maybe<Scalars['Int']['output']>;
   /** The package as kept at the start: baseline, carried values, decisions, equipment, proposed overlay, changes. */
   readonly package: Scalars['JSON']['output'];
-  /** The latest measurement: target units, right-first-time with its interval, the difference to the source with its interval, the window's deadline. */
+  /** The latest measurement: target units, right-first-time with its interval, the difference to the source with its interval, the window's deadline; and `history`, each measurement that counted new units (at, units, value, low, high), for a chart of the interval narrowing (at most 200 points, thinned evenly). */
   readonly qualification: Scalars['JSON']['output'];
   /** What it waits for, or why it ended. */
   readonly reason?: Maybe<Scalars['String']['output']>;

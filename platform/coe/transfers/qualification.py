@@ -9,6 +9,7 @@ a lucky small sample does not qualify and an unlucky one is not over-read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from coe.kpis.stats import Difference, Ratio, difference, wilson
 
@@ -58,3 +59,22 @@ def assess(
         f"[{_pct(gap.low)}, {_pct(gap.high)}] reaches below -{tolerance:.1%}"
     )
     return Qualification(False, reason, baseline, target, gap)
+
+
+# Points of the qualification's history kept with the transfer: enough for a chart of the
+# interval narrowing over weeks, bounded however long the window runs.
+HISTORY_POINTS = 200
+
+
+def with_point(
+    history: list[dict[str, Any]], point: dict[str, Any], limit: int = HISTORY_POINTS
+) -> list[dict[str, Any]]:
+    """`history` with the measurement `point` added when it counts new units (a poll that found
+    nothing new adds nothing). Past `limit` points, every second older point goes (the first
+    and the newest stay), so the series keeps its shape at half the resolution."""
+    if history and history[-1]["units"] == point["units"]:
+        return history
+    grown = [*history, point]
+    if len(grown) <= limit:
+        return grown
+    return [*grown[:-1:2], grown[-1]]

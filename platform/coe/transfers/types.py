@@ -170,7 +170,9 @@ class TransferType:
     approvals: JSON = strawberry.field(description="Per side: signer, signature id, reason.")
     qualification: JSON = strawberry.field(
         description="The latest measurement: target units, right-first-time with its interval, "
-        "the difference to the source with its interval, the window's deadline."
+        "the difference to the source with its interval, the window's deadline; and `history`, "
+        "each measurement that counted new units (at, units, value, low, high), for a chart "
+        "of the interval narrowing (at most 200 points, thinned evenly)."
     )
     package: JSON = strawberry.field(
         description="The package as kept at the start: baseline, carried values, decisions, "

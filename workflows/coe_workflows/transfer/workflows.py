@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
         TransferRecord,
         TransferStep,
     )
-    from coe.transfers.qualification import assess
+    from coe.transfers.qualification import assess, with_point
     from coe.transfers.rules import (
         approval_refusal,
         cancel_refusal,
@@ -86,6 +86,7 @@ class ProcessTransfer:
         self._decision_kind: str | None = None
         self._reason: str | None = None
         self._measurement: dict[str, Any] | None = None  # the latest, with the window's end
+        self._history: list[dict[str, Any]] = []  # the measurements over time, for the chart
         self._deadline: datetime | None = None
         # update handlers change the state and queue the records (see coe_workflows.records)
         self._records = Records()
@@ -204,6 +205,17 @@ class ProcessTransfer:
                 "since": since,
                 "deadline": self._deadline.isoformat(),
             }
+            self._history = with_point(
+                self._history,
+                {
+                    "at": workflow.now().isoformat(),
+                    "units": counts.units,
+                    "value": found.target.value,
+                    "low": found.target.low,
+                    "high": found.target.high,
+                },
+            )
+            measurement["history"] = self._history
             self._measurement = measurement
             if self._cancelled:
                 return self._status.value

@@ -1,5 +1,5 @@
 // The qualification chart: the target's right-first-time with its 95 % interval (a band, narrowing
-// as units accumulate — one point per measurement this page has seen) against the source's
+// as units accumulate — one point per measurement the workflow kept) against the source's
 // baseline (a line, its interval a thin band) and the tolerance (the shaded zone the target's
 // interval must reach: from baseline − tolerance up). The numbers are in the table beside it.
 import { useMemo } from "react";

@@ -31,21 +31,17 @@ import {
   duration,
   mayActOn,
   measurementOf,
-  observe,
+  historyOf,
   show,
   stepsOf,
   text,
 } from "./model";
-import type { Observed } from "./model";
 import { StatusBadge, Stepper } from "./parts";
 
 type Transfer = TransferDetailQuery["transfer"];
 /** What a step's answer said of the transfer (its record lands in the database just after). */
 type Answered = { readonly status?: string; readonly reason?: string | null } | undefined;
 type Done = (answer?: Answered) => void;
-
-/** What this tab has seen of each transfer's measurement (the API keeps the latest only). */
-const seen = new Map<string, readonly Observed[]>();
 
 export function TransferPage() {
   const { id = "" } = useParams();
@@ -63,18 +59,6 @@ export function TransferPage() {
     stored && answered && stored.updatedAt === answered.since && stored.status !== answered.status
       ? { ...stored, status: answered.status, reason: answered.reason ?? stored.reason }
       : stored;
-  const [series, setSeries] = useState<readonly Observed[]>(() => seen.get(id) ?? []);
-  const [observed, setObserved] = useState<Transfer | undefined>(undefined);
-  if (stored && stored !== observed) {
-    // a new answer: add its measurement to what this tab has seen (state adjusted in render)
-    setObserved(stored);
-    const m = measurementOf(stored.qualification);
-    const next = m ? { at: stored.updatedAt, units: m.units, value: m.value, low: m.low, high: m.high } : null;
-    const updated = observe(seen.get(stored.id) ?? series, next);
-    seen.set(stored.id, updated);
-    setSeries(updated);
-  }
-
   if (query.isPending) return <Page title={`Transfer ${id}`}><Loading what="Loading the transfer" /></Page>;
   if (query.error || !transfer)
     return (
@@ -167,7 +151,7 @@ export function TransferPage() {
           pkg={transfer.package}
           tolerance={transfer.tolerance}
           minUnits={transfer.minUnits}
-          series={series}
+          series={historyOf(transfer.qualification)}
           latest={latest}
           planned={planned}
         />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { choicesOf, duration, observe, stepsOf, typedChoice } from "./model";
+import { choicesOf, duration, historyOf, stepsOf, typedChoice } from "./model";
 
 const states = (t: Parameters<typeof stepsOf>[0]) => stepsOf(t).map((s) => `${s.key}:${s.state}`);
 
@@ -52,13 +52,23 @@ describe("choices", () => {
   });
 });
 
-describe("observe", () => {
-  const point = (at: string, units: number) => ({ at, units, value: 0.9, low: 0.8, high: 0.95 });
-  it("adds new measurements only", () => {
-    const one = observe([], point("2026-12-01T00:00:00Z", 10));
-    expect(observe(one, point("2026-12-01T00:00:00Z", 10))).toBe(one);
-    expect(observe(one, point("2026-12-01T00:01:00Z", 20))).toHaveLength(2);
-    expect(observe(one, null)).toBe(one);
+describe("historyOf", () => {
+  it("reads the workflow's measurements and skips what is not one", () => {
+    const qualification = {
+      units: 20,
+      history: [
+        { at: "2026-12-01T00:00:00Z", units: 10, value: 0.9, low: 0.6, high: 0.98 },
+        { at: "2026-12-01T00:01:00Z", units: 20, value: null, low: null, high: null },
+        { units: 30 },
+        "nonsense",
+      ],
+    };
+    expect(historyOf(qualification)).toEqual([
+      { at: "2026-12-01T00:00:00Z", units: 10, value: 0.9, low: 0.6, high: 0.98 },
+      { at: "2026-12-01T00:01:00Z", units: 20, value: null, low: null, high: null },
+    ]);
+    expect(historyOf({ units: 5 })).toEqual([]);
+    expect(historyOf(null)).toEqual([]);
   });
 });
 

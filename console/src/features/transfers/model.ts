@@ -247,7 +247,7 @@ export function mayActOn(session: Session, role: string, site: string): boolean 
   return session.roles.includes(role) && (session.sites.length === 0 || session.sites.includes(site));
 }
 
-/** One point of the target's measurement, as the page observed it over time. */
+/** One measurement of the qualification's history (the transfer's `qualification.history`). */
 export interface Observed {
   readonly at: string;
   readonly units: number;
@@ -256,13 +256,18 @@ export interface Observed {
   readonly high: number | null;
 }
 
-/** The observed series with `next` added when it is a new measurement (by units and time). */
-export function observe(series: readonly Observed[], next: Observed | null): readonly Observed[] {
-  if (!next) return series;
-  const last = series[series.length - 1];
-  if (last && last.units === next.units && last.value === next.value) return series;
-  if (last && last.at >= next.at) return series;
-  return [...series, next];
+/** The measurements the workflow kept, oldest first (each counted new units). */
+export function historyOf(raw: unknown): readonly Observed[] {
+  if (!isRecord(raw) || !Array.isArray(raw.history)) return [];
+  const num = (point: Record<string, unknown>, key: string) => {
+    const v = point[key];
+    return typeof v === "number" ? v : null;
+  };
+  return raw.history.filter(isRecord).flatMap((point) =>
+    typeof point.at === "string" && typeof point.units === "number"
+      ? [{ at: point.at, units: point.units, value: num(point, "value"), low: num(point, "low"), high: num(point, "high") }]
+      : [],
+  );
 }
 
 /** A JSON value as text for a field that should be a string ("" for none). */
