@@ -158,6 +158,7 @@ QUERIES: dict[str, str] = {
     "sites": "{ sites { totalCount } }",
     "site": '{ site(key: "cork") { key } }',
     "auditRecords": "{ auditRecords { totalCount } }",
+    "auditRecord": "{ auditRecord(seq: 1) { seq } }",
     "auditChain": "{ auditChain { intact } }",
     "signatures": '{ signatures(entityType: "x", entityId: "y") { id } }',
     "templates": "{ templates { totalCount } }",

@@ -100,6 +100,14 @@ QUERIES: dict[str, Case] = {
     "auditRecords": Case(
         '{ auditRecords(filter: {site: "cork"}) { nodes { seq site } } }', refuse=True
     ),
+    # Every early record by number: those of B (its creation among them) are not found.
+    "auditRecord": Case(
+        "{ "
+        + " ".join(
+            f"r{seq}: auditRecord(seq: {seq}) {{ seq site entityId }}" for seq in range(1, 13)
+        )
+        + " }"
+    ),
     "auditChain": Case("{ auditChain { intact records } }"),
     "signingLocks": Case("{ signingLocks { userId } }", refuse=True),
     "signatures": Case(
