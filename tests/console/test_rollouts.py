@@ -435,3 +435,82 @@ def test_the_grid_with_1000_sites_stays_responsive(console: Console) -> None:
         200,
         "the same grid: filter to one site and open its detail",
     )
+
+
+START = """mutation($p: String!) { startRollout(plan: $p) { __typename
+  ... on Rollout { id } ... on Problem { code message } } }"""
+
+
+def long_soak_plan() -> str:
+    """The committed plan without its approval and with a five-minute soak after the pilot:
+    time for an architect to pause, resume, skip a site and abort while it runs."""
+    text = unique_plan().replace("        - approval: {role: qa_approver, meaning: approved}\n", "")
+    assert "- soak: 10s" in text
+    return text.replace("- soak: 10s", "- soak: 300s")
+
+
+def wait_for(console: Console, rollout_id: str, status: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while console.api(ROLLOUT, {"id": rollout_id})["rollout"]["status"] != status:
+        assert time.monotonic() < deadline, f"{rollout_id} never became {status}"
+        time.sleep(0.5)
+
+
+def test_an_architect_pauses_resumes_skips_a_site_and_aborts_with_rollback(
+    console: Console,
+) -> None:
+    deadline = time.monotonic() + 120  # the journey's rollout may still be finishing
+    while console.api(
+        'query($s: [String!]) { rollouts(template: "sterile-barrier-sealing", status: $s) '
+        "{ nodes { id } } }",
+        {"s": ACTIVE},
+    )["rollouts"]["nodes"]:
+        assert time.monotonic() < deadline, "a rollout of sterile-barrier-sealing never ended"
+        time.sleep(1)
+    started = console.api(START, {"p": long_soak_plan()})["startRollout"]
+    assert started["__typename"] == "Rollout", started
+    rollout_id = started["id"]
+    try:
+        console.sign_in("ada", path=f"/rollouts/{rollout_id}")
+        page = console.page
+        status = page.get_by_test_id("rollout-status")
+
+        page.get_by_role("button", name="Pause…").click()
+        dialog = page.get_by_role("dialog", name="Pause the rollout")
+        dialog.get_by_label("Reason (optional)").fill("line trial at penang first")
+        dialog.get_by_role("button", name="Pause", exact=True).click()
+        wait_for(console, rollout_id, "paused")
+        expect(status).to_contain_text("paused")
+
+        page.get_by_role("button", name="Resume…").click()
+        page.get_by_role("dialog", name="Resume the rollout").get_by_role(
+            "button", name="Resume", exact=True
+        ).click()
+        wait_for(console, rollout_id, "running")
+        expect(status).to_contain_text("running")
+
+        grid_row(page, "apac", "penang").get_by_role("button", name="penang").click()
+        page.get_by_role("button", name="Skip site penang…").click()
+        skip = page.get_by_role("dialog", name="Skip site penang")
+        skip.get_by_label("Reason").fill("penang requalifies its sealer first")
+        skip.get_by_role("button", name="Skip site", exact=True).click()
+        expect(grid_row(page, "apac", "penang")).to_have_attribute("data-state", "skipped")
+
+        page.get_by_role("button", name="Abort…").click()
+        abort = page.get_by_role("dialog", name="Abort the rollout")
+        abort.get_by_label("Roll back every site this rollout changed (newest first)").check()
+        abort.get_by_role("button", name="Abort", exact=True).click()
+        wait_for(console, rollout_id, "aborted", timeout=90)
+        expect(status).to_contain_text("aborted")
+        answer = console.api(ROLLOUT, {"id": rollout_id})["rollout"]
+        states = {s["site"]: s["state"] for w in answer["waves"] for s in w["sites"]}
+        assert states["penang"] == "skipped"
+        assert states["cork"] in {"rolled_back", "live"}, states  # cork ran 2.1.0 already
+        expect(grid_row(page, "pilot", "cork")).to_have_attribute("data-state", states["cork"])
+    finally:
+        if console.api(ROLLOUT, {"id": rollout_id})["rollout"]["status"] in ACTIVE:
+            console.api(
+                'mutation($id: String!) { abortRollout(id: $id, reason: "console test ended") '
+                "{ __typename } }",
+                {"id": rollout_id},
+            )
