@@ -1,7 +1,7 @@
 """The Templates pages in a real Chromium against a real platform: the list, a version's
 configuration surface, the diff between two versions, the upgrade impact per site, and a
-version's lifecycle from draft to published (QA signing in the one SignatureDialog) — each
-checked against the API's own answer."""
+version's lifecycle from draft to published (QA signing in the one SignatureDialog), then
+deprecated and retired — each checked against the API's own answer."""
 
 from __future__ import annotations
 
@@ -330,7 +330,16 @@ def test_a_version_goes_from_draft_to_published(console: Console) -> None:
     page.get_by_role("button", name="Publish").click()
     _expect_status(console, version, "PUBLISHED")
     expect(page.get_by_test_id("signatures")).to_contain_text(signed["printedName"])
-    expect(page.get_by_role("button", name="Deprecate")).to_be_visible()
+
+    # … and, done with it, deprecates and retires it, each with a reason.
+    for action, status, reason in (
+        ("Deprecate", "DEPRECATED", "superseded after the console journey"),
+        ("Retire", "RETIRED", "no site runs it"),
+    ):
+        page.get_by_role("button", name=action, exact=True).click()
+        page.get_by_role("textbox", name="Reason").fill(reason)
+        page.get_by_role("button", name=f"Confirm: {action.lower()}").click()
+        _expect_status(console, version, status)
 
 
 def test_qa_returns_a_version_in_review_to_draft_with_a_reason(console: Console) -> None:
