@@ -1,18 +1,25 @@
 """The NPI engineer's journey in the console: plan a transfer between two demo sites (the
 package shown is the API's transferPackage for the same arguments), make the decisions, start
 it, follow it on its page (steps and the qualification chart's numbers as the API's transfer
-answers) and find it in the list; then cancel it, so the demo is left as it was."""
+answers) and find it in the list; then cancel it, so the demo is left as it was. And the
+people after the NPI engineer: the target's site admin completes the overlay, QA of each side
+signs on the transfer's page, and the transfer goes on to its deployment."""
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import subprocess
+import sys
+import time
 from typing import Any
 from urllib.parse import quote
 
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from coe.demo.sites import DEMO_SITES
-from tests.console.conftest import Console
+from tests.console.conftest import Console, Platform, open_console
 
 TEMPLATE = "sterile-barrier-sealing"  # the demo's transferable process (README walk-through)
 SOURCE = "cork"
@@ -230,5 +237,112 @@ def test_the_npi_engineer_plans_starts_and_follows_a_transfer(console: Console) 
         )
     finally:
         left = console.api(TRANSFER, {"id": transfer_id}, role="npi_engineer")["transfer"]
+        if left["status"] in ACTIVE and left["status"] != "deploying":
+            console.api(CANCEL, {"id": transfer_id}, role="npi_engineer")
+
+
+START = """
+mutation($input: StartTransferInput!) {
+  startTransfer(input: $input) {
+    __typename ... on Transfer { id status } ... on Problem { code message }
+  }
+}"""
+
+
+def add_user(platform: Platform, username: str, name: str, role: str, site: str) -> str:
+    """A person of the target site in the local identity store (`coe user add`, as the README
+    shows), with a password of this run."""
+    password = secrets.token_urlsafe(12)
+    command = ["user", "add", username, "--name", name, "--role", role, "--site", site]
+    added = subprocess.run(
+        [sys.executable, "-m", "coe", *command, "--password-stdin"],
+        input=password,
+        env={**os.environ, "COE_HOME": str(platform.home)},
+        cwd=platform.home.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    return password
+
+
+def sign_in_as(console: Console, username: str, password: str, path: str) -> None:
+    console.goto(path)
+    console.page.get_by_label("User id").fill(username)
+    console.page.get_by_label("Password").fill(password)
+    console.page.get_by_role("button", name="Sign in").click()
+    console.page.get_by_test_id("who").wait_for()
+
+
+def sign_side(console: Console, side: str, site: str, password: str) -> None:
+    page = console.page
+    page.get_by_role("button", name=f"Sign for the {side} ({site})").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Reason").fill(f"{side} side reviewed in the console test")
+    dialog.get_by_label("Password").fill(password)
+    dialog.get_by_role("button", name="Sign", exact=True).click()
+    expect(dialog.get_by_test_id("manifestation")).to_be_visible(timeout=20_000)
+    dialog.get_by_role("button", name="Close").click()
+
+
+def test_the_target_completes_the_overlay_and_two_qa_approvers_sign(
+    console: Console, chromium: Browser
+) -> None:
+    target, package = free_target(console)
+    tag = secrets.token_hex(3)
+    admin, qa = f"admin-{target}-{tag}", f"qa-{target}-{tag}"
+    admin_password = add_user(console.platform, admin, f"Admin {tag}", "site_admin", target)
+    qa_password = add_user(console.platform, qa, f"QA {tag}", "qa_approver", target)
+    started = console.api(
+        START,
+        {"input": {"template": TEMPLATE, "fromSite": SOURCE, "toSite": target}},
+        role="npi_engineer",
+    )["startTransfer"]
+    assert started["__typename"] == "Transfer", started
+    transfer_id = started["id"]
+    path = f"/transfers/{transfer_id}"
+    try:
+        # the target's site admin completes the overlay with the decisions
+        sign_in_as(console, admin, admin_password, path)
+        page = console.page
+        for decision in package["decisions"]:
+            page.get_by_label(re.compile(rf"^{re.escape(decision['parameter'])} \(source:")).fill(
+                show(decision["sourceValue"])
+            )
+        page.get_by_role("button", name="Propose the overlay").click()
+        status = page.get_by_test_id("transfer-status").first
+        expect(status).to_have_text("awaiting_approval", timeout=20_000)
+        assert (
+            console.api(TRANSFER, {"id": transfer_id}, role="npi_engineer")["transfer"]["status"]
+            == "awaiting_approval"
+        )
+        expect(page.get_by_role("button", name=re.compile("^Sign for the"))).to_have_count(0)
+
+        # QA of the source (quinn, every site) and of the target sign, each in their browser
+        console.page.get_by_role("button", name="Sign out").click()
+        console.sign_in("quinn", path=path)
+        sign_side(console, "source", SOURCE, console.platform.password("quinn"))
+        with open_console(console.platform, chromium) as target_qa:
+            sign_in_as(target_qa, qa, qa_password, path)
+            sign_side(target_qa, "target", target, qa_password)
+            expect(target_qa.page.get_by_test_id("transfer-status").first).to_have_text(
+                re.compile("^(deploying|qualifying)$"), timeout=30_000
+            )
+        approvals = console.api(
+            "query($id: String!) { transfer(id: $id) { status approvals } }",
+            {"id": transfer_id},
+            role="npi_engineer",
+        )["transfer"]
+        assert approvals["status"] in {"deploying", "qualifying"}, approvals
+        assert set(approvals["approvals"]) == {"source", "target"}
+    finally:
+        deadline = time.monotonic() + 60  # a deployment under way cannot be cancelled
+        while True:
+            left = console.api(TRANSFER, {"id": transfer_id}, role="npi_engineer")["transfer"]
+            if left["status"] != "deploying" or time.monotonic() > deadline:
+                break
+            time.sleep(1)
         if left["status"] in ACTIVE and left["status"] != "deploying":
             console.api(CANCEL, {"id": transfer_id}, role="npi_engineer")

@@ -227,13 +227,27 @@ function Actions({ transfer, refetch }: { readonly transfer: Transfer; readonly 
     (mayActOn(session, "site_admin", transfer.target) || hasRole(session, "coe_architect"));
   const decides = npi && status === "awaiting_decision";
   const cancels = npi && !FINISHED.includes(status) && status !== "deploying";
-  if (!signable.length && !completes && !decides && !cancels) return null;
+  // A side being signed stays on the page until its dialog closes: the transfer moves on as
+  // soon as the signature lands, and the manifestation is still to be shown.
+  const [signing, setSigning] = useState<"source" | "target" | null>(null);
+  const sides = signing && !signable.includes(signing) ? [...signable, signing] : signable;
+  if (!sides.length && !completes && !decides && !cancels) return null;
   return (
     <section className="panel" aria-labelledby="transfer-actions">
       <h2 id="transfer-actions">Your actions</h2>
       {completes ? <CompleteOverlay transfer={transfer} done={refetch} /> : null}
-      {signable.map((side) => (
-        <Approve key={side} transfer={transfer} side={side} done={refetch} />
+      {sides.map((side) => (
+        <Approve
+          key={side}
+          transfer={transfer}
+          side={side}
+          open={signing === side}
+          onOpen={() => setSigning(side)}
+          done={(answer) => {
+            setSigning(null);
+            refetch(answer);
+          }}
+        />
       ))}
       {decides ? <Extend transfer={transfer} done={refetch} /> : null}
       {decides ? (
@@ -351,19 +365,22 @@ function CompleteOverlay({ transfer, done }: { readonly transfer: Transfer; read
 function Approve({
   transfer,
   side,
+  open,
+  onOpen,
   done,
 }: {
   readonly transfer: Transfer;
   readonly side: "source" | "target";
+  readonly open: boolean;
+  readonly onOpen: () => void;
   readonly done: Done;
 }) {
-  const [open, setOpen] = useState(false);
   const [signed, setSigned] = useState<Answered>(undefined);
   const mutation = useApiMutation(ApproveTransferDocument);
   const site = side === "source" ? transfer.source : transfer.target;
   return (
     <div className="transfer-action">
-      <button type="button" onClick={() => setOpen(true)}>
+      <button type="button" onClick={onOpen}>
         Sign for the {side} ({site})
       </button>
       {open ? (
@@ -390,10 +407,7 @@ function Approve({
             setSigned(answer);
             return null;
           }}
-          onClose={() => {
-            setOpen(false);
-            done(signed ?? undefined);
-          }}
+          onClose={() => done(signed ?? undefined)}
         />
       ) : null}
     </div>
