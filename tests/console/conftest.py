@@ -126,6 +126,34 @@ def _wait_for_demo_rollouts(platform: Platform, timeout: float = 300) -> None:
     raise AssertionError("the demo rollouts did not finish")
 
 
+LIVE = "{ ledger { site template version } }"
+MADE = """query($f: KpiFilter) { kpis(metric: RIGHT_FIRST_TIME, groupBy: [SITE, TEMPLATE, VERSION],
+  filter: $f) { rows { group { site template version } denominator } } }"""
+
+
+def _wait_for_demo_production(platform: Platform, timeout: float = 180) -> None:
+    """The demo plants backfill their history a little after each deployment settles: wait
+    until every version live at a site has units there, so a journey that reads KPIs (or
+    plans a transfer against a baseline) does not depend on running late."""
+    live = {
+        (e["site"], e["template"], e["version"])
+        for e in platform.api(LIVE)["ledger"]
+        if e["site"] and e["template"]
+    }
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = platform.api(MADE, {"f": None}, role="executive")["kpis"]["rows"]
+        made = {
+            (r["group"]["site"], r["group"]["template"], r["group"]["version"])
+            for r in rows
+            if r["denominator"]
+        }
+        if live <= made:
+            return
+        assert time.monotonic() < deadline, f"no demo production yet for {sorted(live - made)}"
+        time.sleep(2)
+
+
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     if os.environ.get("COE_CONSOLE_URL") and os.environ.get("COE_CONSOLE_HOME"):
@@ -141,6 +169,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         up.wait_ready()
         running = Platform(up.url, up.home)
         _wait_for_demo_rollouts(running)
+        _wait_for_demo_production(running)
         yield running
     finally:
         if up.process is not None and up.process.poll() is None:

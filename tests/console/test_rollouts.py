@@ -8,7 +8,10 @@ a 1,000-site rollout."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -509,6 +512,62 @@ def test_an_architect_pauses_resumes_skips_a_site_and_aborts_with_rollback(
         expect(grid_row(page, "pilot", "cork")).to_have_attribute("data-state", states["cork"])
     finally:
         if console.api(ROLLOUT, {"id": rollout_id})["rollout"]["status"] in ACTIVE:
+            console.api(
+                'mutation($id: String!) { abortRollout(id: $id, reason: "console test ended") '
+                "{ __typename } }",
+                {"id": rollout_id},
+            )
+
+
+def plant_faults(platform: Platform, site: str, *flags: str) -> None:
+    """`coe plant-faults` on the platform's reference agent (as the README's demos do)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "coe", "plant-faults", site, *flags],
+        env={**os.environ, "COE_HOME": str(platform.home)},
+        cwd=platform.home.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_architect_retries_a_site_that_failed(console: Console) -> None:
+    deadline = time.monotonic() + 120
+    while console.api(
+        'query($s: [String!]) { rollouts(template: "sterile-barrier-sealing", status: $s) '
+        "{ nodes { id } } }",
+        {"s": ACTIVE},
+    )["rollouts"]["nodes"]:
+        assert time.monotonic() < deadline, "a rollout of sterile-barrier-sealing never ended"
+        time.sleep(1)
+    plant_faults(console.platform, "cork", "--wrong-hash")  # its deployment will not verify
+    rollout_id = ""
+    try:
+        started = console.api(START, {"p": long_soak_plan()})["startRollout"]
+        assert started["__typename"] == "Rollout", started
+        rollout_id = started["id"]
+        wait_for(console, rollout_id, "paused", timeout=90)  # over the pilot's failure budget
+        failed = console.api(ROLLOUT, {"id": rollout_id})["rollout"]["waves"][0]["sites"][0]
+        assert (failed["site"], failed["state"]) == ("cork", "failed"), failed
+        plant_faults(console.platform, "cork", "--clear")  # the plant is fixed
+
+        console.sign_in("ada", path=f"/rollouts/{rollout_id}")
+        page = console.page
+        expect(grid_row(page, "pilot", "cork")).to_have_attribute("data-state", "failed")
+        expect(page.get_by_test_id("rollout-reason")).to_contain_text("failed in wave pilot")
+        page.get_by_role("button", name="Retry failed sites…").click()
+        dialog = page.get_by_role("dialog", name="Retry the failed sites of the current wave")
+        dialog.get_by_label("Reason (optional)").fill("cork's agent fixed")
+        dialog.get_by_role("button", name="Retry", exact=True).click()
+        expect(grid_row(page, "pilot", "cork")).to_have_attribute(
+            "data-state", "live", timeout=60_000
+        )
+        expect_grid_matches_api(console, rollout_id, "pilot")
+    finally:
+        plant_faults(console.platform, "cork", "--clear")
+        if rollout_id and console.api(ROLLOUT, {"id": rollout_id})["rollout"]["status"] in ACTIVE:
             console.api(
                 'mutation($id: String!) { abortRollout(id: $id, reason: "console test ended") '
                 "{ __typename } }",

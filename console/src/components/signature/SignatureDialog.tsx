@@ -55,6 +55,7 @@ export function SignatureDialog({
   const [failure, setFailure] = useState<string | null>(null);
   const [signed, setSigned] = useState<Signature | null>(null);
   const viaProvider = session.via === "oidc";
+  const [opened] = useState(() => Date.now());
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -74,15 +75,12 @@ export function SignatureDialog({
         setProblem(answer);
         return;
       }
-      const mine = await request(
-        SignaturesOfDocument,
-        { entityType: target.entityType, entityId: target.entityId },
-        session.token,
-      );
-      const newest = mine.signatures
-        .filter((signature) => signature.signerId === session.subject)
-        .sort((a, b) => b.signedAt.localeCompare(a.signedAt))[0];
-      setSigned(newest ?? null);
+      // The signature may be stored a moment after the answer (a rollout's or a transfer's
+      // workflow records it): wait for this signer's newest one, made after the dialog opened.
+      const since = opened - CLOCK_SKEW_MS;
+      const mine = await firstSignatureSince(target, session.subject, since, session.token);
+      if (mine) setSigned(mine);
+      else setFailure("Signed, but the signature record has not appeared yet: reload to see it.");
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
     } finally {
@@ -189,6 +187,35 @@ export function SignatureDialog({
       )}
     </dialog>
   );
+}
+
+const CLOCK_SKEW_MS = 60_000; // the API's clock against this browser's
+const WAIT_MS = 500;
+const WAIT_TRIES = 40;
+
+/** The signer's newest signature of `target` made at or after `since` (ms since the epoch),
+ * waiting up to 20 s. */
+async function firstSignatureSince(
+  target: SignTarget,
+  signer: string,
+  since: number,
+  token: string,
+): Promise<Signature | null> {
+  for (let attempt = 0; attempt < WAIT_TRIES; attempt += 1) {
+    const { signatures } = await request(
+      SignaturesOfDocument,
+      { entityType: target.entityType, entityId: target.entityId },
+      token,
+    );
+    const newest = signatures
+      .filter(
+        (signature) => signature.signerId === signer && Date.parse(signature.signedAt) >= since,
+      )
+      .sort((a, b) => b.signedAt.localeCompare(a.signedAt))[0];
+    if (newest) return newest;
+    await new Promise((resolve) => window.setTimeout(resolve, WAIT_MS));
+  }
+  return null;
 }
 
 /** "2026-12-02 11:30:05 UTC": the manifestation's date/time, always in UTC. */
