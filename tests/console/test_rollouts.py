@@ -452,6 +452,18 @@ def long_soak_plan() -> str:
     return text.replace("- soak: 10s", "- soak: 300s")
 
 
+def no_rollout_under_way(console: Console, timeout: float = 120) -> None:
+    """Wait until no rollout of the template is under way (one at a time per template)."""
+    deadline = time.monotonic() + timeout
+    while console.api(
+        'query($s: [String!]) { rollouts(template: "sterile-barrier-sealing", status: $s) '
+        "{ nodes { id } } }",
+        {"s": ACTIVE},
+    )["rollouts"]["nodes"]:
+        assert time.monotonic() < deadline, "a rollout of sterile-barrier-sealing never ended"
+        time.sleep(1)
+
+
 def wait_for(console: Console, rollout_id: str, status: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while console.api(ROLLOUT, {"id": rollout_id})["rollout"]["status"] != status:
@@ -462,14 +474,7 @@ def wait_for(console: Console, rollout_id: str, status: str, timeout: float = 60
 def test_an_architect_pauses_resumes_skips_a_site_and_aborts_with_rollback(
     console: Console,
 ) -> None:
-    deadline = time.monotonic() + 120  # the journey's rollout may still be finishing
-    while console.api(
-        'query($s: [String!]) { rollouts(template: "sterile-barrier-sealing", status: $s) '
-        "{ nodes { id } } }",
-        {"s": ACTIVE},
-    )["rollouts"]["nodes"]:
-        assert time.monotonic() < deadline, "a rollout of sterile-barrier-sealing never ended"
-        time.sleep(1)
+    no_rollout_under_way(console)  # the journey's rollout may still be finishing
     started = console.api(START, {"p": long_soak_plan()})["startRollout"]
     assert started["__typename"] == "Rollout", started
     rollout_id = started["id"]
@@ -534,14 +539,7 @@ def plant_faults(platform: Platform, site: str, *flags: str) -> None:
 
 
 def test_an_architect_retries_a_site_that_failed(console: Console) -> None:
-    deadline = time.monotonic() + 120
-    while console.api(
-        'query($s: [String!]) { rollouts(template: "sterile-barrier-sealing", status: $s) '
-        "{ nodes { id } } }",
-        {"s": ACTIVE},
-    )["rollouts"]["nodes"]:
-        assert time.monotonic() < deadline, "a rollout of sterile-barrier-sealing never ended"
-        time.sleep(1)
+    no_rollout_under_way(console)
     plant_faults(console.platform, "cork", "--wrong-hash")  # its deployment will not verify
     rollout_id = ""
     try:
