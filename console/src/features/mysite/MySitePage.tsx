@@ -1,17 +1,16 @@
 // My site: the site's hierarchy, the templates that run or are overlaid there (each opening the
 // overlay editor), what runs at the site (the ledger) and drift.
-import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
 
-import { GraphQLRequestError, request } from "../../api/client";
 import { useApiQuery } from "../../api/hooks";
+import { useAllSites } from "../../api/useAllSites";
 import { Role } from "../../auth/roles";
 import { hasRole } from "../../auth/session";
-import { useAuth, useSession } from "../../auth/AuthContext";
+import { useSession } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
 import { Empty, ErrorMessage, Loading } from "../../components/States";
-import { MySiteDocument, MySiteDriftDocument, MySiteSitesDocument } from "../../generated/graphql";
-import type { MySiteQuery, MySiteSitesQuery } from "../../generated/graphql";
+import { MySiteDocument, MySiteDriftDocument } from "../../generated/graphql";
+import type { MySiteQuery } from "../../generated/graphql";
 import { shortHash, statusBadge, utc } from "./format";
 
 /** /my-site: the user's one site, or a choice of site (architects, or several sites). */
@@ -62,31 +61,6 @@ function SitePicker() {
       ) : null}
     </Page>
   );
-}
-
-/** Every site the caller may see, page by page (the API gives at most 100 a page). */
-function useAllSites(enabled: boolean) {
-  const { session, expire } = useAuth();
-  return useQuery({
-    queryKey: ["MySiteSites", session?.subject],
-    enabled: enabled && !!session,
-    queryFn: async ({ signal }) => {
-      const all: MySiteSitesQuery["sites"]["nodes"][number][] = [];
-      let after: string | null = null;
-      try {
-        for (let page = 0; page < 50; page += 1) {
-          const answer: MySiteSitesQuery = await request(MySiteSitesDocument, { after }, session?.token, signal);
-          all.push(...answer.sites.nodes);
-          if (!answer.sites.pageInfo.hasNextPage) break;
-          after = answer.sites.pageInfo.endCursor;
-        }
-      } catch (error) {
-        if (error instanceof GraphQLRequestError && error.code === "UNAUTHENTICATED") expire();
-        throw error;
-      }
-      return all;
-    },
-  });
 }
 
 type SiteData = MySiteQuery["site"];

@@ -21,8 +21,8 @@ import {
 } from "../../generated/graphql";
 import type { TransferPackagePreviewQuery } from "../../generated/graphql";
 import { choicesOf, pct, show } from "./model";
-import { useAllSites } from "./useAllSites";
 import { useDebounced } from "../../components/useDebounced";
+import { useAllSites } from "../../api/useAllSites";
 
 const DEFAULT_TOLERANCE = "0.02";
 const DEFAULT_MIN_UNITS = "200";
