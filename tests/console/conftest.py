@@ -29,6 +29,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Route,
+    expect,
     sync_playwright,
 )
 
@@ -50,6 +51,12 @@ def record_speed(name: str, milliseconds: float, target_ms: float, what: str) ->
 
 
 SPEED.unlink(missing_ok=True)  # this run's figures only (conftest loads once per run)
+
+# The platform under test shares two cores with this browser (and with the demo plants'
+# production): Playwright's 5 s default for an expectation is too tight on a loaded CI machine,
+# where a click's answer (an argon2 check, a workflow's signal) occasionally takes longer. How
+# fast the console is, is measured (record_speed), not held to by these waits.
+expect.set_options(timeout=15_000)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
