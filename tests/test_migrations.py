@@ -122,3 +122,30 @@ def test_0007_moves_transfer_stand_ins_out_of_the_rollouts(empty_database: str) 
         assert back == [("cork", TRANSFER_ID), ("penang", "pouch-sealing-1.1.0-def456")]
         assert connection.execute("SELECT count(*) FROM rollout").fetchone() == (2,)
     upgrade(empty_database, "head")
+
+
+def test_0009_makes_every_plant_endpoint_the_sites_production_instance(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0008")
+    with psycopg.connect(libpq_url(empty_database)) as connection:
+        connection.execute("INSERT INTO enterprise (key, name) VALUES ('acme', 'Acme')")
+        for key, endpoint in (("cork", "http://cork.example:9100"), ("penang", None)):
+            connection.execute(
+                "INSERT INTO site (enterprise_id, key, name, region, time_zone, "
+                "regulatory_scope, labels, plant_endpoint) SELECT id, %s, %s, 'emea', 'UTC', "
+                "'{}', '{}', %s FROM enterprise",
+                (key, key, endpoint),
+            )
+    upgrade(empty_database, "0009")
+    with psycopg.connect(libpq_url(empty_database)) as connection:
+        instances = connection.execute(
+            "SELECT s.key, i.environment, i.endpoint FROM plant_instance i "
+            "JOIN site s ON s.id = i.site_id ORDER BY s.key"
+        ).fetchall()
+        assert instances == [("cork", "production", "http://cork.example:9100")]
+    command.downgrade(alembic_config(empty_database), "0008")
+    with psycopg.connect(libpq_url(empty_database)) as connection:
+        back = connection.execute("SELECT key, plant_endpoint FROM site ORDER BY key").fetchall()
+        assert back == [("cork", "http://cork.example:9100"), ("penang", None)]
+    upgrade(empty_database, "head")

@@ -1,7 +1,8 @@
 """SQLModel tables, one file per aggregate. Importing this package registers every table."""
 
+from coe.environments import PRODUCTION
 from coe.models.audit import AuditRecord
-from coe.models.enterprise import Area, Enterprise, Site, WorkCenter, WorkUnit
+from coe.models.enterprise import Area, Enterprise, PlantInstance, Site, WorkCenter, WorkUnit
 from coe.models.identity import SigningLockout, User
 from coe.models.production import BatchRecord, KpiDaily, ProductionEvent, UnitOutcome
 from coe.models.registry import OverlayRevision, OverlayStatus, TemplateStatus, TemplateVersion
@@ -19,6 +20,7 @@ from coe.models.transfer import ACTIVE_TRANSFER, Transfer, TransferStatus
 
 __all__ = [
     "ACTIVE_TRANSFER",
+    "PRODUCTION",
     "Area",
     "AuditRecord",
     "BatchRecord",
@@ -29,6 +31,7 @@ __all__ = [
     "LedgerStatus",
     "OverlayRevision",
     "OverlayStatus",
+    "PlantInstance",
     "ProductionEvent",
     "Rollout",
     "RolloutSite",

@@ -19,7 +19,8 @@ class Enterprise(SQLModel, table=True):
 
 
 class Site(SQLModel, table=True):
-    """A plant. Carries what the rollout and KPI machinery need to know about it."""
+    """A plant. Carries what the rollout and KPI machinery need to know about it; where it
+    runs, per environment, is its `PlantInstance` rows."""
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
@@ -30,7 +31,21 @@ class Site(SQLModel, table=True):
     time_zone: str = Field(max_length=64)
     regulatory_scope: list[str] = text_array()
     labels: dict[str, Any] = json_object()
-    plant_endpoint: str | None = Field(default=None, max_length=500)
+    created_at: datetime | None = timestamp()
+    updated_at: datetime | None = timestamp()
+
+
+class PlantInstance(SQLModel, table=True):
+    """A site's plant instance in one environment: where its reference agent (or MES)
+    listens. Every plant has at most one per environment; today that is production."""
+
+    __tablename__ = "plant_instance"
+    __table_args__ = (UniqueConstraint("site_id", "environment"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    environment: str = Field(max_length=32)
+    endpoint: str = Field(max_length=500)
     created_at: datetime | None = timestamp()
     updated_at: datetime | None = timestamp()
 

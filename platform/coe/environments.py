@@ -1,0 +1,6 @@
+"""The environments a site's plant instances run in (a leaf module: the models, the rollout
+contract and the workflows all name them)."""
+
+from __future__ import annotations
+
+PRODUCTION = "production"
