@@ -32,7 +32,7 @@ from coe.canonical import content_hash
 from coe.config import Settings
 from coe.db import create_engine, create_sessions, transaction
 from coe.migrations import upgrade
-from coe.models import Enterprise, Site
+from coe.models import PRODUCTION, Enterprise, PlantInstance, Site
 from coe.plants.credentials import plant_key, site_credential
 from coe.secrets import audit_key
 from coe.sites import repository as sites_repository
@@ -95,14 +95,18 @@ async def seed(url: str, settings: Settings, sites: list[str], agent_port: int) 
         enterprise = await sites_repository.add(session, Enterprise(key="bench", name="Bench"))
         assert enterprise.id is not None
         for site in sites:
-            session.add(
+            row = await sites_repository.add(
+                session,
                 Site(
-                    enterprise_id=enterprise.id,
-                    key=site,
-                    name=site,
-                    region="emea",
-                    time_zone="UTC",
-                    plant_endpoint=f"http://127.0.0.1:{agent_port}/sites/{site}",
+                    enterprise_id=enterprise.id, key=site, name=site, region="emea", time_zone="UTC"
+                ),
+            )
+            assert row.id is not None
+            session.add(
+                PlantInstance(
+                    site_id=row.id,
+                    environment=PRODUCTION,
+                    endpoint=f"http://127.0.0.1:{agent_port}/sites/{site}",
                 )
             )
         work = UnitOfWork(session=session, principal=admin, audit_key=key)

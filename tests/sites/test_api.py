@@ -247,11 +247,20 @@ async def test_update_site_records_before_and_after(api: Api, enterprise: None) 
         "name": "Cork (IE)",
         "plantEndpoint": "http://10.0.0.5:9100",
     }
+    instances = await api.as_role(
+        Role.SITE_ADMIN,
+        '{ site(key: "cork") { instances { environment endpoint } } }',
+        sites=["cork"],
+    )
+    assert instances.ok()["site"]["instances"] == [
+        {"environment": "production", "endpoint": "http://10.0.0.5:9100"}
+    ]
     cleared = await api.as_role(
         Role.COE_ARCHITECT,
-        'mutation { updateSite(key: "cork", patch: {plantEndpoint: null}) { plantEndpoint } }',
+        'mutation { updateSite(key: "cork", patch: {plantEndpoint: null}) '
+        "{ plantEndpoint instances { environment } } }",
     )
-    assert cleared.ok()["updateSite"]["plantEndpoint"] is None
+    assert cleared.ok()["updateSite"] == {"plantEndpoint": None, "instances": []}
     records = (
         await api.as_role(
             Role.AUDITOR,

@@ -812,6 +812,17 @@ export type PlannedWave = {
   readonly sites: ReadonlyArray<Scalars['String']['output']>;
 };
 
+/** Where a site's plant instance (its MES or the reference agent) listens in one environment: a plant has a production instance and may have a validation one. */
+export type PlantInstance = {
+  readonly __typename?: 'PlantInstance';
+  /** Base URL of the instance. */
+  readonly endpoint: Scalars['String']['output'];
+  /** The environment, e.g. `production`. */
+  readonly environment: Scalars['String']['output'];
+  /** When the endpoint last changed (UTC). */
+  readonly updatedAt: Scalars['DateTime']['output'];
+};
+
 /** An expected business failure, answered as data; nothing was changed. */
 export type Problem = {
   /** Stable code. */
@@ -1298,13 +1309,15 @@ export type Site = {
   readonly country?: Maybe<Scalars['String']['output']>;
   /** When the site was registered (UTC). */
   readonly createdAt: Scalars['DateTime']['output'];
+  /** The site's plant instances, one per environment it runs in. */
+  readonly instances: ReadonlyArray<PlantInstance>;
   /** Site key, e.g. `cork`; unique in the enterprise. */
   readonly key: Scalars['String']['output'];
   /** Free-form key/value labels. */
   readonly labels: ReadonlyArray<Label>;
   /** Display name. */
   readonly name: Scalars['String']['output'];
-  /** Base URL of the site's plant instance (its MES or the reference agent). */
+  /** Base URL of the site's production plant instance (its MES or the reference agent); null when it has none. See `instances` for every environment. */
   readonly plantEndpoint?: Maybe<Scalars['String']['output']>;
   /** Region, e.g. `emea`, `apac`, `americas`. */
   readonly region: Scalars['String']['output'];
@@ -1352,7 +1365,7 @@ export type SiteInput = {
   readonly labels?: ReadonlyArray<LabelInput>;
   /** Display name. */
   readonly name: Scalars['String']['input'];
-  /** Base URL of the plant instance. */
+  /** Base URL of the site's production plant instance. */
   readonly plantEndpoint?: InputMaybe<Scalars['String']['input']>;
   /** Region key, e.g. `emea`. */
   readonly region: Scalars['String']['input'];
@@ -1379,7 +1392,7 @@ export type SitePatch = {
   readonly labels?: InputMaybe<ReadonlyArray<LabelInput>>;
   /** Display name. */
   readonly name?: InputMaybe<Scalars['String']['input']>;
-  /** Plant instance URL; null clears it. */
+  /** Production plant instance URL; null removes the production instance. */
   readonly plantEndpoint?: InputMaybe<Scalars['String']['input']>;
   /** Region key. */
   readonly region?: InputMaybe<Scalars['String']['input']>;

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coe.environments import PRODUCTION
+
 ROLLOUT_WORKFLOW = "TemplateRollout"
 SITE_WORKFLOW = "SiteDeployment"
 DRIFT_WORKFLOW = "DriftCheck"
@@ -110,6 +112,9 @@ class SiteDeploymentInput:
     started_by: str
     timings: Timings = field(default_factory=Timings)
     origin: str = ORIGIN_ROLLOUT
+    # Which of the site's plant instances is the target; a default, so that the payloads of
+    # workflows started before environments existed still decode.
+    environment: str = PRODUCTION
 
 
 @dataclass

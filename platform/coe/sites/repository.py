@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coe.models import Area, Enterprise, Site, WorkCenter, WorkUnit
+from coe.models import Area, Enterprise, PlantInstance, Site, WorkCenter, WorkUnit
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -44,6 +44,35 @@ async def sites_page(
 
 async def sites_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Site]:
     return list((await session.exec(select(Site).where(col(Site.key).in_(list(keys))))).all())
+
+
+async def instance(session: AsyncSession, site_id: int, environment: str) -> PlantInstance | None:
+    statement = select(PlantInstance).where(
+        PlantInstance.site_id == site_id, PlantInstance.environment == environment
+    )
+    return (await session.exec(statement)).first()
+
+
+async def instances(session: AsyncSession, site_ids: Sequence[int]) -> list[PlantInstance]:
+    """Every environment's instance of the given sites, by site then environment."""
+    statement = (
+        select(PlantInstance)
+        .where(col(PlantInstance.site_id).in_(list(site_ids)))
+        .order_by(col(PlantInstance.site_id), col(PlantInstance.environment))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def endpoints(
+    session: AsyncSession, site_keys: Sequence[str], environment: str
+) -> dict[str, str]:
+    """Site key → endpoint of its instance in `environment`, for the sites that have one."""
+    statement = (
+        select(Site.key, PlantInstance.endpoint)
+        .join(PlantInstance, col(PlantInstance.site_id) == col(Site.id))
+        .where(col(Site.key).in_(list(site_keys)), PlantInstance.environment == environment)
+    )
+    return dict((await session.exec(statement)).all())
 
 
 async def area_by_key(session: AsyncSession, site_id: int, key: str) -> Area | None:

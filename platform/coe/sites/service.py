@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from coe.auth.principal import Principal, Role
 from coe.auth.scope import Scope
 from coe.errors import ConflictError, NotFoundError, ValidationFailedError
-from coe.models import Area, Enterprise, Site, WorkCenter, WorkUnit
+from coe.models import PRODUCTION, Area, Enterprise, PlantInstance, Site, WorkCenter, WorkUnit
 from coe.reasons import checked_reason
 from coe.sites import repository
 from coe.sites.repository import Row
@@ -31,7 +31,8 @@ HIERARCHY_EDITORS = (Role.COE_ARCHITECT, Role.SITE_ADMIN)
 ALL_SITES = 100_000
 
 
-def site_snapshot(site: Site) -> dict[str, Any]:
+def site_snapshot(site: Site, plant_endpoint: str | None) -> dict[str, Any]:
+    """What the audit trail records of a site; `plant_endpoint` is its production instance."""
     return {
         "key": site.key,
         "name": site.name,
@@ -40,7 +41,7 @@ def site_snapshot(site: Site) -> dict[str, Any]:
         "timeZone": site.time_zone,
         "regulatoryScope": list(site.regulatory_scope),
         "labels": dict(site.labels),
-        "plantEndpoint": site.plant_endpoint,
+        "plantEndpoint": plant_endpoint,
     }
 
 
@@ -95,12 +96,12 @@ async def add_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str |
         time_zone=fields.time_zone,
         regulatory_scope=list(fields.regulatory_scope or []),
         labels=dict(fields.labels or {}),
-        plant_endpoint=fields.plant_endpoint,
     )
     site = await repository.add(work.session, site)
-    await work.audit(
-        "site.created", "site", key, site=key, after=site_snapshot(site), reason=reason
-    )
+    if fields.plant_endpoint is not None:
+        await _put_instance(work, site, PRODUCTION, fields.plant_endpoint)
+    after = site_snapshot(site, fields.plant_endpoint)
+    await work.audit("site.created", "site", key, site=key, after=after, reason=reason)
     return site
 
 
@@ -112,18 +113,27 @@ async def update_site(work: UnitOfWork, key: str, fields: SiteFields, reason: st
     if violations:
         raise ValidationFailedError(f"site {key!r} update is not valid", violations)
     site = await get_site(work.session, work.principal, key)
-    before = site_snapshot(site)
-    for name in ("name", "region", "country", "time_zone", "plant_endpoint"):
+    assert site.id is not None
+    production = await repository.instance(work.session, site.id, PRODUCTION)
+    before = site_snapshot(site, production.endpoint if production else None)
+    for name in ("name", "region", "country", "time_zone"):
         value = getattr(fields, name)
         if value is not None:
             setattr(site, name, value.strip() if name == "name" else value)
         elif name in fields.clear:
             setattr(site, name, None)
+    endpoint = before["plantEndpoint"]
+    if fields.plant_endpoint is not None:
+        endpoint = fields.plant_endpoint
+        await _put_instance(work, site, PRODUCTION, endpoint)
+    elif "plant_endpoint" in fields.clear and production is not None:
+        endpoint = None
+        await work.session.delete(production)
     if fields.regulatory_scope is not None:
         site.regulatory_scope = list(fields.regulatory_scope)
     if fields.labels is not None:
         site.labels = dict(fields.labels)
-    after = site_snapshot(site)
+    after = site_snapshot(site, endpoint)
     if after == before:
         return site
     site.updated_at = datetime.now(UTC)
@@ -258,6 +268,33 @@ async def _add_node(
 def _require_valid(violations: list[dict[str, str]]) -> None:
     if violations:
         raise ValidationFailedError("input is not valid", violations)
+
+
+async def _put_instance(work: UnitOfWork, site: Site, environment: str, endpoint: str) -> None:
+    """Create or move the site's instance in `environment` (callers audit the change)."""
+    assert site.id is not None
+    row = await repository.instance(work.session, site.id, environment)
+    if row is None:
+        row = PlantInstance(site_id=site.id, environment=environment, endpoint=endpoint)
+    elif row.endpoint == endpoint:
+        return
+    else:
+        row.endpoint = endpoint
+        row.updated_at = datetime.now(UTC)
+    await repository.add(work.session, row)
+
+
+async def endpoints(
+    session: AsyncSession, site_keys: Sequence[str], environment: str = PRODUCTION
+) -> dict[str, str]:
+    """Site key → where its instance in `environment` listens, whoever asks (for the rollout
+    and drift activities); sites without an instance there are absent."""
+    return await repository.endpoints(session, site_keys, environment)
+
+
+async def instances_of(session: AsyncSession, site_ids: Sequence[int]) -> list[PlantInstance]:
+    """The plant instances of many sites at once (a DataLoader's batch)."""
+    return await repository.instances(session, site_ids)
 
 
 async def find_site(session: AsyncSession, key: str) -> Site | None:

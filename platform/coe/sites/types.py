@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from coe.graphql.context import CoeContext
-from coe.models import Area, Site, WorkCenter, WorkUnit
+from coe.models import PRODUCTION, Area, PlantInstance, Site, WorkCenter, WorkUnit
 from coe.sites import service
 
 
@@ -93,6 +93,34 @@ class AreaType:
         return cls(id=row.id, key=row.key, name=row.name)
 
 
+@strawberry.type(
+    name="PlantInstance",
+    description="Where a site's plant instance (its MES or the reference agent) listens in one "
+    "environment: a plant has a production instance and may have a validation one.",
+)
+class PlantInstanceType:
+    environment: str = strawberry.field(description="The environment, e.g. `production`.")
+    endpoint: str = strawberry.field(description="Base URL of the instance.")
+    updated_at: datetime = strawberry.field(description="When the endpoint last changed (UTC).")
+
+    @classmethod
+    def from_model(cls, row: PlantInstance) -> PlantInstanceType:
+        assert row.updated_at
+        return cls(environment=row.environment, endpoint=row.endpoint, updated_at=row.updated_at)
+
+
+def _instances_loader(context: CoeContext) -> DataLoader[int, list[PlantInstanceType]]:
+    async def load(site_ids: list[int]) -> list[list[PlantInstanceType]]:
+        async with context.read() as session:
+            rows = await service.instances_of(session, site_ids)
+        grouped: dict[int, list[PlantInstanceType]] = defaultdict(list)
+        for row in rows:
+            grouped[row.site_id].append(PlantInstanceType.from_model(row))
+        return [grouped[site_id] for site_id in site_ids]
+
+    return DataLoader(load_fn=load)
+
+
 @strawberry.type(name="Site", description="A plant of the enterprise.")
 class SiteType:
     id: strawberry.Private[int]
@@ -105,11 +133,27 @@ class SiteType:
         description="Regulations the site works under, e.g. `21 CFR 820`, `EU MDR`."
     )
     labels: list[Label] = strawberry.field(description="Free-form key/value labels.")
-    plant_endpoint: str | None = strawberry.field(
-        description="Base URL of the site's plant instance (its MES or the reference agent)."
-    )
     created_at: datetime = strawberry.field(description="When the site was registered (UTC).")
     updated_at: datetime = strawberry.field(description="When its master data last changed.")
+
+    async def _instances(self, info: Info[CoeContext, None]) -> list[PlantInstanceType]:
+        loader = info.context.loader("plant_instances", _instances_loader)
+        result: list[PlantInstanceType] = await loader.load(self.id)
+        return result
+
+    @strawberry.field(description="The site's plant instances, one per environment it runs in.")
+    async def instances(self, info: Info[CoeContext, None]) -> list[PlantInstanceType]:
+        return await self._instances(info)
+
+    @strawberry.field(
+        description="Base URL of the site's production plant instance (its MES or the "
+        "reference agent); null when it has none. See `instances` for every environment."
+    )
+    async def plant_endpoint(self, info: Info[CoeContext, None]) -> str | None:
+        for instance in await self._instances(info):
+            if instance.environment == PRODUCTION:
+                return instance.endpoint
+        return None
 
     @strawberry.field(description="The areas of the site.")
     async def areas(self, info: Info[CoeContext, None]) -> list[AreaType]:
@@ -131,7 +175,6 @@ class SiteType:
             time_zone=row.time_zone,
             regulatory_scope=list(row.regulatory_scope),
             labels=[Label(key=k, value=str(v)) for k, v in sorted(row.labels.items())],
-            plant_endpoint=row.plant_endpoint,
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
@@ -160,7 +203,7 @@ class SiteInput:
     )
     labels: list[LabelInput] = strawberry.field(default_factory=list, description="Labels.")
     plant_endpoint: str | None = strawberry.field(
-        default=None, description="Base URL of the plant instance."
+        default=None, description="Base URL of the site's production plant instance."
     )
 
 
@@ -181,7 +224,8 @@ class SitePatch:
         default=strawberry.UNSET, description="Replaces all labels."
     )
     plant_endpoint: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Plant instance URL; null clears it."
+        default=strawberry.UNSET,
+        description="Production plant instance URL; null removes the production instance.",
     )
 
 

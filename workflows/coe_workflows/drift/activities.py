@@ -44,13 +44,10 @@ class DriftActivities:
 
     @activity.defn(name="check_drift")
     async def check_drift(self) -> DriftSummary:
-        """Every site with a plant endpoint and a ledger entry: does the plant agree?"""
+        """Every site with a production instance and a ledger entry: does the plant agree?"""
         async with read_only(self._sessions) as session:
             live = await ledger.live(session)
-            endpoints = {
-                site.key: site.plant_endpoint
-                for site in await sites.sites_by_keys(session, sorted({row.site for row in live}))
-            }
+            endpoints = await sites.endpoints(session, sorted({row.site for row in live}))
         expected: dict[str, dict[str, str]] = {}
         for row in live:
             expected.setdefault(row.site, {})[row.template] = row.sha256

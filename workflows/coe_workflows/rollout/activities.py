@@ -86,6 +86,9 @@ class RolloutActivities:
             site = await sites.find_site(session, request.site)
             if site is None:
                 return PreparedSite(compatible=False, reason=f"site {request.site!r} is gone")
+            endpoint = (await sites.endpoints(session, [site.key], request.environment)).get(
+                site.key
+            )
             try:
                 result = await definitions.effective_definition(
                     session, SYSTEM, request.site, request.template, request.version
@@ -95,11 +98,12 @@ class RolloutActivities:
                 return PreparedSite(
                     compatible=False, violations=list(violations), reason=error.message
                 )
-        if not site.plant_endpoint:
-            return PreparedSite(compatible=False, reason=f"{request.site} has no plant endpoint")
-        return PreparedSite(
-            compatible=True, endpoint=site.plant_endpoint, sha256=result.definition.sha256
-        )
+        if not endpoint:
+            return PreparedSite(
+                compatible=False,
+                reason=f"{request.site} has no plant instance in {request.environment}",
+            )
+        return PreparedSite(compatible=True, endpoint=endpoint, sha256=result.definition.sha256)
 
     @activity.defn(name="plant_current")
     async def plant_current(self, request: PlantRequest) -> str | None:
