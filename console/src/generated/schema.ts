@@ -812,7 +812,7 @@ export type PlannedWave = {
   readonly sites: ReadonlyArray<Scalars['String']['output']>;
 };
 
-/** Where a site's plant instance (its MES or the reference agent) listens in one environment: a plant has a production instance and may have a validation one. */
+/** Where a site's plant instance (its MES or the reference agent) listens in one environment (today: production). */
 export type PlantInstance = {
   readonly __typename?: 'PlantInstance';
   /** Base URL of the instance. */

@@ -53,16 +53,6 @@ async def instance(session: AsyncSession, site_id: int, environment: str) -> Pla
     return (await session.exec(statement)).first()
 
 
-async def instances(session: AsyncSession, site_ids: Sequence[int]) -> list[PlantInstance]:
-    """Every environment's instance of the given sites, by site then environment."""
-    statement = (
-        select(PlantInstance)
-        .where(col(PlantInstance.site_id).in_(list(site_ids)))
-        .order_by(col(PlantInstance.site_id), col(PlantInstance.environment))
-    )
-    return list((await session.exec(statement)).all())
-
-
 async def endpoints(
     session: AsyncSession, site_keys: Sequence[str], environment: str
 ) -> dict[str, str]:
@@ -91,12 +81,16 @@ async def work_unit_by_key(session: AsyncSession, site_id: int, key: str) -> Wor
 
 
 async def children(
-    session: AsyncSession, model: type[Row], parent_column: Any, parent_ids: Sequence[int]
+    session: AsyncSession,
+    model: type[Row],
+    parent_column: Any,
+    parent_ids: Sequence[int],
+    order_column: Any = None,
 ) -> list[Row]:
-    """All children of many parents in one query (the DataLoaders' batch)."""
-    statement = (
-        select(model).where(col(parent_column).in_(list(parent_ids))).order_by(col(model.key))  # type: ignore[attr-defined]
-    )
+    """All children of many parents in one query (the DataLoaders' batch), in key order
+    unless `order_column` says otherwise."""
+    order = model.key if order_column is None else order_column  # type: ignore[attr-defined]
+    statement = select(model).where(col(parent_column).in_(list(parent_ids))).order_by(col(order))
     return list((await session.exec(statement)).all())
 
 

@@ -292,11 +292,6 @@ async def endpoints(
     return await repository.endpoints(session, site_keys, environment)
 
 
-async def instances_of(session: AsyncSession, site_ids: Sequence[int]) -> list[PlantInstance]:
-    """The plant instances of many sites at once (a DataLoader's batch)."""
-    return await repository.instances(session, site_ids)
-
-
 async def find_site(session: AsyncSession, key: str) -> Site | None:
     """A site by key, whoever asks (for rules that need to know it exists), or None."""
     return await repository.site_by_key(session, key)
@@ -321,8 +316,12 @@ async def enterprise(session: AsyncSession) -> Enterprise | None:
 
 
 async def children_of(
-    session: AsyncSession, model: type[Row], parent_column: Any, parent_ids: Sequence[int]
+    session: AsyncSession,
+    model: type[Row],
+    parent_column: Any,
+    parent_ids: Sequence[int],
+    order_column: Any = None,
 ) -> list[Row]:
-    """The children (areas, work centers, units) of many parents at once: a DataLoader's batch
-    of ids, so a tree costs one query per level, not one per node."""
-    return await repository.children(session, model, parent_column, parent_ids)
+    """The children (areas, work centers, units, plant instances) of many parents at once: a
+    DataLoader's batch of ids, so a tree costs one query per level, not one per node."""
+    return await repository.children(session, model, parent_column, parent_ids, order_column)

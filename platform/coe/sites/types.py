@@ -16,11 +16,13 @@ from coe.models import PRODUCTION, Area, PlantInstance, Site, WorkCenter, WorkUn
 from coe.sites import service
 
 
-def _children_loader(model: Any, parent_column: Any, to_type: Any) -> Any:
+def _children_loader(model: Any, parent_column: Any, to_type: Any, order_column: Any = None) -> Any:
     def factory(context: CoeContext) -> DataLoader[int, list[Any]]:
         async def load(parent_ids: list[int]) -> list[list[Any]]:
             async with context.read() as session:
-                rows = await service.children_of(session, model, parent_column, parent_ids)
+                rows = await service.children_of(
+                    session, model, parent_column, parent_ids, order_column
+                )
             grouped: dict[int, list[Any]] = defaultdict(list)
             for row in rows:
                 grouped[getattr(row, parent_column.key)].append(to_type(row))
@@ -96,7 +98,7 @@ class AreaType:
 @strawberry.type(
     name="PlantInstance",
     description="Where a site's plant instance (its MES or the reference agent) listens in one "
-    "environment: a plant has a production instance and may have a validation one.",
+    "environment (today: production).",
 )
 class PlantInstanceType:
     environment: str = strawberry.field(description="The environment, e.g. `production`.")
@@ -107,18 +109,6 @@ class PlantInstanceType:
     def from_model(cls, row: PlantInstance) -> PlantInstanceType:
         assert row.updated_at
         return cls(environment=row.environment, endpoint=row.endpoint, updated_at=row.updated_at)
-
-
-def _instances_loader(context: CoeContext) -> DataLoader[int, list[PlantInstanceType]]:
-    async def load(site_ids: list[int]) -> list[list[PlantInstanceType]]:
-        async with context.read() as session:
-            rows = await service.instances_of(session, site_ids)
-        grouped: dict[int, list[PlantInstanceType]] = defaultdict(list)
-        for row in rows:
-            grouped[row.site_id].append(PlantInstanceType.from_model(row))
-        return [grouped[site_id] for site_id in site_ids]
-
-    return DataLoader(load_fn=load)
 
 
 @strawberry.type(name="Site", description="A plant of the enterprise.")
@@ -137,7 +127,7 @@ class SiteType:
     updated_at: datetime = strawberry.field(description="When its master data last changed.")
 
     async def _instances(self, info: Info[CoeContext, None]) -> list[PlantInstanceType]:
-        loader = info.context.loader("plant_instances", _instances_loader)
+        loader = info.context.loader("plant_instances", INSTANCES)
         result: list[PlantInstanceType] = await loader.load(self.id)
         return result
 
@@ -183,6 +173,9 @@ class SiteType:
 AREAS = _children_loader(Area, Area.site_id, AreaType.from_model)
 WORK_CENTERS = _children_loader(WorkCenter, WorkCenter.area_id, WorkCenterType.from_model)
 WORK_UNITS = _children_loader(WorkUnit, WorkUnit.work_center_id, WorkUnitType.from_model)
+INSTANCES = _children_loader(
+    PlantInstance, PlantInstance.site_id, PlantInstanceType.from_model, PlantInstance.environment
+)
 
 
 @strawberry.input(description="A label to set on a site.")
