@@ -25,6 +25,12 @@ MUTATIONS: dict[str, str] = {
     "addSite": 'mutation { addSite(input: {key: "new-site", name: "N", region: "emea", '
     'timeZone: "UTC"}) { key } }',
     "updateSite": 'mutation { updateSite(key: "cork", patch: {name: "C"}) { key } }',
+    "setEnvironments": 'mutation { setEnvironments(environments: ["production"]) '
+    "{ environments } }",
+    "setPlantInstance": 'mutation { setPlantInstance(site: "cork", environment: "validation", '
+    'endpoint: "http://127.0.0.1:9") { key } }',
+    "removePlantInstance": 'mutation { removePlantInstance(site: "cork", '
+    'environment: "validation") { key } }',
     "addArea": 'mutation { addArea(site: "cork", key: "pkg", name: "P") { key } }',
     "addWorkCenter": 'mutation { addWorkCenter(site: "cork", area: "pkg", key: "l1", '
     'name: "L") { key } }',
@@ -73,6 +79,9 @@ NPI_ONLY: list[Role] = [r for r in Role if r is not Role.NPI_ENGINEER]
 FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "addSite": ARCHITECT_ONLY,
     "updateSite": ARCHITECT_ONLY,
+    "setEnvironments": ARCHITECT_ONLY,
+    "setPlantInstance": HIERARCHY,
+    "removePlantInstance": HIERARCHY,
     "addArea": HIERARCHY,
     "addWorkCenter": HIERARCHY,
     "addWorkUnit": HIERARCHY,

@@ -125,6 +125,19 @@ MUTATIONS: dict[str, Case] = {
     "updateSite": Case(
         'mutation { updateSite(key: "cork", patch: {name: "Cork!"}) { key } }', refuse=True
     ),
+    "setEnvironments": Case(
+        'mutation { setEnvironments(environments: ["production"]) { environments } }',
+        refuse=True,
+    ),
+    "setPlantInstance": Case(
+        'mutation { setPlantInstance(site: "cork", environment: "validation", '
+        'endpoint: "http://127.0.0.1:9") { key } }',
+        refuse=True,
+    ),
+    "removePlantInstance": Case(
+        'mutation { removePlantInstance(site: "cork", environment: "production") { key } }',
+        refuse=True,
+    ),
     "addArea": Case('mutation { addArea(site: "cork", key: "x", name: "X") { key } }', refuse=True),
     "addWorkCenter": Case(
         'mutation { addWorkCenter(site: "cork", area: "x", key: "y", name: "Y") { key } }',

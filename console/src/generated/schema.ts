@@ -192,13 +192,18 @@ export type EffectiveDefinition = {
 };
 
 /** The enterprise: the root of the equipment hierarchy. */
-export type EnterpriseType = {
-  readonly __typename?: 'EnterpriseType';
+export type Enterprise = {
+  readonly __typename?: 'Enterprise';
+  /** The environments template versions are promoted through, in order; production is the last. A site has a plant instance in some of them. */
+  readonly environments: ReadonlyArray<Scalars['String']['output']>;
   /** Enterprise key. */
   readonly key: Scalars['String']['output'];
   /** Display name. */
   readonly name: Scalars['String']['output'];
 };
+
+/** The enterprise, or why it was not saved. */
+export type EnterpriseResult = BadInput | Conflict | Enterprise | NotFound | SignatureRejected | ValidationFailed;
 
 /** An equipment class an operation needs. */
 export type EquipmentNeed = {
@@ -488,6 +493,8 @@ export type Mutation = {
   readonly publishTemplate: TemplateVersionResult;
   /** Reject a proposed overlay revision; it stays in the history. */
   readonly rejectOverlay: OverlayRevisionResult;
+  /** Remove a site's plant instance in one environment (same roles as setPlantInstance). NOT_FOUND when it has none there. Audited. */
+  readonly removePlantInstance: SiteResult;
   /** Resume after a pause, a failure-budget stop or an inconclusive KPI guard. */
   readonly resumeRollout: RolloutResult;
   /** Retire a deprecated version: it may no longer run anywhere. */
@@ -498,6 +505,10 @@ export type Mutation = {
   readonly returnTemplateToDraft: TemplateVersionResult;
   /** Create or update a draft from a ProcessTemplate document (YAML or JSON text). Same content as stored: unchanged. A published version never changes. */
   readonly saveTemplateDraft: SaveTemplateResult;
+  /** Set the enterprise's environments in promotion order, production last (coe_architect), e.g. [development, validation, production]. An environment a site still has an instance in cannot be dropped. Audited. */
+  readonly setEnvironments: EnterpriseResult;
+  /** Create or move a site's plant instance in one of the enterprise's environments: where its agent (or MES) listens there. Production is the coe_architect's (as plantEndpoint); the other environments also the site's site_admin's. Audited. */
+  readonly setPlantInstance: SiteResult;
   /** Leave a site that has not started out of the rollout. */
   readonly skipRolloutSite: RolloutResult;
   /** Start a rollout from a RolloutPlan (YAML or JSON text). The plan and the exact template version are snapshotted; sites are resolved now (a site added later is not included). The same plan sent again by its starter while that rollout is active answers with it (a retry after SERVICE_UNAVAILABLE starts its workflow), instead of starting another. */
@@ -657,6 +668,14 @@ export type MutationRejectOverlayArgs = {
 
 
 /** Every change; each mutation is one audited transaction. */
+export type MutationRemovePlantInstanceArgs = {
+  environment: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  site: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
 export type MutationResumeRolloutArgs = {
   id: Scalars['String']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -689,6 +708,22 @@ export type MutationReturnTemplateToDraftArgs = {
 /** Every change; each mutation is one audited transaction. */
 export type MutationSaveTemplateDraftArgs = {
   source: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
+export type MutationSetEnvironmentsArgs = {
+  environments: ReadonlyArray<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Every change; each mutation is one audited transaction. */
+export type MutationSetPlantInstanceArgs = {
+  endpoint: Scalars['String']['input'];
+  environment: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  site: Scalars['String']['input'];
 };
 
 
@@ -874,7 +909,7 @@ export type Query = {
   /** The effective definition of `template` at `site` (default version: the newest published). FORBIDDEN outside the caller's sites. */
   readonly effectiveDefinition: EffectiveDefinition;
   /** The enterprise this platform serves. */
-  readonly enterprise?: Maybe<EnterpriseType>;
+  readonly enterprise?: Maybe<Enterprise>;
   /** A KPI grouped by site, region, template, version, product and/or period, over [from, to) (UTC days; default the last 30 days), with the enterprise figure, ranks and overlapping intervals. A window without data says so in `warning`, with the days that hold data the caller can see under the same filters (`dataFrom`, `dataTo`). */
   readonly kpis: KpiReport;
   /** The deployment ledger: what runs where, since when, by which rollout. `history` includes superseded and rolled-back entries. */

@@ -12,10 +12,19 @@ from coe.cli.client import answers
 from coe.cli.output import JsonOption, console, emit, examples, fail, table
 
 app = typer.Typer(help="Sites and their areas, work centers and work units.", no_args_is_help=True)
+instance_app = typer.Typer(
+    help="A site's plant instances: where its agent (or MES) listens in each environment.",
+    no_args_is_help=True,
+)
+app.add_typer(instance_app, name="instance")
+environments_app = typer.Typer(
+    help="The enterprise's environments: the stages template versions are promoted through.",
+    no_args_is_help=True,
+)
 
 SITE_FIELDS = """
 key name region country timeZone regulatoryScope plantEndpoint labels { key value }
-createdAt updatedAt
+instances { environment endpoint updatedAt } createdAt updatedAt
 """
 HIERARCHY = """
 areas { key name workCenters { key name equipmentClasses workUnits { key name equipmentClass } } }
@@ -85,7 +94,8 @@ def _render_site(site: dict[str, Any]) -> None:
         f"{site['country'] or '?'}, {site['timeZone']}"
     )
     console.print(f"regulatory scope: {', '.join(site['regulatoryScope']) or '—'}")
-    console.print(f"plant endpoint:   {site['plantEndpoint'] or '—'}")
+    instances = ", ".join(f"{i['environment']} {i['endpoint']}" for i in site["instances"])
+    console.print(f"plant instances:  {instances or '—'}")
     console.print(f"labels:           {labels or '—'}")
     tree = Tree(f"[bold]{site['key']}[/]")
     for area in site["areas"]:
@@ -273,3 +283,103 @@ def add_work_unit(
         {"site": site, "center": work_center, "key": key, "name": name, "class": equipment_class},
     )["addWorkUnit"]
     emit(unit, as_json, lambda: console.print(f"work unit [bold]{site}/{unit['key']}[/] added"))
+
+
+@instance_app.command(
+    "set",
+    epilog=examples(
+        'coe site instance set cork validation http://10.20.0.6:9100 --reason "validation agent"'
+    ),
+)
+def instance_set(
+    site: str = typer.Argument(..., help="Site key."),
+    environment: str = typer.Argument(..., help="One of the enterprise's environments."),
+    endpoint: str = typer.Argument(..., help="Base URL of the plant instance there."),
+    reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Create or move a site's plant instance in one environment (production: coe_architect;
+    the others: also the site's site_admin)."""
+    row = client(api_url, token).execute(
+        "mutation($site: String!, $environment: String!, $endpoint: String!, $reason: String) "
+        "{ setPlantInstance(site: $site, environment: $environment, endpoint: $endpoint, "
+        f"reason: $reason) {{ {answers('Site', SITE_FIELDS)} }} }}",
+        {"site": site, "environment": environment, "endpoint": endpoint, "reason": reason},
+    )["setPlantInstance"]
+    emit(
+        row,
+        as_json,
+        lambda: console.print(f"site [bold]{site}[/] runs in {environment} at {endpoint}"),
+    )
+
+
+@instance_app.command(
+    "remove",
+    epilog=examples('coe site instance remove cork validation --reason "lab decommissioned"'),
+)
+def instance_remove(
+    site: str = typer.Argument(..., help="Site key."),
+    environment: str = typer.Argument(..., help="The environment whose instance goes."),
+    reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Remove a site's plant instance in one environment (same roles as `set`)."""
+    row = client(api_url, token).execute(
+        "mutation($site: String!, $environment: String!, $reason: String) "
+        "{ removePlantInstance(site: $site, environment: $environment, reason: $reason) "
+        f"{{ {answers('Site', SITE_FIELDS)} }} }}",
+        {"site": site, "environment": environment, "reason": reason},
+    )["removePlantInstance"]
+    emit(
+        row,
+        as_json,
+        lambda: console.print(f"site [bold]{site}[/] has no instance in {environment} any more"),
+    )
+
+
+def _render_environments(environments: list[str]) -> None:
+    table(
+        f"Environments ({len(environments)})",
+        ["stage", "environment"],
+        [(str(stage), name) for stage, name in enumerate(environments, start=1)],
+    )
+
+
+@environments_app.command("list", epilog=examples("coe environments list --json"))
+def environments_list(
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The enterprise's environments, in promotion order (production last)."""
+    enterprise = client(api_url, token).execute("{ enterprise { environments } }")["enterprise"]
+    if enterprise is None:
+        fail("no enterprise yet: run `coe init`", code="NOT_FOUND")
+    environments = enterprise["environments"]
+    emit(environments, as_json, lambda: _render_environments(environments))
+
+
+@environments_app.command(
+    "set",
+    epilog=examples('coe environments set development validation production --reason "dev stage"'),
+)
+def environments_set(
+    environments: list[str] = typer.Argument(..., help="In promotion order; production last."),
+    reason: str | None = typer.Option(None, help="Why (kept in the audit trail)."),
+    api_url: str = ApiUrlOption,
+    token: str | None = TokenOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Set the enterprise's environments (coe_architect); one a site still has an instance in
+    cannot be dropped."""
+    result = client(api_url, token).execute(
+        "mutation($environments: [String!]!, $reason: String) { setEnvironments("
+        "environments: $environments, reason: $reason) "
+        f"{{ {answers('Enterprise', 'environments')} }} }}",
+        {"environments": environments, "reason": reason},
+    )["setEnvironments"]
+    emit(result["environments"], as_json, lambda: _render_environments(result["environments"]))

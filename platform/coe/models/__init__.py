@@ -1,6 +1,6 @@
 """SQLModel tables, one file per aggregate. Importing this package registers every table."""
 
-from coe.environments import PRODUCTION
+from coe.environments import DEFAULT_ENVIRONMENTS, PRODUCTION, VALIDATION
 from coe.models.audit import AuditRecord
 from coe.models.enterprise import Area, Enterprise, PlantInstance, Site, WorkCenter, WorkUnit
 from coe.models.identity import SigningLockout, User
@@ -20,7 +20,9 @@ from coe.models.transfer import ACTIVE_TRANSFER, Transfer, TransferStatus
 
 __all__ = [
     "ACTIVE_TRANSFER",
+    "DEFAULT_ENVIRONMENTS",
     "PRODUCTION",
+    "VALIDATION",
     "Area",
     "AuditRecord",
     "BatchRecord",

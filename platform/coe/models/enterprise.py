@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
+from coe.environments import DEFAULT_ENVIRONMENTS
 from coe.models.columns import json_object, text_array, timestamp
 
 
@@ -15,6 +17,11 @@ class Enterprise(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
+    # The stages a template version is promoted through, in order; production is the last.
+    environments: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ENVIRONMENTS),
+        sa_column=Column(ARRAY(String), nullable=False, server_default="{validation,production}"),
+    )
     created_at: datetime | None = timestamp()
 
 

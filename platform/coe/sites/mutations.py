@@ -12,6 +12,7 @@ from coe.graphql.context import CoeContext
 from coe.graphql.permissions import allow
 from coe.graphql.results import Problems
 from coe.sites import service
+from coe.sites.queries import EnterpriseType
 from coe.sites.types import (
     AreaType,
     SiteInput,
@@ -38,6 +39,10 @@ PATCHABLE = (
 SiteResult: TypeAlias = Annotated[
     SiteType | Problems,
     strawberry.union("SiteResult", description="The site, or why it was not saved."),
+]
+EnterpriseResult: TypeAlias = Annotated[
+    EnterpriseType | Problems,
+    strawberry.union("EnterpriseResult", description="The enterprise, or why it was not saved."),
 ]
 AreaResult: TypeAlias = Annotated[
     AreaType | Problems,
@@ -104,6 +109,54 @@ class SiteMutations:
         async with info.context.unit_of_work() as work:
             site = await service.update_site(work, key, fields, reason)
         return SiteType.from_model(site)
+
+    @strawberry.mutation(
+        extensions=allow(Role.COE_ARCHITECT),
+        description="Set the enterprise's environments in promotion order, production last "
+        "(coe_architect), e.g. [development, validation, production]. An environment a site "
+        "still has an instance in cannot be dropped. Audited.",
+    )
+    async def set_environments(
+        self, info: Info[CoeContext, None], environments: list[str], reason: str | None = None
+    ) -> EnterpriseResult:
+        async with info.context.unit_of_work() as work:
+            enterprise = await service.set_environments(work, environments, reason)
+        return EnterpriseType.from_model(enterprise)
+
+    @strawberry.mutation(
+        extensions=allow(Role.COE_ARCHITECT, Role.SITE_ADMIN),
+        description="Create or move a site's plant instance in one of the enterprise's "
+        "environments: where its agent (or MES) listens there. Production is the "
+        "coe_architect's (as plantEndpoint); the other environments also the site's "
+        "site_admin's. Audited.",
+    )
+    async def set_plant_instance(
+        self,
+        info: Info[CoeContext, None],
+        site: str,
+        environment: str,
+        endpoint: str,
+        reason: str | None = None,
+    ) -> SiteResult:
+        async with info.context.unit_of_work() as work:
+            row = await service.set_plant_instance(work, site, environment, endpoint, reason)
+        return SiteType.from_model(row)
+
+    @strawberry.mutation(
+        extensions=allow(Role.COE_ARCHITECT, Role.SITE_ADMIN),
+        description="Remove a site's plant instance in one environment (same roles as "
+        "setPlantInstance). NOT_FOUND when it has none there. Audited.",
+    )
+    async def remove_plant_instance(
+        self,
+        info: Info[CoeContext, None],
+        site: str,
+        environment: str,
+        reason: str | None = None,
+    ) -> SiteResult:
+        async with info.context.unit_of_work() as work:
+            row = await service.remove_plant_instance(work, site, environment, reason)
+        return SiteType.from_model(row)
 
     @strawberry.mutation(
         extensions=allow(Role.COE_ARCHITECT, Role.SITE_ADMIN),

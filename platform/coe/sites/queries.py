@@ -9,14 +9,25 @@ from coe.auth.principal import Role
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import Connection, connection, decode_cursor, page_size
 from coe.graphql.permissions import PEOPLE, allow
+from coe.models import Enterprise
 from coe.sites import service
 from coe.sites.types import SiteType
 
 
-@strawberry.type(description="The enterprise: the root of the equipment hierarchy.")
+@strawberry.type(
+    name="Enterprise", description="The enterprise: the root of the equipment hierarchy."
+)
 class EnterpriseType:
     key: str = strawberry.field(description="Enterprise key.")
     name: str = strawberry.field(description="Display name.")
+    environments: list[str] = strawberry.field(
+        description="The environments template versions are promoted through, in order; "
+        "production is the last. A site has a plant instance in some of them."
+    )
+
+    @classmethod
+    def from_model(cls, row: Enterprise) -> EnterpriseType:
+        return cls(key=row.key, name=row.name, environments=list(row.environments))
 
 
 @strawberry.type
@@ -28,7 +39,7 @@ class SiteQueries:
     async def enterprise(self, info: Info[CoeContext, None]) -> EnterpriseType | None:
         async with info.context.read() as session:
             row = await service.enterprise(session)
-        return EnterpriseType(key=row.key, name=row.name) if row else None
+        return EnterpriseType.from_model(row) if row else None
 
     @strawberry.field(
         extensions=allow(*PEOPLE),

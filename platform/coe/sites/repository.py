@@ -53,6 +53,19 @@ async def instance(session: AsyncSession, site_id: int, environment: str) -> Pla
     return (await session.exec(statement)).first()
 
 
+async def sites_by_environment(session: AsyncSession) -> dict[str, list[str]]:
+    """Environment → the keys of the sites with an instance there (key order)."""
+    statement = (
+        select(PlantInstance.environment, Site.key)
+        .join(Site, col(Site.id) == col(PlantInstance.site_id))
+        .order_by(col(Site.key))
+    )
+    found: dict[str, list[str]] = {}
+    for environment, key in (await session.exec(statement)).all():
+        found.setdefault(environment, []).append(key)
+    return found
+
+
 async def endpoints(
     session: AsyncSession, site_keys: Sequence[str], environment: str
 ) -> dict[str, str]:

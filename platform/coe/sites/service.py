@@ -17,6 +17,8 @@ from coe.sites import repository
 from coe.sites.repository import Row
 from coe.sites.validation import (
     SiteFields,
+    endpoint_violations,
+    environments_violations,
     equipment_class_violations,
     key_violations,
     name_violations,
@@ -282,6 +284,115 @@ async def _put_instance(work: UnitOfWork, site: Site, environment: str, endpoint
         row.endpoint = endpoint
         row.updated_at = datetime.now(UTC)
     await repository.add(work.session, row)
+
+
+async def set_environments(
+    work: UnitOfWork, names: Sequence[str], reason: str | None
+) -> Enterprise:
+    """Set the enterprise's environments, in promotion order (production last). An environment
+    some site still has an instance in cannot be dropped."""
+    work.principal.require_roles(Role.COE_ARCHITECT)
+    reason = checked_reason(reason)
+    names = [name.strip() for name in names]
+    violations = environments_violations(names, PRODUCTION)
+    enterprise = await _the_enterprise(work.session)
+    in_use = await repository.sites_by_environment(work.session)
+    violations += [
+        {
+            "path": "/environments",
+            "reason": f"{environment!r} still has the instances of {', '.join(sites)}: "
+            "remove them first",
+        }
+        for environment, sites in sorted(in_use.items())
+        if environment not in names
+    ]
+    _require_valid(violations)
+    before = list(enterprise.environments)
+    if before == names:
+        return enterprise
+    enterprise.environments = names
+    enterprise = await repository.add(work.session, enterprise)
+    await work.audit(
+        "enterprise.environments_changed",
+        "enterprise",
+        enterprise.key,
+        before={"environments": before},
+        after={"environments": names},
+        reason=reason,
+    )
+    return enterprise
+
+
+async def set_plant_instance(
+    work: UnitOfWork, site_key: str, environment: str, endpoint: str, reason: str | None
+) -> Site:
+    """Create or move a site's plant instance in one of the enterprise's environments (its
+    site admins for the other environments; production is the architects', like updateSite)."""
+    work.principal.require_roles(*_instance_editors(environment))
+    reason = checked_reason(reason)
+    site = await get_site(work.session, work.principal, site_key)
+    enterprise = await _the_enterprise(work.session)
+    violations = endpoint_violations(endpoint, "/endpoint")
+    if environment not in enterprise.environments:
+        violations.append(
+            {
+                "path": "/environment",
+                "reason": f"{environment!r} is not one of the enterprise's environments "
+                f"({', '.join(enterprise.environments)})",
+            }
+        )
+    _require_valid(violations)
+    assert site.id is not None
+    existing = await repository.instance(work.session, site.id, environment)
+    before = {"environment": environment, "endpoint": existing.endpoint} if existing else None
+    await _put_instance(work, site, environment, endpoint)
+    after = {"environment": environment, "endpoint": endpoint}
+    if before != after:
+        await work.audit(
+            "site.instance_set",
+            "site",
+            site_key,
+            site=site_key,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return site
+
+
+async def remove_plant_instance(
+    work: UnitOfWork, site_key: str, environment: str, reason: str | None
+) -> Site:
+    """Remove a site's plant instance in one environment (it is no longer deployed to)."""
+    work.principal.require_roles(*_instance_editors(environment))
+    reason = checked_reason(reason)
+    site = await get_site(work.session, work.principal, site_key)
+    assert site.id is not None
+    row = await repository.instance(work.session, site.id, environment)
+    if row is None:
+        raise NotFoundError(f"site {site_key!r} has no instance in {environment!r}", site=site_key)
+    await work.session.delete(row)
+    await work.session.flush()
+    await work.audit(
+        "site.instance_removed",
+        "site",
+        site_key,
+        site=site_key,
+        before={"environment": environment, "endpoint": row.endpoint},
+        reason=reason,
+    )
+    return site
+
+
+def _instance_editors(environment: str) -> tuple[Role, ...]:
+    return (Role.COE_ARCHITECT,) if environment == PRODUCTION else HIERARCHY_EDITORS
+
+
+async def _the_enterprise(session: AsyncSession) -> Enterprise:
+    found = await repository.enterprise(session)
+    if found is None:
+        raise NotFoundError("no enterprise yet: run `coe init` (or `coe up`, which seeds a demo)")
+    return found
 
 
 async def endpoints(

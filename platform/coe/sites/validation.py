@@ -77,18 +77,52 @@ def site_violations(fields: SiteFields, *, creating: bool) -> list[Violation]:
     return violations
 
 
-def endpoint_violations(endpoint: str) -> list[Violation]:
+def endpoint_violations(endpoint: str, path: str = "/plantEndpoint") -> list[Violation]:
     parsed = urlparse(endpoint)
     if parsed.scheme not in ("http", "https") or not parsed.hostname or len(endpoint) > 500:
-        return [{"path": "/plantEndpoint", "reason": "an http(s) URL of the plant instance"}]
+        return [{"path": path, "reason": "an http(s) URL of the plant instance"}]
     if parsed.username or parsed.password:
         return [
             {
-                "path": "/plantEndpoint",
+                "path": path,
                 "reason": "credentials do not belong in the URL; they are kept per site",
             }
         ]
     return []
+
+
+MAX_ENVIRONMENTS = 8
+ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
+
+
+def environments_violations(names: Sequence[str], production: str) -> list[Violation]:
+    """An enterprise's environments: distinct keys in promotion order, production last."""
+    if not names:
+        return [{"path": "/environments", "reason": f"at least {production!r}"}]
+    if len(names) > MAX_ENVIRONMENTS:
+        return [{"path": "/environments", "reason": f"at most {MAX_ENVIRONMENTS} environments"}]
+    violations: list[Violation] = []
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if not ENVIRONMENT.match(name):
+            violations.append(
+                {
+                    "path": f"/environments/{index}",
+                    "reason": f"{name!r} is not an environment key: lowercase letters, digits "
+                    "and '-', 2-32 characters, starting with a letter",
+                }
+            )
+        elif name in seen:
+            violations.append({"path": f"/environments/{index}", "reason": f"{name!r} twice"})
+        seen.add(name)
+    if names[-1] != production:
+        violations.append(
+            {
+                "path": f"/environments/{len(names) - 1}",
+                "reason": f"the last environment is {production!r}: versions are promoted to it",
+            }
+        )
+    return violations
 
 
 def _scope_violations(scope: Sequence[str] | None) -> list[Violation]:
