@@ -81,9 +81,8 @@ async def add_site(work: UnitOfWork, key: str, fields: SiteFields, reason: str |
     violations = key_violations(key) + site_violations(fields, creating=True)
     if violations:
         raise ValidationFailedError(f"site {key!r} is not valid", violations)
-    enterprise = await repository.enterprise(work.session)
-    if enterprise is None or enterprise.id is None:
-        raise NotFoundError("no enterprise yet: run `coe init` (or `coe up`, which seeds a demo)")
+    enterprise = await _the_enterprise(work.session)
+    assert enterprise.id is not None
     if await repository.site_by_key(work.session, key):
         raise ConflictError(f"site {key!r} already exists", site=key)
     assert fields.name
