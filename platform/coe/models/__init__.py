@@ -17,6 +17,15 @@ from coe.models.rollout import (
 )
 from coe.models.signature import Signature
 from coe.models.transfer import ACTIVE_TRANSFER, Transfer, TransferStatus
+from coe.models.validation import (
+    DeviationStatus,
+    Outcome,
+    ResultKind,
+    ValidationDeviation,
+    ValidationRecord,
+    ValidationResult,
+    ValidationStatus,
+)
 
 __all__ = [
     "ACTIVE_TRANSFER",
@@ -26,15 +35,18 @@ __all__ = [
     "Area",
     "AuditRecord",
     "BatchRecord",
+    "DeviationStatus",
     "DriftObservation",
     "Enterprise",
     "KpiDaily",
     "LedgerEntry",
     "LedgerStatus",
+    "Outcome",
     "OverlayRevision",
     "OverlayStatus",
     "PlantInstance",
     "ProductionEvent",
+    "ResultKind",
     "Rollout",
     "RolloutSite",
     "RolloutStatus",
@@ -48,6 +60,10 @@ __all__ = [
     "TransferStatus",
     "UnitOutcome",
     "User",
+    "ValidationDeviation",
+    "ValidationRecord",
+    "ValidationResult",
+    "ValidationStatus",
     "WorkCenter",
     "WorkUnit",
 ]

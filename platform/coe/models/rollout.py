@@ -29,6 +29,11 @@ class Rollout(SQLModel, table=True):
     template: str = Field(max_length=64, index=True)
     version: str = Field(max_length=64)
     template_sha256: str = Field(max_length=64)
+    # The environment whose plant instances it deploys to (the plan's spec.environment).
+    environment: str = Field(default="production", max_length=32, index=True)
+    # An emergency production change names the deviation it answers (validation bypassed;
+    # two QA approvers other than the starter sign before any site is touched).
+    emergency_deviation: str | None = Field(default=None, max_length=64)
     plan: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     # Each kpiGuard wave's last measurement (wave -> coe.rollouts.guard.Measurement as a dict,
     # with verdict, reason and measured_at), written by the workflow.
@@ -68,8 +73,8 @@ class RolloutSite(SQLModel, table=True):
 
 
 class LedgerEntry(SQLModel, table=True):
-    """The ledger: what runs where, since when, deployed by which rollout or which transfer
-    (exactly one of the two)."""
+    """The ledger: what runs where (a site's instance in one environment), since when,
+    deployed by which rollout or which transfer (exactly one of the two)."""
 
     __tablename__ = "deployment"
     __table_args__ = (
@@ -78,11 +83,12 @@ class LedgerEntry(SQLModel, table=True):
         CheckConstraint(
             "(rollout_id IS NULL) <> (transfer_id IS NULL)", name="ck_deployment_one_origin"
         ),
-        Index("ix_deployment_current", "site", "template", "status"),
+        Index("ix_deployment_current", "site", "template", "environment", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     site: str = Field(max_length=64)
+    environment: str = Field(default="production", max_length=32)
     template: str = Field(max_length=64)
     version: str = Field(max_length=64)
     sha256: str = Field(max_length=64)
