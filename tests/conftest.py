@@ -7,7 +7,7 @@ import itertools
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -89,6 +89,8 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(temporal_binary()),
         dev_server_log_level="error",
+        # the SDK's default is 5 s, which a busy 2-core machine (CI) sometimes misses
+        dev_server_startup_timeout=timedelta(seconds=60),
     )
     try:
         yield env

@@ -21,7 +21,9 @@ from tests.e2e.stack import Up
 pytestmark = pytest.mark.e2e
 
 SITES = {"query": "{ sites { totalCount nodes { key region } } }"}
-DEMO_SITES = {"cork", "galway", "penang", "suzhou", "minneapolis", "tijuana", "juncos"}
+PLANTS = {"cork", "galway", "penang", "suzhou", "minneapolis", "tijuana", "juncos"}
+DEMO_SITES = PLANTS | {"validation-lab"}  # the central validation lab: a validation instance only
+INSTANCES = """{ sites(first: 100) { nodes { key instances { environment endpoint } } } }"""
 
 
 @pytest.fixture
@@ -47,6 +49,31 @@ def test_coe_up_runs_the_platform_and_stops_cleanly(up: Up) -> None:
         "apac",
         "americas",
     }
+    # every plant runs a production instance; the lab, cork and penang a validation one, each
+    # served by its own agent process that answers for that site
+    sites = httpx.post(
+        f"{up.url}/graphql",
+        json={"query": INSTANCES},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()["data"]["sites"]["nodes"]
+    instances = {
+        (site["key"], instance["environment"]): instance["endpoint"]
+        for site in sites
+        for instance in site["instances"]
+    }
+    assert {key for key, environment in instances if environment == "production"} == PLANTS
+    assert {key for key, environment in instances if environment == "validation"} == {
+        "validation-lab",
+        "cork",
+        "penang",
+    }
+    for (key, _environment), endpoint in instances.items():
+        credential = up.cli("plant-credential", key).stdout.strip()
+        health = httpx.get(
+            f"{endpoint}/v1/health", headers={"Authorization": f"Bearer {credential}"}, timeout=10
+        )
+        assert health.status_code == 200, (key, endpoint, health.text)
     refused = httpx.post(f"{up.url}/graphql", json=SITES, timeout=10).json()
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 

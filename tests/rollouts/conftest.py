@@ -99,7 +99,17 @@ class Agent:
 
 @pytest.fixture
 def agent(settings: Settings, tmp_path: Path) -> Iterator[Agent]:
-    folder = tmp_path / "plants"
+    """The test sites' production instances."""
+    yield from _serve_agent(settings, tmp_path / "plants")
+
+
+@pytest.fixture
+def validation_agent(settings: Settings, tmp_path: Path) -> Iterator[Agent]:
+    """A second agent, with its own state, for the test sites' validation instances."""
+    yield from _serve_agent(settings, tmp_path / "plants-validation")
+
+
+def _serve_agent(settings: Settings, folder: Path) -> Iterator[Agent]:
     key = plant_key(settings)
     stores = {site: SiteStore(folder, site, site_credential(key, site)) for site in SITES}
     port = free_port()

@@ -29,5 +29,5 @@ def test_crashes_outside_the_window_are_forgotten() -> None:
 
 
 def test_only_stateless_children_are_restarted() -> None:
-    assert {"api", "worker", "plant-agents"} == RESTARTABLE
+    assert {"api", "worker", "plant-agents", "validation-agents"} == RESTARTABLE
     assert "temporal" not in RESTARTABLE

@@ -38,9 +38,9 @@ app = typer.Typer(
     help="Roll a template version out to plant instances in waves.", no_args_is_help=True
 )
 
-ROLLOUT = """id template version status currentWave reason startedBy startedAt finishedAt
-temporalUrl warnings waves { name maxParallel failureBudget gates sites { site state reason
-sha256 previousSha256 violations } kpiGuard { metric verdict measuredAt maxDrop minUnits
+ROLLOUT = """id template version environment status currentWave reason startedBy startedAt
+finishedAt temporalUrl warnings waves { name maxParallel failureBudget gates sites { site state
+reason sha256 previousSha256 violations } kpiGuard { metric verdict measuredAt maxDrop minUnits
 threshold beforeUnits before beforeLow beforeHigh afterUnits after afterLow afterHigh
 difference differenceLow differenceHigh } }"""
 FINISHED = {"completed", "aborted", "failed"}
@@ -98,8 +98,8 @@ def render(rollout: dict[str, Any]) -> Group:
     sites = [s for wave in rollout["waves"] for s in wave["sites"]]
     live = sum(1 for s in sites if s["state"] == "live")
     header = (
-        f"[bold]{rollout['id']}[/] — {rollout['template']}@{rollout['version']} — "
-        f"[bold]{rollout['status']}[/]"
+        f"[bold]{rollout['id']}[/] — {rollout['template']}@{rollout['version']} → "
+        f"{rollout['environment']} — [bold]{rollout['status']}[/]"
         + (f" (wave {rollout['currentWave']})" if rollout["currentWave"] else "")
         + f" — {live}/{len(sites)} live"
     )
@@ -161,14 +161,17 @@ def start(
 
 
 PLAN_CHECK = (
-    "template version waves { name sites gates } warnings estimates { wave metric maxDrop "
-    "windowDays unitsPerDay baseline unitsNeeded daysNeeded enough }"
+    "template version environment waves { name sites gates } warnings estimates { wave metric "
+    "maxDrop windowDays unitsPerDay baseline unitsNeeded daysNeeded enough }"
 )
 
 
 def render_check(checked: dict[str, Any]) -> Any:
     """The waves a plan resolves to now, and what each kpiGuard needs to decide."""
-    grid = Table(title=f"{checked['template']} {checked['version']}: waves if started now")
+    grid = Table(
+        title=f"{checked['template']} {checked['version']} → {checked['environment']}: "
+        "waves if started now"
+    )
     for column in ("wave", "sites", "gates"):
         grid.add_column(column)
     for wave in checked["waves"]:
@@ -274,7 +277,7 @@ def list_rollouts(
     """Rollouts, newest first."""
     rows = client(api_url, token).execute(
         "query($t: String) { rollouts(template: $t, first: 100) { nodes { id template version "
-        "status currentWave startedBy startedAt waves { sites { state } } } } }",
+        "environment status currentWave startedBy startedAt waves { sites { state } } } } }",
         {"t": template},
     )["rollouts"]["nodes"]
     emit(
@@ -282,11 +285,12 @@ def list_rollouts(
         as_json,
         lambda: table(
             f"Rollouts ({len(rows)})",
-            ["id", "version", "status", "wave", "live", "started by", "started (UTC)"],
+            ["id", "version", "env", "status", "wave", "live", "started by", "started (UTC)"],
             [
                 (
                     r["id"],
                     r["version"],
+                    r["environment"],
                     r["status"],
                     r["currentWave"],
                     f"{sum(s['state'] == 'live' for w in r['waves'] for s in w['sites'])}/"
@@ -439,22 +443,29 @@ def ledger(
     site: str | None = OnlySiteOption,
     template: str | None = OnlyTemplateOption,
     history: bool = typer.Option(False, "--history", help="Also superseded and rolled back."),
+    environment: str = typer.Option(
+        "production",
+        "--environment",
+        "-e",
+        help="Whose instances: production, or another environment (coe environments list).",
+    ),
     api_url: str = ApiUrlOption,
     token: str | None = TokenOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """What runs where, since when, deployed by which rollout (or transfer)."""
+    """What runs where (in one environment's instances), since when, deployed by which
+    rollout (or transfer)."""
     rows = client(api_url, token).execute(
-        "query($s: String, $t: String, $h: Boolean!) { ledger(site: $s, template: $t, "
-        "history: $h) { site template version sha256 rolloutId transferId deployedBy status "
-        "since } }",
-        {"s": site, "t": template, "h": history},
+        "query($s: String, $t: String, $e: String!, $h: Boolean!) { ledger(site: $s, "
+        "template: $t, environment: $e, history: $h) { site environment template version "
+        "sha256 rolloutId transferId deployedBy status since } }",
+        {"s": site, "t": template, "e": environment, "h": history},
     )["ledger"]
     emit(
         rows,
         as_json,
         lambda: table(
-            f"Ledger ({len(rows)})",
+            f"Ledger of {environment} ({len(rows)})",
             ["site", "template", "version", "sha256", "status", "since (UTC)", "by"],
             [
                 (

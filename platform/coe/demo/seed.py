@@ -20,10 +20,14 @@ from coe.demo.sites import (
     DEMO_USERS,
     ENTERPRISE_KEY,
     ENTERPRISE_NAME,
+    VALIDATION_LAB,
     DemoSite,
     plant_endpoint,
+    validation_endpoint,
+    validation_sites,
 )
 from coe.documents import read_mapping, yaml_files
+from coe.environments import VALIDATION
 from coe.models import Enterprise
 from coe.overlays import service as overlays
 from coe.secrets import audit_key
@@ -95,6 +99,15 @@ async def seed(work: UnitOfWork, credentials_file: Path, agent_port: int = 9100)
     )
     for spec in DEMO_SITES:
         await _seed_site(work, spec, plant_endpoint(spec.key, agent_port))
+    await _seed_site(work, VALIDATION_LAB, None)
+    for site in validation_sites():
+        await sites.set_plant_instance(
+            work,
+            site,
+            VALIDATION,
+            validation_endpoint(site, agent_port),
+            reason="demo validation instance seeded by coe up",
+        )
     passwords = {username: secrets.token_urlsafe(12) for username, *_ in DEMO_USERS}
     for username, display_name, role, site_keys in DEMO_USERS:
         await users.add_user(
@@ -109,7 +122,7 @@ async def seed(work: UnitOfWork, credentials_file: Path, agent_port: int = 9100)
     return True
 
 
-async def _seed_site(work: UnitOfWork, spec: DemoSite, endpoint: str) -> None:
+async def _seed_site(work: UnitOfWork, spec: DemoSite, endpoint: str | None) -> None:
     fields = SiteFields(
         name=spec.name,
         region=spec.region,

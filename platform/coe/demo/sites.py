@@ -155,6 +155,21 @@ DEMO_SITES: tuple[DemoSite, ...] = (
     ),
 )
 
+# The enterprise's central validation lab: a site with only a validation instance, where a
+# template version is validated once for every plant without a validation instance of its own.
+VALIDATION_LAB = DemoSite(
+    "validation-lab",
+    "Central validation lab, Cork",
+    "emea",
+    "IE",
+    "Europe/Dublin",
+    ("ISO 13485", "21 CFR Part 11", "EU GMP Annex 11"),
+    {"purpose": "validation"},
+    (PACKAGING, ASSEMBLY, DISPENSING),
+)
+# Plants that run a validation instance of their own beside production.
+VALIDATED_PLANTS: tuple[str, ...] = ("cork", "penang")
+
 DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
     ("ada", "Ada Lovelace", Role.COE_ARCHITECT, ()),
     ("sam", "Samira Tan", Role.SITE_ADMIN, ("penang",)),
@@ -167,5 +182,21 @@ DEMO_PLANT_SITE = "cork"
 
 
 def plant_endpoint(site: str, port: int) -> str:
-    """The reference agent that `coe up` starts serves every demo site on one port."""
+    """The reference agent that `coe up` starts serves every demo site's production instance
+    on one port."""
     return f"http://127.0.0.1:{port}/sites/{site}"
+
+
+def validation_port(port: int) -> int:
+    """The second reference agent, for the validation instances, listens on the next port."""
+    return port + 1
+
+
+def validation_endpoint(site: str, port: int) -> str:
+    """Where the demo's validation instance of `site` listens (`port`: the plants' agent)."""
+    return f"http://127.0.0.1:{validation_port(port)}/sites/{site}"
+
+
+def validation_sites() -> tuple[str, ...]:
+    """Every site with a validation instance in the demo: the lab, then the plants."""
+    return (VALIDATION_LAB.key, *VALIDATED_PLANTS)

@@ -100,6 +100,9 @@ class RolloutInput:
     states: dict[str, SiteStatus] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
     approvals: dict[str, str] = field(default_factory=dict)
+    # Whose plant instances it deploys to (the plan's spec.environment); a default, so that
+    # the payloads of rollouts started before environments existed still decode.
+    environment: str = PRODUCTION
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""The deployment ledger and drift: what runs where, since when, deployed by which rollout or
-which transfer; and where a plant disagrees. Writes come from the deployment activities and the
-drift check."""
+"""The deployment ledger and drift: what runs where (at a site's instance in one environment),
+since when, deployed by which rollout or which transfer; and where a plant disagrees. Writes come
+from the deployment activities and the drift check. Reads default to production: what the
+plants run for real (live views, drift, transfers, KPIs); validation instances keep their own
+ledger, the record of what was verified there."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from coe.environments import PRODUCTION
 from coe.models import DriftObservation, LedgerEntry, LedgerStatus
 from coe.rollouts import repository
 from coe.rollouts.contract import ORIGIN_TRANSFER
@@ -46,22 +49,24 @@ async def record_live(
     sha256: str,
     previous_sha256: str | None,
     deployed_by: str,
+    environment: str = PRODUCTION,
 ) -> LedgerEntry:
-    """Record that `site` runs `sha256` because of `rollout_id` or `transfer_id`; idempotent
-    (a retried activity records nothing twice)."""
+    """Record that `site`'s instance in `environment` runs `sha256` because of `rollout_id`
+    or `transfer_id`; idempotent (a retried activity records nothing twice)."""
     by = origin(rollout_id, transfer_id)
     existing = await repository.ledger_row(work.session, site, template, **by)
     if existing is not None:
         return existing
     now = datetime.now(UTC)
     for superseded in await repository.ledger_for(
-        work.session, site, template, [LedgerStatus.LIVE]
+        work.session, site, template, environment, [LedgerStatus.LIVE]
     ):
         superseded.status, superseded.ended_at = LedgerStatus.SUPERSEDED, now
     row: LedgerEntry = await repository.add(
         work.session,
         LedgerEntry(
             site=site,
+            environment=environment,
             template=template,
             version=version,
             sha256=sha256,
@@ -79,6 +84,7 @@ async def record_live(
         f"{site}/{template}",
         site=site,
         after={
+            "environment": environment,
             "version": version,
             "sha256": sha256,
             **_audited(by),
@@ -96,9 +102,10 @@ async def record_rolled_back(
     site: str,
     template: str,
     restored_sha256: str | None,
+    environment: str = PRODUCTION,
 ) -> None:
-    """The deployment at `site` by that rollout (or transfer) was undone; what ran before runs
-    again."""
+    """The deployment at `site`'s instance in `environment` by that rollout (or transfer) was
+    undone; what ran before runs again."""
     by = origin(rollout_id, transfer_id)
     row = await repository.ledger_row(work.session, site, template, **by)
     if row is None or row.status == LedgerStatus.ROLLED_BACK:
@@ -106,7 +113,7 @@ async def record_rolled_back(
     now = datetime.now(UTC)
     row.status, row.ended_at = LedgerStatus.ROLLED_BACK, now
     for older in await repository.ledger_for(
-        work.session, site, template, [LedgerStatus.SUPERSEDED]
+        work.session, site, template, environment, [LedgerStatus.SUPERSEDED]
     ):
         if older.sha256 == restored_sha256:
             older.status, older.ended_at = LedgerStatus.LIVE, None
@@ -116,7 +123,7 @@ async def record_rolled_back(
         "deployment",
         f"{site}/{template}",
         site=site,
-        before={"sha256": row.sha256, **_audited(by)},
+        before={"environment": environment, "sha256": row.sha256, **_audited(by)},
         after={"sha256": restored_sha256},
     )
 
@@ -171,7 +178,11 @@ async def record_drift(
 
 
 async def live(
-    session: AsyncSession, *, sites: Collection[str] | None = None, template: str | None = None
+    session: AsyncSession,
+    *,
+    sites: Collection[str] | None = None,
+    template: str | None = None,
+    environment: str = PRODUCTION,
 ) -> list[LedgerEntry]:
-    """What runs where now (the live ledger entries), by site and template."""
-    return await repository.live(session, sites=sites, template=template)
+    """What runs where now (the live ledger entries) in `environment`, by site and template."""
+    return await repository.live(session, sites=sites, template=template, environment=environment)

@@ -24,6 +24,7 @@ from coe.documents import (
     pointer,
     structural_violations,
 )
+from coe.environments import PRODUCTION
 from coe.reasons import MAX_REASON
 from coe.rollouts.contract import GateSpec, WaveSpec
 
@@ -119,6 +120,12 @@ class PlanMetadata(Strict):
 
 
 class PlanSpec(Strict):
+    environment: str = Field(
+        default=PRODUCTION,
+        pattern=KEY_PATTERN,
+        description="Whose plant instances it deploys to: one of the enterprise's environments "
+        "(`coe environments list`). Every site of the plan needs an instance there.",
+    )
     on_incompatible_overlay: Literal["skip", "block"] = Field(
         default="skip",
         alias="onIncompatibleOverlay",
@@ -233,6 +240,22 @@ def resolve_waves(
             )
         )
     return waves, violations
+
+
+def instance_violations(plan: RolloutPlan, instances: Collection[str]) -> list[Violation]:
+    """Each site the plan names explicitly that has no plant instance in its environment
+    (`instances`: the sites that have one)."""
+    environment = plan.spec.environment
+    return [
+        Violation(
+            pointer("spec", "waves", index, "sites", position),
+            f"site {site!r} has no plant instance in {environment}"
+            + ("" if environment == PRODUCTION else " (coe site instance set)"),
+        )
+        for index, wave in enumerate(plan.spec.waves)
+        for position, site in enumerate(wave.sites or [])
+        if site not in instances
+    ]
 
 
 def _gate(gate: Gate) -> GateSpec:

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from coe.auth.principal import Role
 from coe.documents import parse_source
+from coe.environments import PRODUCTION
 from coe.graphql.context import CoeContext
 from coe.graphql.pagination import (
     Connection,
@@ -58,6 +59,7 @@ class RolloutQueries:
         return RolloutPlanCheckType(
             template=checked.metadata.template,
             version=checked.metadata.version,
+            environment=checked.spec.environment,
             waves=[
                 PlannedWaveType(
                     name=wave.name,
@@ -109,14 +111,21 @@ class RolloutQueries:
 
     @strawberry.field(
         extensions=allow(*PEOPLE),
-        description="The deployment ledger: what runs where, since when, by which "
-        "rollout. `history` includes superseded and rolled-back entries.",
+        description="The deployment ledger of one environment (production unless named): "
+        "what runs where, since when, by which rollout or transfer. `history` includes "
+        "superseded and rolled-back entries.",
     )
     async def ledger(
         self,
         info: Info[CoeContext, None],
         site: str | None = None,
         template: str | None = None,
+        environment: Annotated[
+            str,
+            strawberry.argument(
+                description="Whose instances: production (the default), or e.g. validation."
+            ),
+        ] = PRODUCTION,
         history: bool = False,
         first: int = 100,
     ) -> list[LedgerEntryType]:
@@ -127,6 +136,7 @@ class RolloutQueries:
                 info.context.scope(),
                 site=site,
                 template=template,
+                environment=environment,
                 history=history,
                 limit=limit,
             )

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from coe.environments import PRODUCTION
 from coe.models import (
     DriftObservation,
     LedgerEntry,
@@ -77,9 +78,11 @@ async def rollout_site(session: AsyncSession, rollout_id: str, site: str) -> Rol
     return (await session.exec(statement)).first()
 
 
-async def active_for(session: AsyncSession, template: str) -> list[Rollout]:
+async def active_for(session: AsyncSession, template: str, environment: str) -> list[Rollout]:
+    """Rollouts of `template` to `environment` under way (one at a time per environment)."""
     statement = select(Rollout).where(
         Rollout.template == template,
+        Rollout.environment == environment,
         col(Rollout.status).in_(["running", "paused", "awaiting_approval"]),
     )
     return list((await session.exec(statement)).all())
@@ -120,10 +123,17 @@ async def deploying_transfers(
 
 
 async def ledger_for(
-    session: AsyncSession, site: str, template: str, statuses: Collection[str] | None = None
+    session: AsyncSession,
+    site: str,
+    template: str,
+    environment: str,
+    statuses: Collection[str] | None = None,
 ) -> list[LedgerEntry]:
+    """The site's entries for the template in one environment, newest first, locked."""
     statement = select(LedgerEntry).where(
-        LedgerEntry.site == site, LedgerEntry.template == template
+        LedgerEntry.site == site,
+        LedgerEntry.template == template,
+        LedgerEntry.environment == environment,
     )
     if statuses is not None:
         statement = statement.where(col(LedgerEntry.status).in_(list(statuses)))
@@ -136,10 +146,14 @@ async def live(
     *,
     sites: Collection[str] | None = None,
     template: str | None = None,
+    environment: str = PRODUCTION,
     limit: int | None = None,
 ) -> list[LedgerEntry]:
-    """Live entries by site and template; at most `limit` of them (the database cuts)."""
-    statement = select(LedgerEntry).where(LedgerEntry.status == LedgerStatus.LIVE)
+    """Live entries in `environment` by site and template; at most `limit` of them (the
+    database cuts)."""
+    statement = select(LedgerEntry).where(
+        LedgerEntry.status == LedgerStatus.LIVE, LedgerEntry.environment == environment
+    )
     if sites is not None:
         statement = statement.where(col(LedgerEntry.site).in_(list(sites)))
     if template is not None:
@@ -151,9 +165,17 @@ async def live(
 
 
 async def history(
-    session: AsyncSession, *, sites: Collection[str] | None, template: str | None, limit: int
+    session: AsyncSession,
+    *,
+    sites: Collection[str] | None,
+    template: str | None,
+    environment: str | None,
+    limit: int,
 ) -> list[LedgerEntry]:
+    """Entries newest first; in one environment, or (None) in all."""
     statement = select(LedgerEntry)
+    if environment is not None:
+        statement = statement.where(LedgerEntry.environment == environment)
     if sites is not None:
         statement = statement.where(col(LedgerEntry.site).in_(list(sites)))
     if template is not None:

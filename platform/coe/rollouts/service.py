@@ -18,6 +18,7 @@ from coe.auth.tokens import TokenVerifier
 from coe.config import Settings
 from coe.definitions.service import effective_definition
 from coe.documents import Violation
+from coe.environments import PRODUCTION
 from coe.errors import (
     CoeError,
     ConflictError,
@@ -57,6 +58,7 @@ from coe.rollouts.guard import NUMERATORS, estimate, estimate_warning
 from coe.rollouts.plan import (
     RolloutPlan,
     SiteFacts,
+    instance_violations,
     parse_plan,
     plan_violations,
     resolve_waves,
@@ -104,11 +106,11 @@ async def start(
     rollout, whose workflow is started if the first attempt could not."""
     work.principal.require_roles(*CONTROLLERS)
     plan, target = await _valid_plan(work.session, document)
-    key, version = plan.metadata.template, plan.metadata.version
-    for active in await repository.active_for(work.session, key):
+    key, version, environment = plan.metadata.template, plan.metadata.version, plan.spec.environment
+    for active in await repository.active_for(work.session, key, environment):
         if active.started_by == work.principal.subject and active.plan.get("document") == document:
             return active, _launch(active, settings)
-        raise ConflictError(f"a rollout of {key} is already under way; finish or abort it first")
+        raise ConflictError(_under_way(key, environment))
     waves, estimates = await _waves_of(work.session, plan)
     rollout_id = f"{key}-{version}-{uuid.uuid4().hex[:6]}"
     row = Rollout(
@@ -116,6 +118,7 @@ async def start(
         template=key,
         version=version,
         template_sha256=target.content_sha256,
+        environment=environment,
         status=RolloutStatus.RUNNING,
         started_by=work.principal.subject,
         workflow_id=workflow_id(rollout_id),
@@ -152,6 +155,7 @@ async def start(
             "template": key,
             "version": version,
             "sha256": target.content_sha256,
+            "environment": environment,
             "waves": {wave.name: wave.sites for wave in waves},
             "warnings": [e["warning"] for e in estimates if e["warning"]],
         },
@@ -168,12 +172,16 @@ async def check(
     a warning when its window is too short)."""
     principal.require_roles(*CONTROLLERS)
     plan, _target = await _valid_plan(session, document)
-    if await repository.active_for(session, plan.metadata.template):
-        raise ConflictError(
-            f"a rollout of {plan.metadata.template} is already under way; finish or abort it first"
-        )
+    key, environment = plan.metadata.template, plan.spec.environment
+    if await repository.active_for(session, key, environment):
+        raise ConflictError(_under_way(key, environment))
     waves, estimates = await _waves_of(session, plan)
     return plan, waves, estimates
+
+
+def _under_way(key: str, environment: str) -> str:
+    where = "" if environment == PRODUCTION else f" to {environment}"
+    return f"a rollout of {key}{where} is already under way; finish or abort it first"
 
 
 async def _valid_plan(
@@ -206,17 +214,40 @@ async def _waves_of(
 ) -> tuple[list[WaveSpec], list[dict[str, Any]]]:
     """The plan's waves resolved against today's sites, checked against running transfers
     and (when the plan says block) overlay compatibility; and its kpiGuards' estimates."""
-    key, version = plan.metadata.template, plan.metadata.version
+    key, version, environment = plan.metadata.template, plan.metadata.version, plan.spec.environment
+    await _require_environment(session, environment)
     facts = [SiteFacts(s.key, s.region, s.country) for s in await sites.all_sites(session)]
-    waves, unknown = resolve_waves(plan, facts, await template_users(session, key))
+    instances = set(await sites.endpoints(session, [f.key for f in facts], environment))
+    # a selector picks only sites with an instance in the plan's environment
+    users = await template_users(session, key) & instances
+    waves, unknown = resolve_waves(plan, facts, users)
     if unknown:
         raise ValidationFailedError(
             "the rollout plan names unknown sites", [v.as_dict() for v in unknown]
         )
-    await _require_no_transfer_deploying(session, key, waves)
+    missing = instance_violations(plan, instances)
+    if missing:
+        raise ValidationFailedError(
+            f"the rollout plan names sites without a plant instance in {environment}",
+            [v.as_dict() for v in missing],
+        )
+    if environment == PRODUCTION:  # transfers deploy to production instances only
+        await _require_no_transfer_deploying(session, key, waves)
     if plan.spec.on_incompatible_overlay == "block":
         await _require_compatible(session, key, version, waves)
     return waves, await guard_estimates(session, key, waves)
+
+
+async def _require_environment(session: AsyncSession, environment: str) -> None:
+    """The plan's environment must be one of the enterprise's."""
+    enterprise = await sites.enterprise(session)
+    known = list(enterprise.environments) if enterprise is not None else [PRODUCTION]
+    if environment not in known:
+        reason = f"{environment!r} is not an environment of the enterprise ({', '.join(known)})"
+        raise ValidationFailedError(
+            f"the rollout plan's environment is unknown: {reason}",
+            [Violation("/spec/environment", reason).as_dict()],
+        )
 
 
 async def guard_estimates(
@@ -268,6 +299,7 @@ def _launch(row: Rollout, settings: Settings) -> steering.Send[None]:
         started_by=row.started_by,
         waves=waves,
         timings=timings(settings),
+        environment=row.environment,
     )
 
     return steering.starter(
@@ -436,15 +468,21 @@ async def visible_ledger(
     *,
     site: str | None,
     template: str | None,
+    environment: str,
     history: bool,
     limit: int,
 ) -> list[LedgerEntry]:
-    """Ledger entries the scope covers, at most `limit`: the live ones by site and template,
-    or with `history` every entry newest first (FORBIDDEN for a `site` outside the scope)."""
+    """Ledger entries of one environment the scope covers, at most `limit`: the live ones by
+    site and template, or with `history` every entry newest first (FORBIDDEN for a `site`
+    outside the scope)."""
     sites = scope.narrow_to(site)
     if history:
-        return await repository.history(session, sites=sites, template=template, limit=limit)
-    return await repository.live(session, sites=sites, template=template, limit=limit)
+        return await repository.history(
+            session, sites=sites, template=template, environment=environment, limit=limit
+        )
+    return await repository.live(
+        session, sites=sites, template=template, environment=environment, limit=limit
+    )
 
 
 async def visible_drift(session: AsyncSession, scope: Scope) -> list[DriftObservation]:

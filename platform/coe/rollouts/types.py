@@ -137,6 +137,9 @@ class RolloutType:
     template: str = strawberry.field(description="Template key.")
     version: str = strawberry.field(description="Template version.")
     template_sha256: str = strawberry.field(description="The exact version rolled out.")
+    environment: str = strawberry.field(
+        description="Whose plant instances it deploys to (the plan's spec.environment)."
+    )
     status: str = strawberry.field(
         description="running, paused, awaiting_approval, completed, aborted, failed."
     )
@@ -181,6 +184,7 @@ class RolloutType:
             template=row.template,
             version=row.version,
             template_sha256=row.template_sha256,
+            environment=row.environment,
             status=row.status,
             current_wave=row.current_wave,
             reason=row.reason,
@@ -249,6 +253,7 @@ class KpiGuardEstimateType:
 class RolloutPlanCheckType:
     template: str = strawberry.field(description="Template key.")
     version: str = strawberry.field(description="Template version.")
+    environment: str = strawberry.field(description="Whose plant instances it would deploy to.")
     waves: list[PlannedWaveType] = strawberry.field(
         description="Waves with the sites resolved now."
     )
@@ -261,6 +266,9 @@ class RolloutPlanCheckType:
 @strawberry.type(name="LedgerEntry", description="What runs where, since when, and why.")
 class LedgerEntryType:
     site: str = strawberry.field(description="Site key.")
+    environment: str = strawberry.field(
+        description="Which of the site's plant instances runs it (production, validation, …)."
+    )
     template: str = strawberry.field(description="Template key.")
     version: str = strawberry.field(description="Template version.")
     sha256: str = strawberry.field(description="Hash of the effective definition.")
@@ -282,6 +290,7 @@ class LedgerEntryType:
         assert row.since is not None
         return cls(
             site=row.site,
+            environment=row.environment,
             template=row.template,
             version=row.version,
             sha256=row.sha256,

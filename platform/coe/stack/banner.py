@@ -11,6 +11,7 @@ from rich.table import Table
 
 from coe.config import Settings
 from coe.demo.identities import DevTokens
+from coe.demo.sites import validation_port, validation_sites
 
 
 def print_banner(
@@ -40,6 +41,10 @@ def print_banner(
     console.print(
         f"  Plants     reference agent http://127.0.0.1:{s.plant_agent_port}"
         "/sites/<site> (one per demo site); each sends production events"
+    )
+    console.print(
+        f"  Validation reference agent http://127.0.0.1:{validation_port(s.plant_agent_port)}"
+        f"/sites/<site> ({', '.join(validation_sites())}: validation instances)"
     )
     if demo_rolling_out:
         console.print(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-RESTARTABLE = frozenset({"api", "worker", "plant-agents"})
+RESTARTABLE = frozenset({"api", "worker", "plant-agents", "validation-agents"})
 
 
 @dataclass

@@ -31,7 +31,7 @@ from coe.config import ProductionConfigError, Settings, check_production
 from coe.demo.history import close_history, history_closed
 from coe.demo.identities import DevTokens, dev_tokens, write_tokens
 from coe.demo.seed import DemoContentError, content_root, seed_demo
-from coe.demo.sites import DEMO_SITES
+from coe.demo.sites import DEMO_SITES, validation_port, validation_sites
 from coe.migrations import upgrade
 from coe.stack import postgres
 from coe.stack.banner import print_banner
@@ -104,6 +104,10 @@ def _check_ports(settings: Settings) -> None:
     wanted = [
         ("API (COE_PORT)", settings.port),
         ("plant agents (COE_PLANT_AGENT_PORT)", settings.plant_agent_port),
+        (
+            "validation agents (COE_PLANT_AGENT_PORT + 1)",
+            validation_port(settings.plant_agent_port),
+        ),
     ]
     if settings.embedded_temporal:
         wanted += [
@@ -251,14 +255,18 @@ class Stack:
         return child
 
     def _start_agents(self, env: dict[str, str]) -> None:
-        """One reference plant agent process serving every demo site."""
+        """Two reference plant agent processes: one serving every demo site's production
+        instance (making demo production), one the validation instances (the lab and the
+        plants that have one; no production: a validation run is a test run), each with its
+        own state so the same site's two instances never share what they run."""
+        plants = self.settings.plant_agent_port
         argv = [
             sys.executable,
             "-m",
             "coe",
             "plant-agent",
             "--port",
-            str(self.settings.plant_agent_port),
+            str(plants),
             "--produce",
             "--api-url",
             f"http://{self.settings.host}:{self.settings.port}",
@@ -266,6 +274,12 @@ class Stack:
         for spec in DEMO_SITES:
             argv += ["--site", spec.key]
         self._start("plant-agents", argv, env)
+        validation = [sys.executable, "-m", "coe", "plant-agent"]
+        validation += ["--port", str(validation_port(plants))]
+        validation += ["--state-dir", str(self.settings.state_dir / "plants-validation")]
+        for site in validation_sites():
+            validation += ["--site", site]
+        self._start("validation-agents", validation, env)
 
     def _wait_ready(self, api: Child) -> None:
         url = f"http://{self.settings.host}:{self.settings.port}/ready"

@@ -158,7 +158,12 @@ class RolloutActivities:
         """The ledger's live entry of the site for the template, i.e. what a rollback goes
         back to (a failed deployment records nothing there)."""
         async with read_only(self._sessions) as session:
-            entries = await ledger.live(session, sites=[request.site], template=request.template)
+            entries = await ledger.live(
+                session,
+                sites=[request.site],
+                template=request.template,
+                environment=request.environment,
+            )
         return (
             LiveDefinition(entries[0].version, entries[0].sha256) if entries else LiveDefinition()
         )
@@ -215,6 +220,7 @@ class RolloutActivities:
                 sha256=record.sha256,
                 previous_sha256=record.previous_sha256,
                 deployed_by=record.deployed_by,
+                environment=record.environment,
             )
 
     @activity.defn(name="record_rolled_back")
@@ -226,6 +232,7 @@ class RolloutActivities:
                 site=record.site,
                 template=record.template,
                 restored_sha256=record.previous_sha256,
+                environment=record.environment,
             )
 
     @activity.defn(name="record_approval")

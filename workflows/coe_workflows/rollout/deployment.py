@@ -75,7 +75,11 @@ class SiteDeployment:
         assert prepared.sha256 is not None
         self._endpoint = prepared.endpoint
         plant = PlantRequest(
-            request.site, prepared.endpoint, request.template, request.timings.plant_timeout_seconds
+            request.site,
+            prepared.endpoint,
+            request.template,
+            request.timings.plant_timeout_seconds,
+            request.environment,
         )
         try:
             previous = await self._plant(RolloutActivities.plant_current, plant)
@@ -199,6 +203,7 @@ class SiteDeployment:
                 previous,
                 request.started_by,
                 request.origin,
+                request.environment,
             ),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from coe.environments import PRODUCTION
 from coe.rollouts.contract import ORIGIN_ROLLOUT, ApprovalUpdate, SiteStatus
 
 
@@ -23,6 +24,7 @@ class PlantRequest:
     endpoint: str
     template: str
     timeout_seconds: float
+    environment: str = PRODUCTION  # the instance's; whose ledger a rollback reads
 
 
 @dataclass
@@ -86,6 +88,7 @@ class LedgerRecord:
     previous_sha256: str | None
     deployed_by: str
     origin: str = ORIGIN_ROLLOUT  # rollout_id names a rollout, or (ORIGIN_TRANSFER) a transfer
+    environment: str = PRODUCTION  # the instance deployed to
 
 
 @dataclass

@@ -201,6 +201,7 @@ class TemplateRollout:
             version=self._input.version,
             started_by=self._input.started_by,
             timings=self._input.timings,
+            environment=self._input.environment,
         )
         try:
             status = await workflow.execute_child_workflow(
@@ -357,6 +358,7 @@ class TemplateRollout:
             status.endpoint or await self._endpoint_of(status),
             self._input.template,
             self._input.timings.plant_timeout_seconds,
+            self._input.environment,
         )
         try:
             restored = await roll_back(plant, self._input.timings)
@@ -370,6 +372,7 @@ class TemplateRollout:
                     status.sha256 or "",
                     restored,
                     self._input.started_by,
+                    environment=self._input.environment,
                 ),
             )
             state = SiteState.ROLLED_BACK
@@ -402,6 +405,7 @@ class TemplateRollout:
                 self._input.version,
                 self._input.started_by,
                 self._input.timings,
+                environment=self._input.environment,
             ),
             start_to_close_timeout=PREPARE_TIMEOUT,
             retry_policy=RECORD_RETRY,
@@ -443,6 +447,7 @@ class TemplateRollout:
             states=self._states,
             changed=self._changed,
             approvals=self._approvals,
+            environment=self._input.environment,
         )
 
     def _audit(

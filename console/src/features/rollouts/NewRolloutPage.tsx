@@ -171,8 +171,9 @@ function CheckAnswer({
         <span className="badge badge-ok">
           <span aria-hidden="true">✓</span> valid
         </span>{" "}
-        Rolls out <strong>{answer.template}</strong> {answer.version} in{" "}
-        {answer.waves.length} wave
+        Rolls out <strong>{answer.template}</strong> {answer.version} to the{" "}
+        <strong>{answer.environment}</strong> instances in {answer.waves.length}{" "}
+        wave
         {answer.waves.length === 1 ? "" : "s"}.
       </p>
       {answer.warnings.map((warning, i) => (

@@ -151,8 +151,8 @@ export function RolloutPage() {
       title={`Rollout ${rollout.id}`}
       subtitle={
         <>
-          {rollout.template} {rollout.version} · started by {rollout.startedBy}{" "}
-          at {utc(rollout.startedAt)}
+          {rollout.template} {rollout.version} → {rollout.environment} · started
+          by {rollout.startedBy} at {utc(rollout.startedAt)}
         </>
       }
       actions={actions}

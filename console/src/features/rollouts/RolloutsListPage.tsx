@@ -136,6 +136,7 @@ export function RolloutsListPage() {
                 <th scope="col">Rollout</th>
                 <th scope="col">Template</th>
                 <th scope="col">Version</th>
+                <th scope="col">Environment</th>
                 <th scope="col">Status</th>
                 <th scope="col">Progress</th>
                 <th scope="col">Started</th>
@@ -153,6 +154,7 @@ export function RolloutsListPage() {
                     </th>
                     <td>{rollout.template}</td>
                     <td>{rollout.version}</td>
+                    <td>{rollout.environment}</td>
                     <td>
                       <StateBadge state={rollout.status} />
                       {rollout.currentWave

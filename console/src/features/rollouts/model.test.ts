@@ -17,6 +17,7 @@ function rollout(overrides: Partial<RolloutView>): RolloutView {
     template: "t",
     version: "1.0.0",
     templateSha256: "a".repeat(64),
+    environment: "production",
     status: "running",
     currentWave: "pilot",
     reason: null,
