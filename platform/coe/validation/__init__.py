@@ -1,0 +1,1 @@
+"""The CSA validation record of a template version: the document, its rules and its storage."""
