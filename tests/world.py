@@ -95,6 +95,18 @@ class World:
         (await self.approve(key, version)).ok()
         (await self.step("publishTemplate", key, version)).ok()
 
+    async def plant_at(self, site: str, endpoint: str = "http://127.0.0.1:9") -> None:
+        """Give `site` a production plant instance, as a rollout needs (nothing listens at the
+        default: for tests that start a rollout no worker runs)."""
+        (
+            await self.api.as_role(
+                Role.COE_ARCHITECT,
+                "mutation($k: String!, $e: String!) { updateSite(key: $k, "
+                "patch: {plantEndpoint: $e}) { key } }",
+                {"k": site, "e": endpoint},
+            )
+        ).ok()
+
     async def propose(self, document: dict[str, Any], user: str = "sam") -> Result:
         return await self.as_user(
             user,

@@ -47,6 +47,7 @@ def plan(tmp_path: Path, key: str) -> Path:
 
 async def started(cli: Cli, world: World, tmp_path: Path, *keys: str) -> list[str]:
     """Publish a template per key and start a rollout of each, in order; their ids."""
+    await world.plant_at("penang")
     for key in keys:
         document = template()
         document["metadata"]["key"] = key

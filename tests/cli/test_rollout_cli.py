@@ -48,6 +48,8 @@ async def test_a_plan_is_checked_without_starting_it(
     cli: Cli, world: World, tmp_path: Path
 ) -> None:
     await world.publish(template())
+    for site in ("penang", "cork"):
+        await world.plant_at(site)
     path = plan_file(tmp_path)
     shown = cli("rollout", "check", "--plan", str(path))
     assert shown.returncode == 0, shown.stderr
