@@ -49,7 +49,7 @@ def test_coe_up_runs_the_platform_and_stops_cleanly(up: Up) -> None:
         "apac",
         "americas",
     }
-    # every plant runs a production instance; the lab, cork and penang a validation one, each
+    # every plant runs a production instance; the lab, cork and suzhou a validation one, each
     # served by its own agent process that answers for that site
     sites = httpx.post(
         f"{up.url}/graphql",
@@ -66,7 +66,7 @@ def test_coe_up_runs_the_platform_and_stops_cleanly(up: Up) -> None:
     assert {key for key, environment in instances if environment == "validation"} == {
         "validation-lab",
         "cork",
-        "penang",
+        "suzhou",
     }
     for (key, _environment), endpoint in instances.items():
         credential = up.cli("plant-credential", key).stdout.strip()
