@@ -45,6 +45,7 @@ from coe.rollouts.plan import plan_violations
 from coe.templates.documents import Kpi
 from coe.templates.files import LoadedTemplate, validate_templates
 from coe.templates.validation import reason_codes
+from coe.validation.files import validate_records
 from tests.helpers import Api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +191,7 @@ def test_the_generator_names_every_field_with_its_pointer_type_and_rules() -> No
 
 
 def test_the_pages_have_examples_of_every_kind_valid_and_refused() -> None:
-    for kind in ("ProcessTemplate", "SiteOverlay", "RolloutPlan"):
+    for kind in ("ProcessTemplate", "SiteOverlay", "RolloutPlan", "ValidationRecord"):
         examples = documents(kind)
         assert any(b.answer is None for b in examples), f"no valid {kind} example"
         assert any(b.answer is not None for b in examples), f"no refused {kind} example"
@@ -220,6 +221,14 @@ def test_rollout_plan_examples_are_judged_as_documented(block: Block) -> None:
     assert found == expected_violations(block)
 
 
+@pytest.mark.parametrize("block", documents("ValidationRecord"), ids=str)
+def test_validation_record_examples_are_judged_as_documented(block: Block, tmp_path: Path) -> None:
+    templates = template_examples(tmp_path)
+    report, _ = validate_records([write(block, tmp_path, "record.yaml")], templates)
+    found = [(v.pointer, v.reason) for v in report.violations]
+    assert found == expected_violations(block)
+
+
 async def test_a_gate_of_two_kinds_is_refused_by_the_api_with_its_pointer(api: Api) -> None:
     """It used to escape plan_violations as a pydantic error: an internal error, no pointer."""
     [refused] = [b for b in documents("RolloutPlan") if "soak: 24h\n          approval" in b.body]
@@ -234,7 +243,7 @@ async def test_a_gate_of_two_kinds_is_refused_by_the_api_with_its_pointer(api: A
 
 
 def test_yaml_blocks_are_valid_yaml_and_every_kind_is_checked() -> None:
-    checked = {"ProcessTemplate", "SiteOverlay", "RolloutPlan"}  # the tests above
+    checked = {"ProcessTemplate", "SiteOverlay", "RolloutPlan", "ValidationRecord"}  # above
     for block in all_blocks():
         if block.language == "yaml":
             document = yaml.safe_load(block.body)

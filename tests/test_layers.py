@@ -53,11 +53,18 @@ DOMAINS = {
     "sites",
     "templates",
     "transfers",
+    "validation",
 }
 GRAPHQL_FILES = {"types", "queries", "mutations"}
 REST_FILES = {"http"}
 # Below the services: sessions, lifespan resources, the unit of work and the audit writer.
-STORE = {"coe.db", "coe.resources", "coe.work", "coe.audit.writer"}
+STORE = {
+    "coe.db",
+    "coe.resources",
+    "coe.work",
+    "coe.audit.writer",
+    "coe.validation.evidence_repository",
+}
 # Service-level modules whose names do not say so.
 SERVICES = {
     "coe.kpis.measurements",
@@ -67,6 +74,9 @@ SERVICES = {
     "coe.signatures.scoping",
     "coe.transfers.mirror",
     "coe.transfers.package",
+    "coe.validation.coverage",
+    "coe.validation.evidence",
+    "coe.validation.execution",
 }
 # Below the edges, `domain: domains it must not import` (they build on it).
 ABOVE = {"templates": {"overlays", "definitions", "rollouts", "transfers"}}
@@ -89,6 +99,7 @@ PURE = {
     "coe.refusals",
     "coe.rollouts.contract",
     "coe.rollouts.plan",
+    "coe.rollouts.promotion",
     "coe.rollouts.rules",
     "coe.rollouts.states",
     "coe.signatures.manifest",
@@ -101,6 +112,12 @@ PURE = {
     "coe.transfers.proposal",
     "coe.transfers.rules",
     "coe.transfers.states",
+    "coe.validation.checks",
+    "coe.validation.design_space",
+    "coe.validation.document",
+    "coe.validation.package",
+    "coe.validation.pdf",
+    "coe.validation.rules",
 }
 IMPURE = ("coe.models", "coe.db", "coe.work", "sqlalchemy", "sqlmodel")
 

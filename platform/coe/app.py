@@ -43,6 +43,7 @@ from coe.resources import Services
 from coe.secrets import audit_key
 from coe.stack.postgres import resolve_database_url
 from coe.temporal_connection import TemporalConnection
+from coe.validation.http import download_evidence
 
 log = logging.getLogger("coe.app")
 
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             ready,
             ingest_route(settings),
+            download_evidence,
             auth_config,
             sign_in,
             oidc_token,

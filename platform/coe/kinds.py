@@ -15,9 +15,16 @@ from coe.documents.reference import fields_markdown
 from coe.production.format import ProductionEvent
 from coe.rollouts.plan import RolloutPlan
 from coe.templates.documents import ProcessTemplate, SiteOverlay
+from coe.validation.document import ValidationRecord
 
 # Production events are written by plants, not people, but are a format users integrate with.
-KINDS: tuple[type[BaseModel], ...] = (ProcessTemplate, SiteOverlay, RolloutPlan, ProductionEvent)
+KINDS: tuple[type[BaseModel], ...] = (
+    ProcessTemplate,
+    SiteOverlay,
+    RolloutPlan,
+    ProductionEvent,
+    ValidationRecord,
+)
 
 
 def schema_files() -> dict[str, type[BaseModel]]:

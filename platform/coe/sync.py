@@ -4,6 +4,8 @@
 Each template version moves as far as it can without a human signature: a new or changed file
 becomes a draft submitted for review; an approved version is published. A published version is
 never changed: different content under a published key@version is an error, not an update.
+Validation records beside the templates are saved after them; an approved (concluded) record
+is frozen likewise.
 """
 
 from __future__ import annotations
@@ -57,6 +59,16 @@ class RemoteOverlay:
     version: int
     status: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class RemoteRecord:
+    status: str  # OPEN or APPROVED
+    sha256: str
+
+
+def record_target(key: str, version: str) -> str:
+    return f"validation record {key}@{version}"
 
 
 def plan(
@@ -141,3 +153,40 @@ def _overlay_action(
             f"{template} has no published version yet to validate against",
         )
     return Action(Step.PROPOSE, target, file, "new revision proposed for approval", document)
+
+
+def record_actions(
+    records: Sequence[tuple[str, Mapping[str, Any]]],
+    remote_records: Mapping[tuple[str, str], RemoteRecord],
+    template_actions: Sequence[Action] = (),
+) -> list[Action]:
+    """What to do with each validation record file, once `template_actions` are applied: a
+    record whose template version errs here waits for it; an approved record never changes."""
+    failed = {a.target for a in template_actions if a.step is Step.ERROR}
+    return [_record_action(file, doc, remote_records, failed) for file, doc in records]
+
+
+def _record_action(
+    file: str,
+    document: Mapping[str, Any],
+    remote: Mapping[tuple[str, str], RemoteRecord],
+    failed: set[str],
+) -> Action:
+    key, version = document["metadata"]["template"], document["metadata"]["version"]
+    target, digest = record_target(key, version), content_hash(document)
+    row = remote.get((key, version))
+    if row is not None and row.sha256 == digest:
+        return Action(Step.UNCHANGED, target, file, row.status.lower())
+    if row is not None and row.status == "APPROVED":
+        return Action(
+            Step.ERROR,
+            target,
+            file,
+            "approved with different content: a concluded record is frozen — a new template "
+            "version needs its own record",
+        )
+    if f"{key}@{version}" in failed:
+        return Action(Step.BLOCKED, target, file, f"{key}@{version} itself cannot be synced")
+    if row is None:
+        return Action(Step.CREATE, target, file, "new validation record saved", document)
+    return Action(Step.UPDATE, target, file, "validation record updated (open)", document)

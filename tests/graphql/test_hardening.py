@@ -70,11 +70,29 @@ MUTATIONS: dict[str, str] = {
     "failTransfer": 'mutation { failTransfer(id: "t", reason: "x") { id } }',
     "cancelTransfer": 'mutation { cancelTransfer(id: "t", reason: "x") { id } }',
     "unlockSigning": 'mutation { unlockSigning(username: "x", reason: "r") { userId } }',
+    "saveValidationRecord": 'mutation { saveValidationRecord(source: "kind: x") { outcome } }',
+    "recordValidationResult": 'mutation { recordValidationResult(template: "t", '
+    'version: "1.0.0", testCase: "TC-1", outcome: PASS, actual: "a", '
+    f"signature: {SIGNER}) {{ __typename }} }}",
+    "runValidationChecks": 'mutation { runValidationChecks(template: "t", version: "1.0.0") '
+    "{ __typename } }",
+    "openValidationDeviation": 'mutation { openValidationDeviation(template: "t", '
+    'version: "1.0.0", title: "t", description: "d") { __typename } }',
+    "closeValidationDeviation": 'mutation { closeValidationDeviation(template: "t", '
+    'version: "1.0.0", key: "DEV-1", resolution: "r") { __typename } }',
+    "reuseValidationResults": 'mutation { reuseValidationResults(template: "t", '
+    'version: "1.0.0") { __typename } }',
+    "concludeValidation": 'mutation { concludeValidation(template: "t", version: "1.0.0", '
+    f'conclusion: "c", signature: {SIGNER}) {{ __typename }} }}',
 }
 ARCHITECT_ONLY: list[Role] = [r for r in Role if r is not Role.COE_ARCHITECT]
 HIERARCHY: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.SITE_ADMIN)]
 APPROVERS: list[Role] = [r for r in Role if r not in (Role.COE_ARCHITECT, Role.QA_APPROVER)]
 NPI_ONLY: list[Role] = [r for r in Role if r is not Role.NPI_ENGINEER]
+QA_ONLY: list[Role] = [r for r in Role if r is not Role.QA_APPROVER]
+TESTERS: list[Role] = [
+    r for r in Role if r not in (Role.COE_ARCHITECT, Role.NPI_ENGINEER, Role.QA_APPROVER)
+]
 # Roles that may not call each mutation at all.
 FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "addSite": ARCHITECT_ONLY,
@@ -112,6 +130,13 @@ FORBIDDEN_ROLES: dict[str, list[Role]] = {
     "failTransfer": NPI_ONLY,
     "cancelTransfer": NPI_ONLY,
     "unlockSigning": ARCHITECT_ONLY,
+    "saveValidationRecord": APPROVERS,
+    "recordValidationResult": TESTERS,
+    "runValidationChecks": TESTERS,
+    "openValidationDeviation": TESTERS,
+    "closeValidationDeviation": TESTERS,
+    "reuseValidationResults": TESTERS,
+    "concludeValidation": QA_ONLY,
 }
 
 
@@ -193,6 +218,8 @@ QUERIES: dict[str, str] = {
     "transfers": "{ transfers { totalCount } }",
     "signingLocks": "{ signingLocks { userId } }",
     "checkRolloutPlan": '{ checkRolloutPlan(plan: "kind: x") { template } }',
+    "validationRecord": '{ validationRecord(template: "t", version: "1.0.0") { version } }',
+    "validationRecords": "{ validationRecords { version } }",
 }
 
 

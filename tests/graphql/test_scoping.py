@@ -114,6 +114,11 @@ QUERIES: dict[str, Case] = {
         '{ signatures(entityType: "overlay", entityId: "cork/pouch-sealing#1") '
         "{ entityId printedName reason } }"
     ),
+    # Enterprise-wide (a version is validated once, centrally): nothing of a site in them.
+    "validationRecord": Case(
+        '{ validationRecord(template: "pouch-sealing", version: "1.0.0") { version } }'
+    ),
+    "validationRecords": Case("{ validationRecords { template version } }"),
 }
 
 MUTATIONS: dict[str, Case] = {
@@ -232,6 +237,42 @@ MUTATIONS: dict[str, Case] = {
     ),
     "cancelTransfer": Case(
         f'mutation {{ cancelTransfer(id: "{T_B}", reason: "r") {{ id }} }}', refuse=True
+    ),
+    # Enterprise-wide: a QA approver of one site does not validate for every site.
+    "saveValidationRecord": Case(
+        'mutation { saveValidationRecord(source: "kind: ValidationRecord") { outcome } }',
+        refuse=True,
+    ),
+    "recordValidationResult": Case(
+        'mutation { recordValidationResult(template: "pouch-sealing", version: "1.0.0", '
+        f'testCase: "TC-1", outcome: PASS, actual: "a", signature: {SIGNER}) '
+        "{ __typename } }",
+        refuse=True,
+    ),
+    "runValidationChecks": Case(
+        'mutation { runValidationChecks(template: "pouch-sealing", version: "1.0.0") '
+        "{ __typename } }",
+        refuse=True,
+    ),
+    "openValidationDeviation": Case(
+        'mutation { openValidationDeviation(template: "pouch-sealing", version: "1.0.0", '
+        'title: "t", description: "d") { __typename } }',
+        refuse=True,
+    ),
+    "closeValidationDeviation": Case(
+        'mutation { closeValidationDeviation(template: "pouch-sealing", version: "1.0.0", '
+        'key: "DEV-1", resolution: "r") { __typename } }',
+        refuse=True,
+    ),
+    "reuseValidationResults": Case(
+        'mutation { reuseValidationResults(template: "pouch-sealing", version: "1.0.0") '
+        "{ __typename } }",
+        refuse=True,
+    ),
+    "concludeValidation": Case(
+        'mutation { concludeValidation(template: "pouch-sealing", version: "1.0.0", '
+        f'conclusion: "c", signature: {SIGNER}) {{ __typename }} }}',
+        refuse=True,
     ),
 }
 

@@ -14,6 +14,7 @@ from coe.cli import (
     admin,
     audit,
     definitions,
+    evidence,
     kpis,
     overlays,
     plants,
@@ -22,6 +23,7 @@ from coe.cli import (
     sites,
     templates,
     transfers,
+    validation,
 )
 from coe.cli.output import Output, choose_output, examples
 from coe.cli.sync import sync
@@ -69,6 +71,8 @@ app.command(
 app.add_typer(rollouts.app, name="rollout")
 app.add_typer(kpis.app, name="kpi")
 app.add_typer(transfers.app, name="transfer")
+app.add_typer(validation.app, name="validation")
+app.add_typer(evidence.app, name="evidence")
 app.command(
     epilog=examples(
         "coe ledger --template sterile-barrier-sealing",

@@ -23,17 +23,22 @@ ENUM_FIELDS: dict[str, frozenset[str]] = {
             "VALIDATION_FAILED",
         }
     ),
+    "kind": frozenset({"AUTOMATED", "MANUAL", "REUSED"}),
+    "level": frozenset({"HIGH", "NOT_HIGH"}),
     "metric": frozenset({"RELEASE_VELOCITY", "REWORK_RATIO", "RIGHT_FIRST_TIME", "SCRAP_RATIO"}),
+    "outcome": frozenset({"FAIL", "PASS"}),
     "severity": frozenset({"ERROR", "WARNING"}),
     "status": frozenset(
         {
             "APPROVED",
+            "CLOSED",
             "COMPATIBLE",
             "DEPRECATED",
             "DRAFT",
             "IN_REVIEW",
             "NEEDS_OVERLAY_CHANGE",
             "NOT_USING",
+            "OPEN",
             "PROPOSED",
             "PUBLISHED",
             "REJECTED",

@@ -162,7 +162,8 @@ def start(
 
 PLAN_CHECK = (
     "template version environment waves { name sites gates } warnings estimates { wave metric "
-    "maxDrop windowDays unitsPerDay baseline unitsNeeded daysNeeded enough }"
+    "maxDrop windowDays unitsPerDay baseline unitsNeeded daysNeeded enough } "
+    "coverage { site covered verdict reasons }"
 )
 
 
@@ -185,6 +186,13 @@ def render_check(checked: dict[str, Any]) -> Any:
             f"{found['unitsPerDay']:.0f} units/day; window {found['windowDays']:g} days"
         )
     parts += [f"[yellow]warning: {warning}[/]" for warning in checked["warnings"]]
+    for found in checked["coverage"]:
+        colour = {True: "green", False: "yellow"}.get(found["covered"], "dim")
+        reasons = "; ".join(found["reasons"])
+        parts.append(
+            f"validation of {found['site']}: [{colour}]{found['verdict']}[/]"
+            + (f" ({reasons})" if reasons else "")
+        )
     return Group(*parts)
 
 

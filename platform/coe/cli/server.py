@@ -67,11 +67,16 @@ def json_schemas(
     Example: coe json-schemas schemas/ --docs docs/formats"""
     from coe.documents.reference import rewrite_sections
     from coe.kinds import reference_sections, schema_files, schema_text
+    from coe.validation import package
 
     folder.mkdir(parents=True, exist_ok=True)
     for filename in schema_files():
         (folder / filename).write_text(schema_text(filename))
         print(folder / filename)
+    # Not a kind users write (coe.kinds): the platform writes evidence packages; their JSON
+    # form has a schema all the same.
+    (folder / package.SCHEMA_FILE).write_text(package.schema_text())
+    print(folder / package.SCHEMA_FILE)
     if not docs.is_dir():
         return
     sections = reference_sections()

@@ -34,23 +34,31 @@ def sync(
 ) -> None:
     """Make the registry match the folders, like plan/apply: files are validated first (any
     violation: nothing changes), then each template version is moved as far as it can go
-    without a signature and changed overlays are proposed. A second run changes nothing;
-    a published version is never changed."""
+    without a signature, changed overlays are proposed and the validation records beside the
+    templates (*.validation.yaml) are saved. A second run changes nothing; a published version
+    and an approved validation record are never changed."""
     from coe.overlays.files import validate_overlays
-    from coe.sync import CHANGES, Step, plan
+    from coe.sync import CHANGES, Step, plan, record_actions
     from coe.templates.files import validate_templates
+    from coe.validation.files import validate_records
 
     template_report, local_templates = validate_templates([templates])
     overlay_report = validate_overlays([overlays], local_templates)
+    record_report, local_records = validate_records([templates], local_templates)
     violations = template_report.violations + overlay_report.violations
+    violations += record_report.violations
     if violations:
-        print_violations(violations, [], template_report.files + overlay_report.files, as_json)
+        checked = template_report.files + overlay_report.files + record_report.files
+        print_violations(violations, [], checked, as_json)
     api = client(api_url, token)
     actions = plan(
         [(t.file, t.document) for t in local_templates],
         [(file, document) for file, document in _overlay_documents(overlays)],
         _remote_templates(api),
         _remote_overlays(api),
+    )
+    actions += record_actions(
+        [(r.file, r.document) for r in local_records], _remote_records(api), actions
     )
     results = (
         [] if dry_run else [_apply(api, action) for action in actions if action.step in CHANGES]
@@ -110,12 +118,32 @@ def _remote_overlays(api: ApiClient) -> dict[tuple[str, str], Any]:
     return latest
 
 
+def _remote_records(api: ApiClient) -> dict[tuple[str, str], Any]:
+    from coe.sync import RemoteRecord
+
+    return {
+        (row["template"], row["version"]): RemoteRecord(
+            status=row["status"].upper(), sha256=row["documentSha256"]
+        )
+        for row in api.execute("{ validationRecords { template version status documentSha256 } }")[
+            "validationRecords"
+        ]
+    }
+
+
 def _apply(api: ApiClient, action: Any) -> dict[str, str]:
     from coe.canonical import canonical_json
     from coe.sync import Step
 
     source = canonical_json(action.document).decode() if action.document else None
     key, _, version = action.target.partition("@")
+    if action.document is not None and action.document.get("kind") == "ValidationRecord":
+        api.execute(
+            "mutation($s: String!) { saveValidationRecord(source: $s) { "
+            f"{answers('SavedValidationRecord', 'outcome')} }} }}",
+            {"s": source},
+        )
+        return {"step": action.step.value, "target": action.target}
     if action.step in (Step.CREATE, Step.UPDATE):
         api.execute(
             "mutation($s: String!) { saveTemplateDraft(source: $s) { "

@@ -444,10 +444,19 @@ def impact(
         "query($k: String!, $to: String!, $from: String) { upgradeImpact(template: $k, "
         "toVersion: $to, fromVersion: $from) { template fromVersion toVersion diff { breaking "
         "changes { breaking description } } sites { site status overlayVersion migrations "
-        "violations { path reason } } } }",
+        "violations { path reason } } coverage { site covered verdict reasons } } }",
         {"k": key, "to": version, "from": from_version},
     )["upgradeImpact"]
     emit(result, as_json, lambda: _render_impact(result))
+
+
+def _coverage_cell(found: dict[str, Any] | None) -> str:
+    """A site's validation coverage in a table cell: the verdict, and what is outside."""
+    if found is None:
+        return ""
+    colour = {True: "green", False: "yellow"}.get(found["covered"], "dim")
+    reasons = "; ".join(found["reasons"])
+    return f"[{colour}]{found['verdict']}[/]" + (f": {reasons}" if reasons else "")
 
 
 def _render_impact(result: dict[str, Any]) -> None:
@@ -460,14 +469,16 @@ def _render_impact(result: dict[str, Any]) -> None:
     for description in breaking:
         console.print(f"  [red]•[/] {description}", highlight=False)
     colours = {"compatible": "green", "needs_overlay_change": "red", "not_using": "dim"}
+    validation = {c["site"]: c for c in result["coverage"]}
     table(
         "Sites",
-        ["site", "impact", "overlay", "why"],
+        ["site", "impact", "overlay", "validation", "why"],
         [
             (
                 s["site"],
                 f"[{colours[s['status']]}]{s['status'].lower()}[/]",
                 s["overlayVersion"],
+                _coverage_cell(validation.get(s["site"])),
                 "; ".join(
                     [f"{v['path']}: {v['reason']}" for v in s["violations"]]
                     + [f"migrates {m}" for m in s["migrations"]]

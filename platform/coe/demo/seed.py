@@ -37,6 +37,8 @@ from coe.sites.validation import SiteFields
 from coe.templates import repository as template_repository
 from coe.templates import service as templates
 from coe.templates.versions import parse_version
+from coe.validation import document as validation_document
+from coe.validation import service as validation
 from coe.work import UnitOfWork
 
 # The source checkout's root: where templates/ and site_overlays/ are when running from it.
@@ -157,7 +159,10 @@ async def seed_content(work: UnitOfWork, credentials_file: Path, root: Path) -> 
     architect, approver = as_user(work, "ada"), as_user(work, "quinn")
     signer = Credentials(username="quinn", password=passwords["quinn"])
     verifier = TokenVerifier(dev_public_key=None, oidc=None)
-    documents = [read_mapping(path) for path in yaml_files([root / "templates"])]
+    loaded = [read_mapping(path) for path in yaml_files([root / "templates"])]
+    # validation records lie beside their templates; each is saved once its version is in
+    records = [d for d in loaded if d.get("kind") == validation_document.KIND]
+    documents = [d for d in loaded if d.get("kind") != validation_document.KIND]
     documents.sort(key=lambda d: (d["metadata"]["key"], parse_version(d["metadata"]["version"])))
     for document in documents:
         key, version = document["metadata"]["key"], document["metadata"]["version"]
@@ -167,6 +172,8 @@ async def seed_content(work: UnitOfWork, credentials_file: Path, root: Path) -> 
             approver, verifier, key, version, signer, "Demo: validation report reviewed"
         )
         await templates.publish(architect, key, version)
+    for record in records:
+        await validation.save_record(architect, record)
     overlay_files = (
         yaml_files([root / "site_overlays"]) if (root / "site_overlays").is_dir() else []
     )
@@ -183,4 +190,4 @@ async def seed_content(work: UnitOfWork, credentials_file: Path, root: Path) -> 
             signer,
             "Demo: site change request reviewed",
         )
-    return len(documents) + len(overlay_files)
+    return len(documents) + len(records) + len(overlay_files)

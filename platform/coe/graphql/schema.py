@@ -36,6 +36,8 @@ from coe.templates.mutations import TemplateMutations
 from coe.templates.queries import TemplateQueries
 from coe.transfers.mutations import TransferMutations
 from coe.transfers.queries import TransferQueries
+from coe.validation.mutations import ValidationMutations
+from coe.validation.queries import ValidationQueries
 
 
 @strawberry.type(description="Everything a caller may read, each field checked for role and site.")
@@ -50,6 +52,7 @@ class Query(
     TransferQueries,
     AuditQueries,
     SignatureQueries,
+    ValidationQueries,
 ):
     pass
 
@@ -62,6 +65,7 @@ class Mutation(
     RolloutMutations,
     TransferMutations,
     IdentityMutations,
+    ValidationMutations,
 ):
     pass
 

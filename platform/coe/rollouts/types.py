@@ -7,9 +7,14 @@ from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from coe.config import Settings
+from coe.environments import PRODUCTION
+from coe.graphql.context import CoeContext
 from coe.models import DriftObservation, LedgerEntry, Rollout, RolloutSite
+from coe.validation.coverage import site_coverage
+from coe.validation.types import SiteCoverageType
 
 
 @strawberry.type(name="RolloutSite", description="One site in a rollout.")
@@ -261,6 +266,20 @@ class RolloutPlanCheckType:
         description="What each kpiGuard needs to decide."
     )
     warnings: list[str] = strawberry.field(description="Warnings (the plan may still start).")
+
+    @strawberry.field(
+        description="For a production plan, each of its sites: whether its definition of the "
+        "version lies inside the version's validated design space (covered by validation) "
+        "or not (site verification required, with what is outside); empty for other "
+        "environments. Computed only when asked for."
+    )
+    async def coverage(self, info: Info[CoeContext, None]) -> list[SiteCoverageType]:
+        if self.environment != PRODUCTION:
+            return []
+        sites = [site for wave in self.waves for site in wave.sites]
+        async with info.context.read() as session:
+            found = await site_coverage(session, self.template, self.version, sites)
+        return [SiteCoverageType.of(item) for item in found]
 
 
 @strawberry.type(name="LedgerEntry", description="What runs where, since when, and why.")

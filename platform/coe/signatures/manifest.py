@@ -16,6 +16,7 @@ class Meaning(StrEnum):
     REVIEWED = "reviewed"
     APPROVED = "approved"
     RELEASED = "released"
+    TESTED = "tested"  # a tester's result of a validation test case (CSA)
 
 
 class SignatureFields(Protocol):

@@ -28,7 +28,7 @@ class SignatureType:
     signer_id: str = strawberry.field(description="User id of the signer.")
     printed_name: str = strawberry.field(description="Printed name of the signer.")
     signed_at: datetime = strawberry.field(description="When it was signed (UTC).")
-    meaning: str = strawberry.field(description="authored, reviewed, approved or released.")
+    meaning: str = strawberry.field(description="authored, reviewed, approved, released or tested.")
     reason: str = strawberry.field(description="Why the signer signed.")
     entity_type: str = strawberry.field(description="Kind of record signed.")
     entity_id: str = strawberry.field(description="Id of the record signed.")

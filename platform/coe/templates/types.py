@@ -15,6 +15,8 @@ from coe.models import TemplateStatus, TemplateVersion
 from coe.overlays.impact import ImpactStatus, SiteImpact
 from coe.signatures.types import SignatureType, load_signature
 from coe.templates.diff import Change, TemplateDiff
+from coe.validation.coverage import site_coverage
+from coe.validation.types import SiteCoverageType
 
 TemplateStatusType = strawberry.enum(
     TemplateStatus,
@@ -198,6 +200,18 @@ class UpgradeImpactType:
     to_version: str = strawberry.field(description="The candidate version.")
     diff: TemplateDiffType = strawberry.field(description="What changed between the two.")
     sites: list[SiteImpactType] = strawberry.field(description="Every site the caller may see.")
+
+    @strawberry.field(
+        description="For every site of `sites` that uses the template: whether its definition "
+        "of the candidate version lies inside the version's validated design space (covered "
+        "by validation) or not (site verification required, naming the parameters and "
+        "extension steps outside it). Computed only when asked for."
+    )
+    async def coverage(self, info: Info[CoeContext, None]) -> list[SiteCoverageType]:
+        using = [s.site for s in self.sites if s.status != ImpactStatus.NOT_USING]
+        async with info.context.read() as session:
+            found = await site_coverage(session, self.template, self.to_version, using)
+        return [SiteCoverageType.of(item) for item in found]
 
 
 @strawberry.type(description="The outcome of saving a template draft.")
