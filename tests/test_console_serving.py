@@ -16,7 +16,17 @@ from coe.console import APP_PAGE, CONSOLE_DIST, CONSOLE_ROUTES, built_page
 from tests.helpers import production_like
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in", "/rollouts/3f1c/sites", "/my-site", "/audit"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/sign-in",
+        "/rollouts/3f1c/sites",
+        "/my-site",
+        "/audit",
+        "/validation/sterile-barrier-sealing/2.1.0",
+    ],
+)
 async def test_each_client_route_answers_the_apps_page(
     client: AsyncTestClient[Any], path: str
 ) -> None:

@@ -35,6 +35,7 @@ CONSOLE_ROUTES = (
     "/inbox",
     "/transfers",
     "/audit",
+    "/validation",
 )
 
 # Only this origin. Styles allow inline because the editors (Monaco, CodeMirror) and the charts

@@ -13,6 +13,7 @@ import { routes as rollouts } from "../features/rollouts/routes";
 import { routes as sites } from "../features/sites/routes";
 import { routes as templates } from "../features/templates/routes";
 import { routes as transfers } from "../features/transfers/routes";
+import { routes as validation } from "../features/validation/routes";
 import { Layout } from "./Layout";
 import { NotFoundPage, RoleHome } from "./RoleHome";
 
@@ -43,6 +44,7 @@ export const appRoutes: RouteObject[] = [
           { path: "/inbox", children: inbox },
           { path: "/transfers", children: transfers },
           { path: "/audit", children: audit },
+          { path: "/validation", children: validation },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -129,6 +129,9 @@ export type BadInput = Problem & {
   readonly message: Scalars['String']['output'];
 };
 
+/** The concluded (approved, frozen) record, or every reason it was not. */
+export type ConcludeValidationResult = BadInput | Conflict | NotFound | SignatureRejected | ValidationFailed | ValidationRecord;
+
 /** The object is not in a state that allows this (e.g. already approved, or a rollout that has finished); `message` names its state. */
 export type Conflict = Problem & {
   readonly __typename?: 'Conflict';
@@ -419,6 +422,8 @@ export type LedgerEntry = {
   readonly deployedBy: Scalars['String']['output'];
   /** No longer live since. */
   readonly endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Which of the site's plant instances runs it (production, validation, …). */
+  readonly environment: Scalars['String']['output'];
   /** What it replaced. */
   readonly previousSha256?: Maybe<Scalars['String']['output']>;
   /** The rollout that deployed it; null when a transfer did (see transferId). */
@@ -477,20 +482,28 @@ export type Mutation = {
   readonly approveTransfer: TransferResult;
   /** Cancel a transfer that has not ended (not while it deploys). What was already deployed stays; roll it back with a rollout if needed. */
   readonly cancelTransfer: TransferResult;
+  /** Close an open deviation with its resolution. */
+  readonly closeValidationDeviation: ValidationDeviationResult;
   /** The target's site admin makes the transfer's decisions (`choices`: a JSON object of parameter values, site-bound ones required); the completed overlay is proposed as the target's next overlay revision and the transfer goes to approval. */
   readonly completeTransferOverlay: TransferResult;
+  /** Conclude the validation record with an e-signature (meaning approved) by an enterprise-wide qa_approver who neither authored the template version nor recorded a manual result of it. Refused, listing each reason, while a deviation is open, a test case has no passed latest result, or an automated check failed or has not run. The record is frozen from then on. */
+  readonly concludeValidation: ConcludeValidationResult;
   /** Deprecate a published version (no new rollouts of it). */
   readonly deprecateTemplate: TemplateVersionResult;
   /** After an unqualified window: qualify for another `window` (e.g. 14d). */
   readonly extendTransferQualification: TransferResult;
   /** After an unqualified window: end the transfer as failed. */
   readonly failTransfer: TransferResult;
+  /** Open a deviation (DEV-1, DEV-2, … within the record), optionally about one test case. The record cannot be concluded while it is open. */
+  readonly openValidationDeviation: ValidationDeviationResult;
   /** Pause: no new site deployments start (coe_architect). */
   readonly pauseRollout: RolloutResult;
   /** Propose an overlay revision (site_admin of that site, or coe_architect). Validated against every published template version in its range; effective only once approved. */
   readonly proposeOverlay: ProposeOverlayResult;
   /** Publish an approved version: it must be greater than every published version, and a breaking change needs a major version. Freezes its content. */
   readonly publishTemplate: TemplateVersionResult;
+  /** Record a tester's manual result of a test case (or CHARTER, the unscripted session), e-signed with meaning tested (enterprise-wide coe_architect, npi_engineer or qa_approver). `parameters` default to the values the test case exercises; a value given must be the version's parameter, within its bounds, and agree with the test case. Evidence by sha256. Refused on a concluded (frozen) record. */
+  readonly recordValidationResult: RecordValidationResultResult;
   /** Reject a proposed overlay revision; it stays in the history. */
   readonly rejectOverlay: OverlayRevisionResult;
   /** Remove a site's plant instance in one environment (same roles as setPlantInstance). NOT_FOUND when it has none there. Audited. */
@@ -503,8 +516,14 @@ export type Mutation = {
   readonly retryRollout: RolloutResult;
   /** Send a version under review (or approved, unpublished) back to draft. */
   readonly returnTemplateToDraft: TemplateVersionResult;
+  /** Copy, as results of kind reused, the passed results of test cases marked reuse whose operation is unchanged since metadata.previous, from that version's approved record. Refused when the previous version's record is not approved. */
+  readonly reuseValidationResults: ReuseValidationResultsResult;
+  /** Run the platform's automated checks and record them (kind automated, no e-signature): limits:<TC-ID> per test case (the definition composed at its values resolves every limit inside its spec) and deployment:<site> per site whose validation instance runs the version, verified by hash. Unchanged checks are not recorded again. */
+  readonly runValidationChecks: RunValidationChecksResult;
   /** Create or update a draft from a ProcessTemplate document (YAML or JSON text). Same content as stored: unchanged. A published version never changes. */
   readonly saveTemplateDraft: SaveTemplateResult;
+  /** Create or update the validation record of a template version from a ValidationRecord document (YAML or JSON text), checked against the version's stored content (enterprise-wide coe_architect or qa_approver). Same document as stored: unchanged. An approved record is frozen. */
+  readonly saveValidationRecord: SaveValidationRecordResult;
   /** Set the enterprise's environments in promotion order, production last (coe_architect), e.g. [development, validation, production]. An environment a site still has an instance in cannot be dropped. Audited. */
   readonly setEnvironments: EnterpriseResult;
   /** Create or move a site's plant instance in one of the enterprise's environments: where its agent (or MES) listens there. Production is the coe_architect's (as plantEndpoint); the other environments also the site's site_admin's. Audited. */
@@ -608,10 +627,28 @@ export type MutationCancelTransferArgs = {
 
 
 /** Every change; each mutation is one audited transaction. */
+export type MutationCloseValidationDeviationArgs = {
+  key: Scalars['String']['input'];
+  resolution: Scalars['String']['input'];
+  template: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
 export type MutationCompleteTransferOverlayArgs = {
   choices?: InputMaybe<Scalars['JSON']['input']>;
   id: Scalars['String']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Every change; each mutation is one audited transaction. */
+export type MutationConcludeValidationArgs = {
+  conclusion: Scalars['String']['input'];
+  signature: SignerInput;
+  template: Scalars['String']['input'];
+  version: Scalars['String']['input'];
 };
 
 
@@ -639,6 +676,16 @@ export type MutationFailTransferArgs = {
 
 
 /** Every change; each mutation is one audited transaction. */
+export type MutationOpenValidationDeviationArgs = {
+  description: Scalars['String']['input'];
+  template: Scalars['String']['input'];
+  testCase?: InputMaybe<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
 export type MutationPauseRolloutArgs = {
   id: Scalars['String']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -654,6 +701,19 @@ export type MutationProposeOverlayArgs = {
 /** Every change; each mutation is one audited transaction. */
 export type MutationPublishTemplateArgs = {
   key: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
+export type MutationRecordValidationResultArgs = {
+  actual: Scalars['String']['input'];
+  evidence?: InputMaybe<ReadonlyArray<ValidationEvidenceInput>>;
+  outcome: ValidationOutcome;
+  parameters?: InputMaybe<Scalars['JSON']['input']>;
+  signature: SignerInput;
+  template: Scalars['String']['input'];
+  testCase: Scalars['String']['input'];
   version: Scalars['String']['input'];
 };
 
@@ -706,7 +766,27 @@ export type MutationReturnTemplateToDraftArgs = {
 
 
 /** Every change; each mutation is one audited transaction. */
+export type MutationReuseValidationResultsArgs = {
+  template: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
+export type MutationRunValidationChecksArgs = {
+  template: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
 export type MutationSaveTemplateDraftArgs = {
+  source: Scalars['String']['input'];
+};
+
+
+/** Every change; each mutation is one audited transaction. */
+export type MutationSaveValidationRecordArgs = {
   source: Scalars['String']['input'];
 };
 
@@ -912,7 +992,7 @@ export type Query = {
   readonly enterprise?: Maybe<Enterprise>;
   /** A KPI grouped by site, region, template, version, product and/or period, over [from, to) (UTC days; default the last 30 days), with the enterprise figure, ranks and overlapping intervals. A window without data says so in `warning`, with the days that hold data the caller can see under the same filters (`dataFrom`, `dataTo`). */
   readonly kpis: KpiReport;
-  /** The deployment ledger: what runs where, since when, by which rollout. `history` includes superseded and rolled-back entries. */
+  /** The deployment ledger of one environment (production unless named): what runs where, since when, by which rollout or transfer. `history` includes superseded and rolled-back entries. */
   readonly ledger: ReadonlyArray<LedgerEntry>;
   /** Who the caller is. */
   readonly me: Me;
@@ -948,6 +1028,10 @@ export type Query = {
   readonly validateOverlay: OverlayValidation;
   /** Check a ProcessTemplate document (YAML or JSON text) without storing it. */
   readonly validateTemplate: ReadonlyArray<Violation>;
+  /** The validation record of one template version (enterprise-wide: every person may read it). */
+  readonly validationRecord: ValidationRecord;
+  /** Every validation record (or one template's), by template key, newest version first. */
+  readonly validationRecords: ReadonlyArray<ValidationRecord>;
 };
 
 
@@ -1009,6 +1093,7 @@ export type QueryKpisArgs = {
 
 /** Everything a caller may read, each field checked for role and site. */
 export type QueryLedgerArgs = {
+  environment?: Scalars['String']['input'];
   first?: Scalars['Int']['input'];
   history?: Scalars['Boolean']['input'];
   site?: InputMaybe<Scalars['String']['input']>;
@@ -1130,6 +1215,19 @@ export type QueryValidateTemplateArgs = {
   source: Scalars['String']['input'];
 };
 
+
+/** Everything a caller may read, each field checked for role and site. */
+export type QueryValidationRecordArgs = {
+  template: Scalars['String']['input'];
+  version: Scalars['String']['input'];
+};
+
+
+/** Everything a caller may read, each field checked for role and site. */
+export type QueryValidationRecordsArgs = {
+  template?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A ratio with its interval. */
 export type RatioType = {
   readonly __typename?: 'RatioType';
@@ -1145,11 +1243,33 @@ export type RatioType = {
   readonly value?: Maybe<Scalars['Float']['output']>;
 };
 
+/** The recorded result, or why nothing was recorded. */
+export type RecordValidationResultResult = BadInput | Conflict | NotFound | RecordedValidationResult | SignatureRejected | ValidationFailed;
+
+/** A manual result recorded, and the record it belongs to. */
+export type RecordedValidationResult = {
+  readonly __typename?: 'RecordedValidationResult';
+  /** The record, with it. */
+  readonly record: ValidationRecord;
+  /** The result as stored. */
+  readonly result: ValidationResult;
+};
+
+/** The results reused, or why none could be. */
+export type ReuseValidationResultsResult = BadInput | Conflict | NotFound | SignatureRejected | ValidationFailed | ValidationResultsReused;
+
+/** high: scripted test cases; not-high: unscripted testing under the charter. */
+export type RiskLevel =
+  | 'HIGH'
+  | 'NOT_HIGH';
+
 /** A template version rolled out in waves. */
 export type Rollout = {
   readonly __typename?: 'Rollout';
   /** The wave under way. */
   readonly currentWave?: Maybe<Scalars['String']['output']>;
+  /** Whose plant instances it deploys to (the plan's spec.environment). */
+  readonly environment: Scalars['String']['output'];
   /** When it ended. */
   readonly finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Rollout id. */
@@ -1192,6 +1312,10 @@ export type RolloutConnection = {
 /** What starting this plan would do now, without starting it. */
 export type RolloutPlanCheck = {
   readonly __typename?: 'RolloutPlanCheck';
+  /** For a production plan, each of its sites: whether its definition of the version lies inside the version's validated design space (covered by validation) or not (site verification required, with what is outside); empty for other environments. Computed only when asked for. */
+  readonly coverage: ReadonlyArray<SiteCoverage>;
+  /** Whose plant instances it would deploy to. */
+  readonly environment: Scalars['String']['output'];
   /** What each kpiGuard needs to decide. */
   readonly estimates: ReadonlyArray<KpiGuardEstimate>;
   /** Template key. */
@@ -1250,8 +1374,14 @@ export type RolloutWave = {
   readonly sites: ReadonlyArray<RolloutSite>;
 };
 
+/** The checks run, or why none were run. */
+export type RunValidationChecksResult = BadInput | Conflict | NotFound | SignatureRejected | ValidationChecksRun | ValidationFailed;
+
 /** The stored draft, or why it was not stored. */
 export type SaveTemplateResult = BadInput | Conflict | NotFound | SavedTemplate | SignatureRejected | ValidationFailed;
+
+/** The stored record, or why it was not stored. */
+export type SaveValidationRecordResult = BadInput | Conflict | NotFound | SavedValidationRecord | SignatureRejected | ValidationFailed;
 
 /** The outcome of saving a template draft. */
 export type SavedTemplate = {
@@ -1260,6 +1390,15 @@ export type SavedTemplate = {
   readonly outcome: Scalars['String']['output'];
   /** The stored version. */
   readonly template: TemplateVersion;
+};
+
+/** The outcome of saving a validation record. */
+export type SavedValidationRecord = {
+  readonly __typename?: 'SavedValidationRecord';
+  /** created, updated or unchanged. */
+  readonly outcome: Scalars['String']['output'];
+  /** The stored record. */
+  readonly record: ValidationRecord;
 };
 
 /** error: the document is refused; warning: accepted, but worth a look. */
@@ -1280,7 +1419,7 @@ export type Signature = {
   readonly id: Scalars['UUID']['output'];
   /** Name, date/time and meaning as shown wherever the signature is displayed. */
   readonly manifestation: Scalars['String']['output'];
-  /** authored, reviewed, approved or released. */
+  /** authored, reviewed, approved, released or tested. */
   readonly meaning: Scalars['String']['output'];
   /** Printed name of the signer. */
   readonly printedName: Scalars['String']['output'];
@@ -1373,6 +1512,23 @@ export type SiteConnection = {
   readonly pageInfo: PageInfo;
   /** How many items match, over all pages. */
   readonly totalCount: Scalars['Int']['output'];
+};
+
+/** Whether a site's definition of a template version lies inside the version's validated design space (the parameter values its passed test cases exercised). */
+export type SiteCoverage = {
+  readonly __typename?: 'SiteCoverage';
+  /** true: covered by validation; false: site verification required; null: not stated (no validation record, or the site's definition does not compose). */
+  readonly covered?: Maybe<Scalars['Boolean']['output']>;
+  /** What is not covered, in words. */
+  readonly reasons: ReadonlyArray<Scalars['String']['output']>;
+  /** Site key. */
+  readonly site: Scalars['String']['output'];
+  /** Effective values outside the validated ones. */
+  readonly uncoveredParameters: ReadonlyArray<UncoveredParameter>;
+  /** The site's extension steps: central validation never covers them. */
+  readonly uncoveredSteps: ReadonlyArray<Scalars['String']['output']>;
+  /** 'covered by validation', 'site verification required', or why it cannot be stated. */
+  readonly verdict: Scalars['String']['output'];
 };
 
 /** What a new template version means for a site. */
@@ -1753,9 +1909,22 @@ export type TransferPackage = {
 /** The transfer after the step, or why not. */
 export type TransferResult = BadInput | Conflict | NotFound | SignatureRejected | Transfer | ValidationFailed;
 
+/** A site's effective value outside what the version's validation exercised. */
+export type UncoveredParameter = {
+  readonly __typename?: 'UncoveredParameter';
+  /** The parameter, by the version's name. */
+  readonly parameter: Scalars['String']['output'];
+  /** What was validated: a range (170 to 190), a set ({de, en}) or 'not validated'. */
+  readonly validated: Scalars['String']['output'];
+  /** The site's effective value. */
+  readonly value: Scalars['JSON']['output'];
+};
+
 /** Which sites a new version would break, why. */
 export type UpgradeImpact = {
   readonly __typename?: 'UpgradeImpact';
+  /** For every site of `sites` that uses the template: whether its definition of the candidate version lies inside the version's validated design space (covered by validation) or not (site verification required, naming the parameters and extension steps outside it). Computed only when asked for. */
+  readonly coverage: ReadonlyArray<SiteCoverage>;
   /** What changed between the two. */
   readonly diff: TemplateDiff;
   /** The version sites run now. */
@@ -1766,6 +1935,100 @@ export type UpgradeImpact = {
   readonly template: Scalars['String']['output'];
   /** The candidate version. */
   readonly toVersion: Scalars['String']['output'];
+};
+
+/** Unscripted testing of the not-high-risk operations. */
+export type ValidationCharter = {
+  readonly __typename?: 'ValidationCharter';
+  /** What to explore. */
+  readonly mission: Scalars['String']['output'];
+  /** The operations it covers. */
+  readonly operations: ReadonlyArray<Scalars['String']['output']>;
+  /** How long the session lasts (2h). */
+  readonly timebox: Scalars['String']['output'];
+};
+
+/** What running the automated checks did. */
+export type ValidationChecksRun = {
+  readonly __typename?: 'ValidationChecksRun';
+  /** The current result of every check run (limits:<TC-ID>, deployment:<site>). */
+  readonly checks: ReadonlyArray<ValidationResult>;
+  /** What was not checked and why (e.g. no deployment to the validation environment yet). */
+  readonly notes: ReadonlyArray<Scalars['String']['output']>;
+  /** The record, with the checks. */
+  readonly record: ValidationRecord;
+  /** How many of them are new (a check whose outcome and actual result did not change is not recorded again). */
+  readonly recorded: Scalars['Int']['output'];
+};
+
+/** The conclusion of a validation record, e-signed approved by a QA approver who neither authored the template version nor tested it. */
+export type ValidationConclusion = {
+  readonly __typename?: 'ValidationConclusion';
+  /** When it was concluded (UTC). */
+  readonly concludedAt: Scalars['DateTime']['output'];
+  /** The approver's e-signature (meaning approved): printed name, UTC date and time, meaning (Part 11 §11.50), linked to the record (§11.70). */
+  readonly signature?: Maybe<Signature>;
+  /** The conclusion, as the approver wrote it. */
+  readonly text: Scalars['String']['output'];
+};
+
+/** An issue found while validating, opened and closed with reasons (CSA: issues and their resolution). */
+export type ValidationDeviation = {
+  readonly __typename?: 'ValidationDeviation';
+  /** When it was closed (UTC). */
+  readonly closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who closed it. */
+  readonly closedBy?: Maybe<Scalars['String']['output']>;
+  /** What was found, in full. */
+  readonly description: Scalars['String']['output'];
+  /** DEV-1, DEV-2, … within the record. */
+  readonly key: Scalars['String']['output'];
+  /** When it was opened (UTC). */
+  readonly openedAt: Scalars['DateTime']['output'];
+  /** Who opened it. */
+  readonly openedBy: Scalars['String']['output'];
+  /** How it was resolved, once closed. */
+  readonly resolution?: Maybe<Scalars['String']['output']>;
+  /** open or closed. */
+  readonly status: ValidationDeviationStatus;
+  /** The test case it concerns, if any. */
+  readonly testCase?: Maybe<Scalars['String']['output']>;
+  /** What went wrong, in a line. */
+  readonly title: Scalars['String']['output'];
+};
+
+/** A deviation opened or closed, and the record it belongs to. */
+export type ValidationDeviationChanged = {
+  readonly __typename?: 'ValidationDeviationChanged';
+  /** The deviation as stored. */
+  readonly deviation: ValidationDeviation;
+  /** The record, with it. */
+  readonly record: ValidationRecord;
+};
+
+/** The deviation opened or closed, or why nothing changed. */
+export type ValidationDeviationResult = BadInput | Conflict | NotFound | SignatureRejected | ValidationDeviationChanged | ValidationFailed;
+
+/** open: being worked on (blocks the conclusion); closed: resolved. */
+export type ValidationDeviationStatus =
+  | 'CLOSED'
+  | 'OPEN';
+
+/** An evidence attachment, by its hash. */
+export type ValidationEvidence = {
+  readonly __typename?: 'ValidationEvidence';
+  /** File name (or a short label) of the evidence. */
+  readonly name: Scalars['String']['output'];
+  /** sha256 of the evidence file's bytes. */
+  readonly sha256: Scalars['String']['output'];
+};
+
+/** An evidence attachment. */
+export type ValidationEvidenceInput = {
+  /** File name (or a short label) of the evidence. */
+  readonly name: Scalars['String']['input'];
+  /** sha256 of the evidence file's bytes: 64 lower-case hexadecimal digits. */
+  readonly sha256: Scalars['String']['input'];
 };
 
 /** The input broke domain rules; `violations` says each, where and why. */
@@ -1779,6 +2042,142 @@ export type ValidationFailed = Problem & {
   readonly message: Scalars['String']['output'];
   /** Every problem found. */
   readonly violations: ReadonlyArray<Violation>;
+};
+
+/** PASS or FAIL: the outcome of a test. */
+export type ValidationOutcome =
+  | 'FAIL'
+  | 'PASS';
+
+/** The CSA validation record of one template version: intended use, risk per operation, scripted test cases and charter (the ValidationRecord document as saved), and where its execution stands. */
+export type ValidationRecord = {
+  readonly __typename?: 'ValidationRecord';
+  /** Who saved the current document. */
+  readonly authoredBy: Scalars['String']['output'];
+  /** The unscripted test charter, if any. */
+  readonly charter?: Maybe<ValidationCharter>;
+  /** The signed conclusion, once concluded (the record is frozen). */
+  readonly conclusion?: Maybe<ValidationConclusion>;
+  /** What still stands in the way of concluding the record, in words (open deviations, test cases without a passed latest result, automated checks not run or failed); empty when a QA approver who neither authored the version nor tested it may conclude, and once concluded. */
+  readonly conclusionBlockers: ReadonlyArray<Scalars['String']['output']>;
+  /** When the record was first saved. */
+  readonly createdAt: Scalars['DateTime']['output'];
+  /** Every deviation, in the order they were opened. */
+  readonly deviations: ReadonlyArray<ValidationDeviation>;
+  /** The full ValidationRecord document. */
+  readonly document: Scalars['JSON']['output'];
+  /** sha256 of the canonical JSON of the ValidationRecord document. */
+  readonly documentSha256: Scalars['String']['output'];
+  /** Every result ever recorded, newest first. */
+  readonly history: ReadonlyArray<ValidationResult>;
+  /** What the process is used for (CSA). */
+  readonly intendedUse: Scalars['String']['output'];
+  /** The earlier version whose results test cases marked reuse may carry over. */
+  readonly previous?: Maybe<Scalars['String']['output']>;
+  /** The latest result of each test case and automated check (what counts): the scripted test cases in record order, CHARTER, the limit checks, the deployments. */
+  readonly results: ReadonlyArray<ValidationResult>;
+  /** The risk of every operation. */
+  readonly risk: ReadonlyArray<ValidationRisk>;
+  /** open or approved (frozen). */
+  readonly status: ValidationStatus;
+  /** Template key. */
+  readonly template: Scalars['String']['output'];
+  /** Content sha256 of the template version when the record was saved. */
+  readonly templateSha256: Scalars['String']['output'];
+  /** The scripted test cases. */
+  readonly testCases: ReadonlyArray<ValidationTestCase>;
+  /** The record's title. */
+  readonly title: Scalars['String']['output'];
+  /** When its document last changed. */
+  readonly updatedAt: Scalars['DateTime']['output'];
+  /** The template version it validates. */
+  readonly version: Scalars['String']['output'];
+};
+
+/** One execution of a test case (TC-SEAL-1, CHARTER) or of an automated check (limits:<TC-ID>, deployment:<site>). The latest per test case counts. */
+export type ValidationResult = {
+  readonly __typename?: 'ValidationResult';
+  /** What actually happened (the actual result). */
+  readonly actual: Scalars['String']['output'];
+  /** Evidence attachments by sha256. */
+  readonly evidence: ReadonlyArray<ValidationEvidence>;
+  /** When (UTC). */
+  readonly executedAt: Scalars['DateTime']['output'];
+  /** Who executed it (for automated checks: who had the platform run them). */
+  readonly executedBy: Scalars['String']['output'];
+  /** Result id. */
+  readonly id: Scalars['Int']['output'];
+  /** automated, manual or reused. */
+  readonly kind: ValidationResultKind;
+  /** PASS or FAIL. */
+  readonly outcome: ValidationOutcome;
+  /** The parameter values the execution exercised, by name. */
+  readonly parameters: Scalars['JSON']['output'];
+  /** For a reused result: the earlier version whose approved record it comes from. */
+  readonly reusedFrom?: Maybe<Scalars['String']['output']>;
+  /** The tester's e-signature (meaning tested): printed name, UTC date and time, meaning (Part 11 §11.50), linked to this result (§11.70). None for automated checks; for a reused result, the original tester's signature. */
+  readonly signature?: Maybe<Signature>;
+  /** The test case or check: a test case id, CHARTER, limits:<TC-ID> or deployment:<site>. */
+  readonly testCase: Scalars['String']['output'];
+};
+
+/** automated: a check the platform ran itself (a system record); manual: recorded and e-signed (tested) by a tester; reused: carried from the previous version's approved record for an unchanged operation. */
+export type ValidationResultKind =
+  | 'AUTOMATED'
+  | 'MANUAL'
+  | 'REUSED';
+
+/** Results reused from the previous version's approved record. */
+export type ValidationResultsReused = {
+  readonly __typename?: 'ValidationResultsReused';
+  /** Each test case marked reuse that was not reused, and why. */
+  readonly notReused: ReadonlyArray<Scalars['String']['output']>;
+  /** The record, with them. */
+  readonly record: ValidationRecord;
+  /** The results copied (kind reused), one per test case. */
+  readonly reused: ReadonlyArray<ValidationResult>;
+};
+
+/** The process risk of one operation. */
+export type ValidationRisk = {
+  readonly __typename?: 'ValidationRisk';
+  /** high or not-high. */
+  readonly level: RiskLevel;
+  /** Operation id of the template version. */
+  readonly operation: Scalars['String']['output'];
+  /** Why the operation has this level. */
+  readonly rationale: Scalars['String']['output'];
+};
+
+/** open: being executed; approved: concluded by a signed conclusion, frozen. */
+export type ValidationStatus =
+  | 'APPROVED'
+  | 'OPEN';
+
+/** A scripted test case of one operation. */
+export type ValidationTestCase = {
+  readonly __typename?: 'ValidationTestCase';
+  /** Test case id, unique in the record (TC-SEAL-1). */
+  readonly id: Scalars['String']['output'];
+  /** The operation it tests. */
+  readonly operation: Scalars['String']['output'];
+  /** The parameter values it exercises, by name (others at their default). */
+  readonly parameters: Scalars['JSON']['output'];
+  /** Whether the previous version's result may be reused when the operation is unchanged. */
+  readonly reuse: Scalars['Boolean']['output'];
+  /** Its steps, in order. */
+  readonly steps: ReadonlyArray<ValidationTestStep>;
+  /** What it shows. */
+  readonly title: Scalars['String']['output'];
+};
+
+/** One step of a scripted test case. */
+export type ValidationTestStep = {
+  readonly __typename?: 'ValidationTestStep';
+  /** What the tester does. */
+  readonly action: Scalars['String']['output'];
+  /** The result that passes the step. */
+  readonly expected: Scalars['String']['output'];
 };
 
 /** A KPI under two versions at one site, and the difference. */

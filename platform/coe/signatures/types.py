@@ -98,7 +98,8 @@ async def load_signature(
 @strawberry.type
 class SignatureQueries:
     @strawberry.field(
-        extensions=allow(Role.AUDITOR, Role.QA_APPROVER, Role.COE_ARCHITECT),
+        # npi_engineers sign as testers (validation results): they read back what they signed
+        extensions=allow(Role.AUDITOR, Role.QA_APPROVER, Role.COE_ARCHITECT, Role.NPI_ENGINEER),
         description="Signatures on one record, oldest first (site-scoped callers: none on "
         "records of other sites).",
     )

@@ -19,6 +19,7 @@ import type { TemplatesVersionPageQuery } from "../../generated/graphql";
 import { LifecycleActions } from "./LifecycleActions";
 import { numericDefaults, predecessor, resolveLimit, show } from "./model";
 import type { ResolvedLimit } from "./model";
+import { validationPath } from "../validation/model";
 import { StatusBadge } from "./StatusBadge";
 
 type Version = TemplatesVersionPageQuery["templateVersion"];
@@ -110,6 +111,7 @@ export function TemplateVersionPage() {
           <Link to={`${base}/impact?to=${encodeURIComponent(template.version)}`}>
             Upgrade impact per site
           </Link>
+          <Link to={validationPath(template.key, template.version)}>Validation</Link>
         </>
       }
     >
