@@ -241,7 +241,8 @@ def signs_and_returns(console: Console, overlay: dict[str, Any], template: dict[
     expect(dialog).to_have_count(0)
     expect(sign).to_be_focused()  # the focus returns to the item, nothing signed
 
-    page.keyboard.press("Enter")
+    # Enter on the item again (the inbox may have re-rendered it since: press where it is)
+    sign.press("Enter")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_test_id("sign-what")).to_have_text(what)
     expect(dialog.get_by_test_id("sign-hash")).to_have_text(overlay["contentSha256"])
